@@ -1,0 +1,59 @@
+using System.Numerics;
+using GpuCompute.Gemm;
+
+namespace GpuCompute.Devices;
+
+/// <summary>One device the engine computes on: the managed CPU, a GPU, or ILGPU's emulator.</summary>
+/// <remarks>Devices are created and disposed by <see cref="ComputeEngine"/>; a device runs one tile at a time.</remarks>
+public abstract class ComputeDevice : IDisposable
+{
+    private int disposed;
+
+    private protected ComputeDevice(string id, string name, DeviceKind kind, long memoryBytes)
+    {
+        Id = id;
+        Name = name;
+        Kind = kind;
+        MemoryBytes = memoryBytes;
+    }
+
+    /// <summary>A stable identifier: <c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda:0</c>, <c>opencl:1</c>, …</summary>
+    public string Id { get; }
+
+    /// <summary>The hardware's name as the driver or OS reports it.</summary>
+    public string Name { get; }
+
+    /// <summary>The kind of device.</summary>
+    public DeviceKind Kind { get; }
+
+    /// <summary>Memory the device computes from, in bytes (host RAM for CPU devices).</summary>
+    public long MemoryBytes { get; }
+
+    /// <summary>True once the device has been disposed.</summary>
+    public bool IsDisposed => Volatile.Read(ref disposed) != 0;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Id} ({Name})";
+
+    /// <summary>Releases the device's resources (accelerator, buffers, kernels).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    /// <summary>
+    /// Computes one tile of a GEMM: C[tile] ← α·op(A)[tile rows, :]·op(B)[:, tile cols] + β·C[tile].
+    /// Blocks until the tile's result is in host memory. Shapes have been validated by the engine.
+    /// </summary>
+    internal abstract void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Releases managed resources when <paramref name="disposing"/> is true.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
