@@ -1,0 +1,77 @@
+using System.Numerics;
+using GpuCompute.Matrices;
+using NUnit.Framework;
+
+namespace GpuCompute.Tests.Support;
+
+/// <summary>A plain triple-loop GEMM in double precision: the reference every engine result is compared with.</summary>
+internal static class ReferenceGemm
+{
+    /// <summary>
+    /// Returns α·op(A)·op(B) + β·C0 in double precision (β = 0 ignores C0 entirely, as BLAS does), with, per element,
+    /// the magnitude |α|·Σ|a||b| + |β||c| that bounds its rounding error.
+    /// </summary>
+    public static Expected Compute<T>(
+        T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = c0.Rows, n = c0.Cols, k = opA == Transpose.None ? a.Cols : a.Rows;
+        double al = double.CreateTruncating(alpha), be = double.CreateTruncating(beta);
+        var values = new double[m, n];
+        var magnitudes = new double[m, n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0, abs = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double x = double.CreateTruncating(opA == Transpose.None ? a[i, p] : a[p, i]);
+                    double y = double.CreateTruncating(opB == Transpose.None ? b[p, j] : b[j, p]);
+                    sum += x * y;
+                    abs += Math.Abs(x * y);
+                }
+
+                double c = be == 0 ? 0 : double.CreateTruncating(c0[i, j]);
+                values[i, j] = be == 0 ? al * sum : (al * sum) + (be * c);
+                magnitudes[i, j] = (Math.Abs(al) * abs) + (be == 0 ? 0 : Math.Abs(be * c));
+            }
+        }
+
+        return new Expected(values, magnitudes, k);
+    }
+
+    /// <summary>The reference result of one GEMM and the per-element magnitudes that scale its tolerance.</summary>
+    internal sealed record Expected(double[,] Values, double[,] Magnitudes, int K)
+    {
+        /// <summary>
+        /// Asserts element-wise agreement within the standard forward error bound of a K-term dot product,
+        /// |Δ| ≤ 2·(K + 2)·u·(|α|·Σ|a||b| + |β||c|), u the unit roundoff of <typeparamref name="T"/>. NaN must
+        /// stay NaN, infinities must match.
+        /// </summary>
+        public void AssertMatches<T>(HostMatrix<T> actual, string context)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            double unit = typeof(T) == typeof(float) ? 5.97e-8 : 1.12e-16;
+            Assert.That(actual.Rows, Is.EqualTo(Values.GetLength(0)), context);
+            Assert.That(actual.Cols, Is.EqualTo(Values.GetLength(1)), context);
+            for (int i = 0; i < actual.Rows; i++)
+            {
+                for (int j = 0; j < actual.Cols; j++)
+                {
+                    double got = double.CreateTruncating(actual[i, j]);
+                    double want = Values[i, j];
+                    double tolerance = 2 * (K + 2) * unit * Magnitudes[i, j];
+                    bool ok = double.IsNaN(want) ? double.IsNaN(got)
+                        : double.IsInfinity(want) ? got == want
+                        : Math.Abs(got - want) <= tolerance;
+                    if (!ok)
+                    {
+                        Assert.Fail(
+                            $"{context}: C[{i},{j}] = {got}, expected {want} (|diff| {Math.Abs(got - want):E3} > tolerance {tolerance:E3}).");
+                    }
+                }
+            }
+        }
+    }
+}
