@@ -1,6 +1,90 @@
+using GpuCompute.Devices;
+using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Scheduling;
+using ILGPU;
+
 namespace GpuCompute;
 
-/// <summary>The engine an app embeds: it owns the devices, the kernels and the scheduler.</summary>
-public sealed partial class ComputeEngine
+/// <summary>
+/// The engine an app embeds: it finds the devices, owns the ILGPU context, the kernels and the scheduler, and splits
+/// large operations into tiles across the selected devices. Disposing it releases everything.
+/// </summary>
+/// <remarks>Operations may be called from several threads at once; each device runs one tile at a time.</remarks>
+public sealed partial class ComputeEngine : IDisposable
 {
+    private readonly Context? context;
+    private readonly GemmScheduler scheduler;
+    private int disposed;
+
+    /// <summary>Finds the devices named by <paramref name="options"/> (or <c>GPUCOMPUTE_DEVICES</c>) and sets them up.</summary>
+    /// <exception cref="ArgumentException">A device or policy name is unknown (the message lists the valid ones).</exception>
+    /// <exception cref="InvalidOperationException">A named device is not present on this machine.</exception>
+    public ComputeEngine(ComputeEngineOptions? options = null)
+    {
+        options ??= new ComputeEngineOptions();
+        var selection = DeviceSelection.Parse(options.Devices ?? Environment.GetEnvironmentVariable(DeviceSelection.EnvironmentVariable));
+        string? policyName = Environment.GetEnvironmentVariable(SchedulingPolicyNames.EnvironmentVariable);
+        Policy = options.Policy ?? (string.IsNullOrWhiteSpace(policyName) ? SchedulingPolicy.Weighted : SchedulingPolicyNames.Parse(policyName));
+        int threads = options.CpuThreads ?? Environment.ProcessorCount;
+        if (threads < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"CpuThreads must be at least 1; got {threads}.");
+        }
+
+        var found = new List<ComputeDevice>();
+        try
+        {
+            // A CPU-only run never needs ILGPU: skipping its context saves start-up time and native probing.
+            if (!selection.IsCpuOnly)
+            {
+                context = IlgpuRuntime.CreateContext();
+                found.AddRange(IlgpuRuntime.DiscoverGpus(context));
+            }
+
+            found.Add(new CpuDevice(threads));
+            if (context is not null && selection.WantsEmulator)
+            {
+                found.Add(IlgpuRuntime.CreateEmulator(context));
+            }
+
+            Devices = selection.Select(found);
+        }
+        catch
+        {
+            found.ForEach(d => d.Dispose());
+            context?.Dispose();
+            throw;
+        }
+
+        foreach (ComputeDevice unused in found.Except(Devices))
+        {
+            unused.Dispose();
+        }
+
+        scheduler = new GemmScheduler(Devices, Policy, options.RandomSeed, options.Tiling ?? TilePlanner.Default);
+    }
+
+    /// <summary>The devices this engine computes on, in scheduling order.</summary>
+    public IReadOnlyList<ComputeDevice> Devices { get; }
+
+    /// <summary>How tiles are assigned to the devices.</summary>
+    public SchedulingPolicy Policy { get; }
+
+    /// <summary>Releases every device, its kernels and buffers, and the ILGPU context.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (ComputeDevice device in Devices)
+        {
+            device.Dispose();
+        }
+
+        context?.Dispose();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
 }

@@ -9,7 +9,8 @@ public abstract class ComputeDevice : IDisposable
 {
     private int disposed;
 
-    private protected ComputeDevice(string id, string name, DeviceKind kind, long memoryBytes)
+    /// <summary>Devices are made by the engine (and, for fault injection, by tests).</summary>
+    internal ComputeDevice(string id, string name, DeviceKind kind, long memoryBytes)
     {
         Id = id;
         Name = name;
@@ -28,6 +29,9 @@ public abstract class ComputeDevice : IDisposable
 
     /// <summary>Memory the device computes from, in bytes (host RAM for CPU devices).</summary>
     public long MemoryBytes { get; }
+
+    /// <summary>True for devices the engine uses when none are named: the CPU device and every GPU, not the emulator.</summary>
+    public bool IsUsedByDefault => Kind != DeviceKind.IlgpuCpu;
 
     /// <summary>True once the device has been disposed.</summary>
     public bool IsDisposed => Volatile.Read(ref disposed) != 0;

@@ -1,0 +1,53 @@
+using System.Numerics;
+using GpuCompute.Gemm;
+using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
+
+namespace GpuCompute;
+
+/// <summary>General matrix multiply across the engine's devices.</summary>
+public sealed partial class ComputeEngine
+{
+    /// <summary>
+    /// General matrix multiply, C ← α·op(A)·op(B) + β·C, split into tiles of C across the engine's devices.
+    /// </summary>
+    /// <remarks>
+    /// op(A) is M×K, op(B) is K×N and C is M×N; any of M, N, K may be 0. With β = 0, C is not read (NaN in C does not
+    /// propagate), as in BLAS. Blocks until C holds the result. Accumulates in <typeparamref name="T"/>. A, B and C may
+    /// be views (<see cref="HostMatrix{T}.Slice"/>); C must not overlap A or B.
+    /// </remarks>
+    /// <returns>What each device did and how long it took.</returns>
+    /// <exception cref="ArgumentNullException">A matrix is null.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit together, or C overlaps A or B.</exception>
+    /// <exception cref="ObjectDisposedException">The engine has been disposed.</exception>
+    /// <exception cref="Devices.DeviceFailedException">A device failed; C is then partly written.</exception>
+    public GemmReport Gemm<T>(T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        return scheduler.Run(GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c));
+    }
+
+    /// <summary>C ← A·B (α = 1, β = 0, no transposes). See <see cref="Gemm{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T})"/>.</summary>
+    public GemmReport Gemm<T>(HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gemm(T.One, a, Transpose.None, b, Transpose.None, T.Zero, c);
+
+    /// <summary>Returns a new matrix A·B.</summary>
+    /// <exception cref="ArgumentException">A's columns differ from B's rows.</exception>
+    public HostMatrix<T> Multiply<T>(HostMatrix<T> a, HostMatrix<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ThrowIfDisposed();
+        if (a.Cols != b.Rows)
+        {
+            throw new ArgumentException($"Cannot multiply a {a.Rows} x {a.Cols} matrix by a {b.Rows} x {b.Cols} one: A's columns must equal B's rows.", nameof(b));
+        }
+
+        var c = new HostMatrix<T>(a.Rows, b.Cols);
+        Gemm(a, b, c);
+        return c;
+    }
+}

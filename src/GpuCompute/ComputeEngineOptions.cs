@@ -1,0 +1,26 @@
+using GpuCompute.Scheduling;
+
+namespace GpuCompute;
+
+/// <summary>How a <see cref="ComputeEngine"/> is set up. Unset values fall back to environment variables, then defaults.</summary>
+public sealed class ComputeEngineOptions
+{
+    /// <summary>
+    /// The devices to use, e.g. <c>cpu</c>, <c>cuda,cpu</c>, <c>ilgpu-cpu</c>; null falls back to
+    /// <c>GPUCOMPUTE_DEVICES</c>, then <c>default</c> (the CPU device and every GPU).
+    /// </summary>
+    public string? Devices { get; init; }
+
+    /// <summary>How tiles are assigned to devices; null falls back to <c>GPUCOMPUTE_POLICY</c>, then
+    /// <see cref="SchedulingPolicy.Weighted"/>.</summary>
+    public SchedulingPolicy? Policy { get; init; }
+
+    /// <summary>Threads of the managed CPU device; null means every logical processor.</summary>
+    public int? CpuThreads { get; init; }
+
+    /// <summary>Seed of the <see cref="SchedulingPolicy.Random"/> policy, so a run can be repeated.</summary>
+    public int RandomSeed { get; init; } = 12345;
+
+    /// <summary>Tile sizes; tests set small ones to exercise many tiles on small matrices.</summary>
+    internal TilePlanner? Tiling { get; init; }
+}

@@ -1,0 +1,52 @@
+using GpuCompute.Gemm;
+
+namespace GpuCompute.Scheduling;
+
+/// <summary>Splits C into the tiles that devices compute, each over the full K dimension.</summary>
+/// <param name="MinEdge">Smallest tile edge when splitting for balance.</param>
+/// <param name="MaxEdge">Largest tile edge.</param>
+/// <param name="SingleTileFlops">Products of at most this many flops run as one tile on one device.</param>
+internal sealed record TilePlanner(int MinEdge, int MaxEdge, double SingleTileFlops)
+{
+    /// <summary>Tiles wanted per device so that shares can follow device speeds closely.</summary>
+    private const int TilesPerDevice = 4;
+
+    /// <summary>
+    /// The engine's planner. Edges from 256 (below it per-tile packing and transfers dominate) to 1024 (amortises
+    /// them; 4096² gives 16 tiles). Products up to 2·256³ flops are not split: splitting costs more than it saves.
+    /// </summary>
+    public static TilePlanner Default { get; } = new(256, 1024, 2.0 * 256 * 256 * 256);
+
+    /// <summary>Tiles of an <paramref name="m"/>×<paramref name="n"/> C, in row-major order over the tile grid.</summary>
+    public IReadOnlyList<GemmTile> Plan(int m, int n, int k, int deviceCount)
+    {
+        if (m == 0 || n == 0)
+        {
+            return [];
+        }
+
+        if (2.0 * m * n * k <= SingleTileFlops)
+        {
+            return [new GemmTile(0, 0, m, n)];
+        }
+
+        int edge = MaxEdge;
+        while (edge / 2 >= MinEdge && Count(m, edge) * Count(n, edge) < TilesPerDevice * deviceCount)
+        {
+            edge /= 2;
+        }
+
+        var tiles = new List<GemmTile>(Count(m, edge) * Count(n, edge));
+        for (int row = 0; row < m; row += edge)
+        {
+            for (int col = 0; col < n; col += edge)
+            {
+                tiles.Add(new GemmTile(row, col, Math.Min(edge, m - row), Math.Min(edge, n - col)));
+            }
+        }
+
+        return tiles;
+    }
+
+    private static int Count(int size, int edge) => (size + edge - 1) / edge;
+}

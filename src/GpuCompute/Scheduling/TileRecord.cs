@@ -1,0 +1,10 @@
+using GpuCompute.Gemm;
+
+namespace GpuCompute.Scheduling;
+
+/// <summary>One tile's run: which device computed it and when, in seconds from the start of the operation.</summary>
+/// <param name="DeviceId">The device's <see cref="Devices.ComputeDevice.Id"/>.</param>
+/// <param name="Tile">The block of C.</param>
+/// <param name="StartSeconds">When the device started the tile.</param>
+/// <param name="EndSeconds">When the tile's result was in host memory.</param>
+public readonly record struct TileRecord(string DeviceId, GemmTile Tile, double StartSeconds, double EndSeconds);
