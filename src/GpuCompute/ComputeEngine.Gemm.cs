@@ -14,13 +14,14 @@ public sealed partial class ComputeEngine
     /// <remarks>
     /// op(A) is M×K, op(B) is K×N and C is M×N; any of M, N, K may be 0. With β = 0, C is not read (NaN in C does not
     /// propagate), as in BLAS. Blocks until C holds the result. Accumulates in <typeparamref name="T"/>. A, B and C may
-    /// be views (<see cref="HostMatrix{T}.Slice"/>); C must not overlap A or B.
+    /// be views (<see cref="HostMatrix{T}.Slice"/>); C must not overlap A or B, and A and B are never modified. A device
+    /// that fails is dropped and its tiles are computed by the others; the report names it.
     /// </remarks>
     /// <returns>What each device did and how long it took.</returns>
     /// <exception cref="ArgumentNullException">A matrix is null.</exception>
     /// <exception cref="ArgumentException">The shapes do not fit together, or C overlaps A or B.</exception>
     /// <exception cref="ObjectDisposedException">The engine has been disposed.</exception>
-    /// <exception cref="Devices.DeviceFailedException">A device failed; C is then partly written.</exception>
+    /// <exception cref="Devices.GemmFailedException">Every device failed; C is then partly written.</exception>
     public GemmReport Gemm<T>(T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -32,6 +33,28 @@ public sealed partial class ComputeEngine
     public GemmReport Gemm<T>(HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Gemm(T.One, a, Transpose.None, b, Transpose.None, T.Zero, c);
+
+    /// <summary>
+    /// C ← α·op(A)·op(B) + β·C without blocking the caller: the tiles run on the engine's worker threads and the task
+    /// completes when the last tile's result is in host memory.
+    /// </summary>
+    /// <remarks>
+    /// Same semantics as <see cref="Gemm{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T})"/>;
+    /// arguments are validated before the task is created. Cancellation stops every device before its next tile (within
+    /// about one tile's time); C is then partly written. Progress is reported after each tile.
+    /// </remarks>
+    /// <exception cref="OperationCanceledException">Through the task, when <paramref name="cancellation"/> fires first.</exception>
+    public Task<GemmReport> GemmAsync<T>(
+        T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c,
+        IProgress<GemmProgress>? progress = null, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        var problem = GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c);
+        return cancellation.IsCancellationRequested
+            ? Task.FromCanceled<GemmReport>(cancellation)
+            : scheduler.RunAsync(problem, progress, cancellation);
+    }
 
     /// <summary>Returns a new matrix A·B.</summary>
     /// <exception cref="ArgumentException">A's columns differ from B's rows.</exception>

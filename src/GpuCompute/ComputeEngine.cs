@@ -24,7 +24,7 @@ public sealed partial class ComputeEngine : IDisposable
         options ??= new ComputeEngineOptions();
         var selection = DeviceSelection.Parse(options.Devices ?? Environment.GetEnvironmentVariable(DeviceSelection.EnvironmentVariable));
         string? policyName = Environment.GetEnvironmentVariable(SchedulingPolicyNames.EnvironmentVariable);
-        Policy = options.Policy ?? (string.IsNullOrWhiteSpace(policyName) ? SchedulingPolicy.Weighted : SchedulingPolicyNames.Parse(policyName));
+        Policy = options.Policy ?? (string.IsNullOrWhiteSpace(policyName) ? SchedulingPolicy.Adaptive : SchedulingPolicyNames.Parse(policyName));
         int threads = options.CpuThreads ?? Environment.ProcessorCount;
         if (threads < 1)
         {

@@ -12,7 +12,7 @@ public sealed class ComputeEngineOptions
     public string? Devices { get; init; }
 
     /// <summary>How tiles are assigned to devices; null falls back to <c>GPUCOMPUTE_POLICY</c>, then
-    /// <see cref="SchedulingPolicy.Weighted"/>.</summary>
+    /// <see cref="SchedulingPolicy.Adaptive"/>.</summary>
     public SchedulingPolicy? Policy { get; init; }
 
     /// <summary>Threads of the managed CPU device; null means every logical processor.</summary>

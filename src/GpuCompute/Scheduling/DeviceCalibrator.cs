@@ -8,45 +8,62 @@ using GpuCompute.Matrices;
 namespace GpuCompute.Scheduling;
 
 /// <summary>
-/// Measures each device's GEMM throughput once per precision with a small product, and remembers it for the life of
-/// the engine; the weighted policy splits work in proportion to these figures.
+/// Gives each device a <see cref="DeviceModel"/> per precision: its GEMM throughput measured once with a small product,
+/// then refined from every tile it computes, for the life of the engine.
 /// </summary>
 internal sealed class DeviceCalibrator
 {
-    /// <summary>Edge of the calibration product: 512³ is ~0.27 GFLOP, long enough to see a device's speed.</summary>
-    private const int Edge = 512;
+    /// <summary>
+    /// Calibration starts with a 32³ product and doubles the edge until one run takes at least 5 ms (long enough to
+    /// time, short enough to stay cheap on slow devices such as the emulator) or the edge reaches 512.
+    /// </summary>
+    private const int FirstEdge = 32, LastEdge = 512;
 
-    /// <summary>The emulator runs ~0.5 GFLOP/s: a 48³ product keeps its calibration under a second.</summary>
-    private const int EmulatorEdge = 48;
+    private const double LongEnoughSeconds = 0.005;
 
-    private readonly ConcurrentDictionary<(string DeviceId, Type Precision), double> gflops = new();
+    /// <summary>
+    /// Host↔device bandwidth and per-tile latency assumed for GPUs until measured: a PCIe 3.0 x16 link's practical
+    /// ~12 GB/s and ~20 µs of launch and synchronisation.
+    /// </summary>
+    private const double GpuBandwidth = 12e9, GpuLatency = 20e-6;
 
-    /// <summary>The measured GFLOP/s of <paramref name="device"/> in precision <typeparamref name="T"/>.</summary>
-    public double Gflops<T>(ComputeDevice device)
+    private readonly ConcurrentDictionary<(string DeviceId, Type Precision), DeviceModel> models = new();
+
+    /// <summary>The model of <paramref name="device"/> in precision <typeparamref name="T"/>, measured on first use.</summary>
+    public DeviceModel Model<T>(ComputeDevice device)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        gflops.GetOrAdd((device.Id, typeof(T)), _ => Measure<T>(device));
+        models.GetOrAdd((device.Id, typeof(T)), _ => device.Kind switch
+        {
+            // The CPU device and the emulator compute from host memory (the emulator's copies are memcpy).
+            DeviceKind.Cpu or DeviceKind.IlgpuCpu => new DeviceModel(MeasureGflops<T>(device)),
+            _ => new DeviceModel(MeasureGflops<T>(device), GpuBandwidth, GpuLatency),
+        });
 
-    private static double Measure<T>(ComputeDevice device)
+    private static double MeasureGflops<T>(ComputeDevice device)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int edge = device.Kind == DeviceKind.IlgpuCpu ? EmulatorEdge : Edge;
-        var a = new HostMatrix<T>(edge, edge);
-        var b = new HostMatrix<T>(edge, edge);
-        var c = new HostMatrix<T>(edge, edge);
-        a.Fill(T.One);
-        b.Fill(T.One);
-        var problem = GemmProblem<T>.Create(T.One, a, Transpose.None, b, Transpose.None, T.Zero, c);
-        var tile = new GemmTile(0, 0, edge, edge);
-
-        device.RunGemmTile(problem, tile); // warm-up: kernel compilation, buffer allocation, JIT tiering
-        double best = double.MaxValue;
-        for (int run = 0; run < 2; run++)
+        RunOnce<T>(device, FirstEdge); // warm-up: kernel compilation, buffer allocation, JIT tiering
+        int edge = FirstEdge;
+        double seconds;
+        while ((seconds = RunOnce<T>(device, edge)) < LongEnoughSeconds && edge < LastEdge)
         {
-            long start = Stopwatch.GetTimestamp();
-            device.RunGemmTile(problem, tile);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            edge *= 2;
         }
 
-        return problem.Flops / Math.Max(best, 1e-9) / 1e9;
+        seconds = Math.Min(seconds, RunOnce<T>(device, edge));
+        return 2.0 * edge * edge * edge / Math.Max(seconds, 1e-9) / 1e9;
+    }
+
+    private static double RunOnce<T>(ComputeDevice device, int edge)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = new HostMatrix<T>(edge, edge);
+        var b = new HostMatrix<T>(edge, edge);
+        a.Fill(T.One);
+        b.Fill(T.One);
+        var problem = GemmProblem<T>.Create(T.One, a, Transpose.None, b, Transpose.None, T.Zero, new HostMatrix<T>(edge, edge));
+        long start = Stopwatch.GetTimestamp();
+        device.RunGemmTile(problem, new GemmTile(0, 0, edge, edge));
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }

@@ -6,39 +6,53 @@ using GpuCompute.Matrices;
 
 namespace GpuCompute.Scheduling;
 
-/// <summary>Plans a GEMM's tiles, assigns them to devices by the policy, runs them and reports.</summary>
+/// <summary>Plans a GEMM's tiles, hands them to the devices by the policy, runs them and reports.</summary>
 internal sealed class GemmScheduler(IReadOnlyList<ComputeDevice> devices, SchedulingPolicy policy, int seed, TilePlanner planner)
 {
     private readonly DeviceCalibrator calibrator = new();
-
-    /// <summary>The measured throughput of each device in precision <typeparamref name="T"/> (calibrated once).</summary>
-    public IReadOnlyList<double> Weights<T>()
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        devices.Count == 1 ? [1.0] : devices.Select(d => calibrator.Gflops<T>(d)).ToArray();
 
     public GemmReport Run<T>(GemmProblem<T> problem)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long start = Stopwatch.GetTimestamp();
-        IReadOnlyList<GemmTile> tiles = planner.Plan(problem.M, problem.N, problem.K, devices.Count);
-        int[][] queues = Assign<T>(tiles.Count);
-        (DeviceShare[] shares, TileRecord[] trace) = TileExecutor.Run(problem, tiles, devices, queues);
-        return new GemmReport(
-            problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy,
-            Stopwatch.GetElapsedTime(start).TotalSeconds, shares, trace);
+        (DeviceShare[] shares, TileRecord[] trace) = Prepare(problem, null, CancellationToken.None).Run();
+        return Report(problem, start, shares, trace);
     }
 
-    private int[][] Assign<T>(int tileCount)
+    public async Task<GemmReport> RunAsync<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (tileCount <= 1 || devices.Count == 1)
+        long start = Stopwatch.GetTimestamp();
+        (DeviceShare[] shares, TileRecord[] trace) = await Prepare(problem, progress, cancellation).RunAsync().ConfigureAwait(false);
+        return Report(problem, start, shares, trace);
+    }
+
+    private TileExecutor<T> Prepare<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var work = new GemmWorkload(
+            planner.Plan(problem.M, problem.N, problem.K, devices.Count), problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta));
+        IReadOnlyList<ComputeDevice> used = devices;
+        if (work.Count <= 1 && devices.Count > 1)
         {
-            // Nothing to balance: the whole product goes to the fastest device.
-            IReadOnlyList<double> weights = tileCount == 0 ? [.. devices.Select(_ => 1.0)] : Weights<T>();
-            int best = Enumerable.Range(0, devices.Count).MaxBy(d => weights[d]);
-            return [.. Enumerable.Range(0, devices.Count).Select(d => d == best ? Enumerable.Range(0, tileCount).ToArray() : [])];
+            // Size awareness: nothing to balance, so the whole product goes to the device expected to finish first.
+            used = [devices.MinBy(d => work.Count == 0 ? 0 : calibrator.Model<T>(d).Seconds(work.Flops(0), work.BytesA(0) + work.BytesB(0) + work.BytesC(0)))!];
         }
 
-        return TileAssignment.Assign(policy, tileCount, Weights<T>(), seed);
+        // One device needs no calibration: its model only records what it measures.
+        IReadOnlyList<DeviceModel> models = used.Count == 1 ? [new DeviceModel(1)] : used.Select(calibrator.Model<T>).ToArray();
+        var dispatcher = TileDispatcher.Create(policy, work, models, seed);
+        return new TileExecutor<T>(problem, work, used, dispatcher, progress, cancellation);
+    }
+
+    private GemmReport Report<T>(GemmProblem<T> problem, long start, DeviceShare[] shares, TileRecord[] trace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Every engine device appears in the report, with zero tiles where it was not used.
+        DeviceShare[] all = devices
+            .Select(d => shares.FirstOrDefault(s => s.DeviceId == d.Id) ?? new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null))
+            .ToArray();
+        return new GemmReport(
+            problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds, all, trace);
     }
 }

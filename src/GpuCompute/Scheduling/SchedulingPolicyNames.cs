@@ -8,6 +8,7 @@ public static class SchedulingPolicyNames
 
     private static readonly (string Name, SchedulingPolicy Policy)[] All =
     [
+        ("adaptive", SchedulingPolicy.Adaptive),
         ("weighted", SchedulingPolicy.Weighted),
         ("round-robin", SchedulingPolicy.RoundRobin),
         ("random", SchedulingPolicy.Random),

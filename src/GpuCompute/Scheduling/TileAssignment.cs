@@ -39,7 +39,7 @@ internal static class TileAssignment
 
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(policy), $"Unknown scheduling policy {(int)policy}.");
+                throw new ArgumentOutOfRangeException(nameof(policy), $"{policy} is not a static assignment policy.");
         }
 
         return queues.Select(q => q.ToArray()).ToArray();

@@ -6,82 +6,186 @@ using GpuCompute.Gemm;
 namespace GpuCompute.Scheduling;
 
 /// <summary>
-/// Runs assigned tiles: one worker per device with work (the calling thread drives the first), each computing its
-/// queue in order. The first device failure stops the others before their next tile and is rethrown.
+/// Runs one GEMM's tiles on real devices: one worker per device asks the <see cref="TileDispatcher"/> for tiles until
+/// none are left. A device that throws is dropped and its tiles re-run elsewhere; cancellation stops every worker before
+/// its next tile.
 /// </summary>
-internal static class TileExecutor
+internal sealed class TileExecutor<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static (DeviceShare[] Shares, TileRecord[] Trace) Run<T>(
-        GemmProblem<T> problem, IReadOnlyList<GemmTile> tiles, IReadOnlyList<ComputeDevice> devices, int[][] queues)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly GemmProblem<T> problem;
+    private readonly GemmWorkload work;
+    private readonly IReadOnlyList<ComputeDevice> devices;
+    private readonly TileDispatcher dispatcher;
+    private readonly IProgress<GemmProgress>? progress;
+    private readonly CancellationToken cancellation;
+    private readonly object gate = new();
+    private readonly List<TileRecord> records = [];
+    private readonly DeviceFailedException?[] failures;
+    private readonly long start = Stopwatch.GetTimestamp();
+
+    public TileExecutor(
+        GemmProblem<T> problem, GemmWorkload work, IReadOnlyList<ComputeDevice> devices, TileDispatcher dispatcher,
+        IProgress<GemmProgress>? progress, CancellationToken cancellation)
     {
-        long start = Stopwatch.GetTimestamp();
-        var records = new List<TileRecord>[devices.Count];
-        var failures = new DeviceFailedException?[devices.Count];
-        int failed = 0;
+        this.problem = problem;
+        this.work = work;
+        this.devices = devices;
+        this.dispatcher = dispatcher;
+        this.progress = progress;
+        this.cancellation = cancellation;
+        failures = new DeviceFailedException?[devices.Count];
+    }
 
-        void Work(int d)
-        {
-            records[d] = new List<TileRecord>(queues[d].Length);
-            foreach (int index in queues[d])
-            {
-                if (Volatile.Read(ref failed) != 0)
-                {
-                    return;
-                }
-
-                GemmTile tile = tiles[index];
-                double begin = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                try
-                {
-                    devices[d].RunGemmTile(problem, tile);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    failures[d] = new DeviceFailedException(devices[d].Id, tile, e);
-                    Volatile.Write(ref failed, 1);
-                    return;
-                }
-
-                records[d].Add(new TileRecord(devices[d].Id, tile, begin, Stopwatch.GetElapsedTime(start).TotalSeconds));
-            }
-        }
-
-        int[] busy = Enumerable.Range(0, devices.Count).Where(d => queues[d].Length > 0).ToArray();
-        var threads = busy.Skip(1).Select(d => new Thread(() => Work(d)) { IsBackground = true, Name = $"GpuCompute {devices[d].Id}" }).ToArray();
-        foreach (Thread thread in threads)
-        {
-            thread.Start();
-        }
-
-        if (busy.Length > 0)
-        {
-            Work(busy[0]);
-        }
-
-        foreach (Thread thread in threads)
+    /// <summary>Runs every tile, the calling thread driving the first device; blocks until done.</summary>
+    public (DeviceShare[] Shares, TileRecord[] Trace) Run()
+    {
+        Thread[] others = Enumerable.Range(1, devices.Count - 1).Select(StartWorker).ToArray();
+        Work(0);
+        foreach (Thread thread in others)
         {
             thread.Join();
         }
 
-        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        return Results();
+    }
+
+    /// <summary>Runs every tile on dedicated worker threads; the task completes when the last one finishes.</summary>
+    public Task<(DeviceShare[] Shares, TileRecord[] Trace)> RunAsync()
+    {
+        var done = new TaskCompletionSource<(DeviceShare[], TileRecord[])>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int running = devices.Count;
+        for (int d = 0; d < devices.Count; d++)
         {
-            throw failure;
+            int device = d;
+            new Thread(() =>
+            {
+                Work(device);
+                if (Interlocked.Decrement(ref running) == 0)
+                {
+                    try
+                    {
+                        done.SetResult(Results());
+                    }
+                    catch (OperationCanceledException e)
+                    {
+                        done.SetCanceled(e.CancellationToken);
+                    }
+                    catch (Exception e)
+                    {
+                        done.SetException(e);
+                    }
+                }
+            })
+            { IsBackground = true, Name = $"GpuCompute {devices[device].Id}" }.Start();
+        }
+
+        return done.Task;
+    }
+
+    private Thread StartWorker(int device)
+    {
+        var thread = new Thread(() => Work(device)) { IsBackground = true, Name = $"GpuCompute {devices[device].Id}" };
+        thread.Start();
+        return thread;
+    }
+
+    private double Now => Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+    private void Work(int device)
+    {
+        using CancellationTokenRegistration wake = cancellation.Register(() =>
+        {
+            lock (gate)
+            {
+                Monitor.PulseAll(gate);
+            }
+        });
+
+        while (true)
+        {
+            int tile = -1;
+            double bytes;
+            lock (gate)
+            {
+                TakeResult result;
+                while ((result = cancellation.IsCancellationRequested ? TakeResult.Finished : dispatcher.TryTake(device, out tile)) == TakeResult.Wait)
+                {
+                    Monitor.Wait(gate);
+                }
+
+                if (result == TakeResult.Finished)
+                {
+                    return;
+                }
+
+                bytes = dispatcher.InFlightBytes(device);
+            }
+
+            double begin = Now;
+            Exception? error = null;
+            try
+            {
+                devices[device].RunGemmTile(problem, work.Tiles[tile]);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error = e;
+            }
+
+            double end = Now;
+            int done;
+            lock (gate)
+            {
+                records.Add(new TileRecord(devices[device].Id, work.Tiles[tile], begin, end, bytes, Failed: error is not null));
+                if (error is null)
+                {
+                    dispatcher.Complete(device, tile, end - begin);
+                }
+                else
+                {
+                    failures[device] = new DeviceFailedException(devices[device].Id, work.Tiles[tile], error);
+                    dispatcher.Fail(device, tile);
+                }
+
+                done = dispatcher.Completed;
+                Monitor.PulseAll(gate);
+            }
+
+            if (error is not null)
+            {
+                return;
+            }
+
+            progress?.Report(new GemmProgress(done, work.Count, end));
+        }
+    }
+
+    private (DeviceShare[] Shares, TileRecord[] Trace) Results()
+    {
+        if (!dispatcher.IsComplete)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            throw dispatcher.AllFailed
+                ? new GemmFailedException(failures.OfType<DeviceFailedException>().ToArray())
+                : new InvalidOperationException("The scheduler stopped with tiles left and no failure; this is a bug.");
         }
 
         var shares = new DeviceShare[devices.Count];
         for (int d = 0; d < devices.Count; d++)
         {
-            List<TileRecord> mine = records[d] ?? [];
+            TileRecord[] mine = records.Where(r => r.DeviceId == devices[d].Id && !r.Failed).ToArray();
             shares[d] = new DeviceShare(
                 devices[d].Id,
                 devices[d].Name,
                 devices[d].Kind,
-                mine.Count,
+                mine.Length,
                 mine.Sum(r => r.EndSeconds - r.StartSeconds),
-                mine.Sum(r => r.Tile.Flops(problem.K)));
+                mine.Sum(r => r.Tile.Flops(work.K)),
+                mine.Sum(r => r.Bytes),
+                failures[d]?.InnerException?.Message);
         }
 
-        return (shares, records.Where(r => r is not null).SelectMany(r => r).OrderBy(r => r.EndSeconds).ToArray());
+        return (shares, records.OrderBy(r => r.EndSeconds).ToArray());
     }
 }

@@ -7,43 +7,128 @@ using NUnit.Framework;
 
 namespace GpuCompute.Tests.Scheduling;
 
+/// <summary>The scheduler on real threads over throttled devices: splits, faults, cancellation, progress.</summary>
 public sealed class GemmSchedulerTests
 {
     private static readonly TilePlanner SmallTiles = new(8, 16, 0);
 
-    [Test]
-    public void Run_DeviceThrowsMidOperation_ThrowsDeviceFailedNamingDeviceAndTile()
+    [TestCase(SchedulingPolicy.Adaptive)]
+    [TestCase(SchedulingPolicy.Weighted)]
+    [TestCase(SchedulingPolicy.RoundRobin)]
+    [TestCase(SchedulingPolicy.Random)]
+    public void Run_DeviceFailsMidOperation_ItsTilesRerunElsewhereAndResultIsRight(SchedulingPolicy policy)
     {
-        using var cpu = new CpuDevice(1);
-        using var faulty = new FailingDevice("faulty:0", okTiles: 3); // 3 calibration calls succeed, then tiles fail
-        var scheduler = new GemmScheduler([cpu, faulty], SchedulingPolicy.RoundRobin, 1, SmallTiles);
-        HostMatrix<float> a = TestMatrices.Random<float>(40, 30, 1);
-        HostMatrix<float> b = TestMatrices.Random<float>(30, 40, 2);
-        HostMatrix<float> aBefore = a.Clone();
+        using var healthy = new ThrottledDevice("healthy:0", 50);
+        using var faulty = new ThrottledDevice("faulty:0", 50);
+        var scheduler = new GemmScheduler([healthy, faulty], policy, 1, SmallTiles);
+        HostMatrix<float> a = TestMatrices.Random<float>(64, 30, 1);
+        HostMatrix<float> b = TestMatrices.Random<float>(30, 64, 2);
+        HostMatrix<float> c = TestMatrices.Random<float>(64, 64, 3);
+        scheduler.Run(GemmProblem<float>.Create(1f, a, Transpose.None, b, Transpose.None, 0f, new HostMatrix<float>(64, 64))); // calibrates
+        faulty.FailAfter(2);
+        float[,] aBefore = a.ToArray2D(), bBefore = b.ToArray2D();
+        ReferenceGemm.Expected expected = ReferenceGemm.Compute(2f, a, Transpose.None, b, Transpose.None, 0.5f, c);
 
-        var e = Assert.Throws<DeviceFailedException>(() =>
-            scheduler.Run(GemmProblem<float>.Create(1f, a, Transpose.None, b, Transpose.None, 0f, new HostMatrix<float>(40, 40))));
+        GemmReport report = scheduler.Run(GemmProblem<float>.Create(2f, a, Transpose.None, b, Transpose.None, 0.5f, c));
 
-        Assert.That(e!.DeviceId, Is.EqualTo("faulty:0"));
-        Assert.That(e.Message, Does.Contain("faulty:0").And.Contain("injected device fault").And.Contain($"{e.Tile.Rows} x {e.Tile.Cols}"));
-        Assert.That(a.ToArray2D(), Is.EqualTo(aBefore.ToArray2D()), "inputs are never modified");
+        expected.AssertMatches(c, $"{policy} with a device failing mid-operation");
+        DeviceShare failed = report.Devices.Single(d => d.DeviceId == "faulty:0");
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Error, Does.Contain("injected fault"), "the report names the failed device");
+            Assert.That(report.Devices.Single(d => d.DeviceId == "healthy:0").Error, Is.Null);
+            Assert.That(report.Trace.Count(r => r.Failed), Is.EqualTo(1));
+            Assert.That(report.Devices.Sum(d => d.Tiles), Is.EqualTo(16), "every tile computed once");
+            Assert.That(a.ToArray2D(), Is.EqualTo(aBefore), "A is never modified");
+            Assert.That(b.ToArray2D(), Is.EqualTo(bBefore), "B is never modified");
+        });
     }
 
     [Test]
-    public void Run_TwoDevicesWeighted_SplitsAndMatchesReference()
+    public void Run_EveryDeviceFails_ThrowsOneExceptionNamingEach()
     {
-        using var one = new CpuDevice(1);
-        using var two = new FailingDevice("helper:0", okTiles: int.MaxValue);
-        var scheduler = new GemmScheduler([one, two], SchedulingPolicy.Weighted, 1, SmallTiles);
-        HostMatrix<double> a = TestMatrices.Random<double>(45, 37, 3, padding: 2);
-        HostMatrix<double> b = TestMatrices.Random<double>(33, 37, 4);
-        HostMatrix<double> c = TestMatrices.Random<double>(45, 33, 5);
-        ReferenceGemm.Expected expected = ReferenceGemm.Compute(0.5, a, Transpose.None, b, Transpose.Transposed, -1.0, c);
+        using var first = new ThrottledDevice("first:0", 50);
+        using var second = new ThrottledDevice("second:0", 50);
+        var scheduler = new GemmScheduler([first, second], SchedulingPolicy.Adaptive, 1, SmallTiles);
+        HostMatrix<double> a = TestMatrices.Random<double>(64, 20, 1), b = TestMatrices.Random<double>(20, 64, 2);
+        scheduler.Run(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(64, 64))); // calibrates
+        first.FailAfter(1);
+        second.FailAfter(1);
 
-        GemmReport report = scheduler.Run(GemmProblem<double>.Create(0.5, a, Transpose.None, b, Transpose.Transposed, -1.0, c));
+        var e = Assert.Throws<GemmFailedException>(() =>
+            scheduler.Run(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(64, 64))));
 
-        expected.AssertMatches(c, "weighted split over two devices");
-        Assert.That(report.Devices.Sum(d => d.Tiles), Is.EqualTo(report.Trace.Count));
-        Assert.That(report.Trace.Select(r => r.DeviceId).Distinct().Count(), Is.EqualTo(2), "both devices computed tiles");
+        Assert.That(e!.Failures.Select(f => f.DeviceId), Is.EquivalentTo(new[] { "first:0", "second:0" }));
+        Assert.That(e.Message, Does.Contain("Every device failed").And.Contain("first:0").And.Contain("second:0"));
+    }
+
+    [Test]
+    public void RunAsync_Cancelled_StopsBeforeTheNextTileAndThrows()
+    {
+        using var slow = new ThrottledDevice("slow:0", 0.005); // a 16×16×32 tile takes ~3 ms
+        var scheduler = new GemmScheduler([slow], SchedulingPolicy.Adaptive, 1, SmallTiles);
+        HostMatrix<float> a = TestMatrices.Random<float>(256, 32, 1), b = TestMatrices.Random<float>(32, 256, 2);
+        using var cancel = new CancellationTokenSource();
+        int reported = 0;
+        var progress = new SynchronousProgress(p =>
+        {
+            if (Interlocked.Increment(ref reported) == 5)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Task<GemmReport> task = scheduler.RunAsync(
+            GemmProblem<float>.Create(1f, a, Transpose.None, b, Transpose.None, 0f, new HostMatrix<float>(256, 256)), progress, cancel.Token);
+
+        Assert.That(() => task.GetAwaiter().GetResult(), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(slow.Calls, Is.InRange(5, 6), "stops within one tile of the cancellation (256 tiles planned)");
+    }
+
+    [Test]
+    public async Task RunAsync_ReportsProgressUpToTheTotal()
+    {
+        using var one = new ThrottledDevice("one:0", 100);
+        using var two = new ThrottledDevice("two:0", 100);
+        var scheduler = new GemmScheduler([one, two], SchedulingPolicy.Adaptive, 1, SmallTiles);
+        HostMatrix<double> a = TestMatrices.Random<double>(48, 16, 1), b = TestMatrices.Random<double>(16, 40, 2);
+        var c = new HostMatrix<double>(48, 40);
+        var seen = new List<GemmProgress>();
+        var progress = new SynchronousProgress(p =>
+        {
+            lock (seen)
+            {
+                seen.Add(p);
+            }
+        });
+
+        GemmReport report = await scheduler.RunAsync(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, 0.0, c), progress, default);
+
+        Assert.That(seen, Has.Count.EqualTo(report.Trace.Count));
+        Assert.That(seen.Max(p => p.TilesDone), Is.EqualTo(seen[0].TilesTotal));
+        ReferenceGemm.Compute(1.0, a, Transpose.None, b, Transpose.None, 0.0, c).AssertMatches(c, "async");
+    }
+
+    [Test]
+    public void Run_AdaptiveOverDevicesOfDifferentSpeeds_SharesFollowSpeeds()
+    {
+        // Speeds 1:4; each 16×16×200 tile takes ~20 ms on the slow device and ~5 ms on the fast one.
+        using var slow = new ThrottledDevice("slow:0", 0.005);
+        using var fast = new ThrottledDevice("fast:0", 0.020);
+        var scheduler = new GemmScheduler([slow, fast], SchedulingPolicy.Adaptive, 1, SmallTiles);
+        HostMatrix<float> a = TestMatrices.Random<float>(96, 200, 1), b = TestMatrices.Random<float>(200, 64, 2);
+
+        GemmReport report = scheduler.Run(GemmProblem<float>.Create(1f, a, Transpose.None, b, Transpose.None, 0f, new HostMatrix<float>(96, 64)));
+
+        int slowTiles = report.Devices[0].Tiles, fastTiles = report.Devices[1].Tiles;
+        Assert.That(slowTiles + fastTiles, Is.EqualTo(24));
+        Assert.That(fastTiles, Is.GreaterThanOrEqualTo(2 * slowTiles), $"fast {fastTiles} vs slow {slowTiles} tiles (ideal 4:1)");
+        Assert.That(slowTiles, Is.GreaterThan(0), "the slow device still helps");
+    }
+
+    /// <summary>An IProgress that reports on the worker's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<GemmProgress> report) : IProgress<GemmProgress>
+    {
+        public void Report(GemmProgress value) => report(value);
     }
 }
