@@ -3,7 +3,7 @@ using GpuCompute.Bench.Commands;
 
 namespace GpuCompute.Bench;
 
-/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>benchmarks</c>.</summary>
+/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>simulate</c>, <c>benchmarks</c>.</summary>
 internal static class Program
 {
     public static int Main(string[] args)
@@ -12,8 +12,15 @@ internal static class Program
         {
             DevicesCommand.Create(),
             GemmCommand.Create(),
+            SimulateCommand.Create(),
             BenchmarksCommand.Create(),
         };
+
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre.Console assumes 80 columns when it cannot see a terminal; logs read better unwrapped.
+            Spectre.Console.AnsiConsole.Profile.Width = 160;
+        }
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -25,12 +25,16 @@ internal static class GemmCommand
     private static readonly Option<string?> PolicyOption = new("--policy") { Description = $"Scheduling policy: {string.Join(", ", SchedulingPolicyNames.Names)}." };
     private static readonly Option<int> RepeatOption = new("--repeat") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 5 };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
+    private static readonly Option<FileInfo?> TraceOption = new("--trace") { Description = "Write the median run's tiles as Chrome trace-event JSON (open in ui.perfetto.dev)." };
+
+    /// <summary>Timed runs expected to take longer than this show a progress bar (human output only).</summary>
+    private const double ProgressBarSeconds = 1.0;
 
     public static Command Create()
     {
         var command = new Command("gemm", "Multiply random matrices across the devices, verify, and report throughput.")
         {
-            SizeOption, MOption, NOption, KOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, JsonOption,
+            SizeOption, MOption, NOption, KOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, JsonOption, TraceOption,
         };
         command.SetAction(parse => Execute(Settings.From(parse)));
         return command;
@@ -47,14 +51,18 @@ internal static class GemmCommand
         HostMatrix<T> b = RandomMatrix<T>(s.K, s.N, Seed + 1);
         var c = new HostMatrix<T>(s.M, s.N);
 
-        engine.Gemm(a, b, c); // warm-up: calibration, kernel compilation, JIT tiering, page faults
-        var runs = new List<GemmReport>(s.Repeat);
-        for (int r = 0; r < s.Repeat; r++)
-        {
-            runs.Add(engine.Gemm(a, b, c));
-        }
+        GemmReport warmUp = engine.Gemm(a, b, c); // calibration, kernel compilation, JIT tiering, page faults
+        List<GemmReport> runs = !s.Json && warmUp.Seconds * s.Repeat > ProgressBarSeconds
+            ? RunWithProgressBar(engine, a, b, c, s.Repeat)
+            : Enumerable.Range(0, s.Repeat).Select(_ => engine.Gemm(a, b, c)).ToList();
 
         GemmReport median = runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
+        if (s.Trace is not null)
+        {
+            using FileStream file = s.Trace.Create();
+            ChromeTrace.Write(median, file);
+        }
+
         var check = GemmCheck.Run(a, b, c, Seed + 2);
         double gflops = median.Seconds > 0 ? median.Flops / median.Seconds / 1e9 : 0;
         if (s.Json)
@@ -95,6 +103,22 @@ internal static class GemmCommand
         return check.Verified ? 0 : 1;
     }
 
+    private static List<GemmReport> RunWithProgressBar<T>(ComputeEngine engine, HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c, int repeat)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var runs = new List<GemmReport>(repeat);
+        AnsiConsole.Progress().Start(context =>
+        {
+            ProgressTask bar = context.AddTask($"{repeat} timed runs", maxValue: repeat);
+            for (int r = 0; r < repeat; r++)
+            {
+                var progress = new BarProgress(bar, r);
+                runs.Add(engine.GemmAsync(T.One, a, Transpose.None, b, Transpose.None, T.Zero, c, progress).GetAwaiter().GetResult());
+            }
+        });
+        return runs;
+    }
+
     private static void PrintHuman(Settings s, SchedulingPolicy policy, List<GemmReport> runs, GemmReport median, double gflops, GemmCheck check)
     {
         AnsiConsole.MarkupLine(
@@ -133,41 +157,24 @@ internal static class GemmCommand
         return matrix;
     }
 
+    /// <summary>Moves the bar by tiles: run <c>run</c> of the series, each run one unit.</summary>
+    private sealed class BarProgress(ProgressTask bar, int run) : IProgress<GemmProgress>
+    {
+        public void Report(GemmProgress value) => bar.Value = run + ((double)value.TilesDone / Math.Max(1, value.TilesTotal));
+    }
+
     /// <summary>The validated arguments of one <c>gemm</c> run.</summary>
-    private sealed record Settings(int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json)
+    private sealed record Settings(int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json, FileInfo? Trace)
     {
         public static Settings From(ParseResult parse)
         {
-            int? size = parse.GetValue(SizeOption), m = parse.GetValue(MOption), n = parse.GetValue(NOption), k = parse.GetValue(KOption);
-            if (size is not null && (m ?? n ?? k) is not null)
-            {
-                throw new UsageException("Give either --size or --m/--n/--k, not both.");
-            }
-
-            if (size is null && (m is null || n is null || k is null) && (m ?? n ?? k) is not null)
-            {
-                throw new UsageException("--m, --n and --k go together: give all three.");
-            }
-
-            int mm = m ?? size ?? 2048, nn = n ?? size ?? 2048, kk = k ?? size ?? 2048;
-            foreach ((string name, int value) in new[] { ("m", mm), ("n", nn), ("k", kk) })
-            {
-                if (value < 1)
-                {
-                    throw new UsageException($"--{name} (or --size) must be at least 1; got {value}.");
-                }
-            }
-
+            (int mm, int nn, int kk) = Shape.From(parse.GetValue(SizeOption), parse.GetValue(MOption), parse.GetValue(NOption), parse.GetValue(KOption), 2048);
             if ((long)mm * kk > Array.MaxLength || (long)kk * nn > Array.MaxLength || (long)mm * nn > Array.MaxLength)
             {
                 throw new UsageException($"A {mm} x {nn} x {kk} product has a matrix of more than {Array.MaxLength} elements.");
             }
 
-            string precision = parse.GetValue(PrecisionOption)!.ToLowerInvariant();
-            if (precision is not ("f32" or "f64"))
-            {
-                throw new UsageException($"--precision must be f32 or f64; got '{precision}'.");
-            }
+            string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
 
             int repeat = parse.GetValue(RepeatOption);
             if (repeat < 1)
@@ -178,7 +185,7 @@ internal static class GemmCommand
             string? policy = parse.GetValue(PolicyOption);
             return new Settings(
                 mm, nn, kk, precision, parse.GetValue(DeviceListOption),
-                policy is null ? null : SchedulingPolicyNames.Parse(policy), repeat, parse.GetValue(JsonOption));
+                policy is null ? null : SchedulingPolicyNames.Parse(policy), repeat, parse.GetValue(JsonOption), parse.GetValue(TraceOption));
         }
     }
 }

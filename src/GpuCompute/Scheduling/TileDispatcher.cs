@@ -96,6 +96,9 @@ internal sealed class TileDispatcher
         return TakeResult.Tile;
     }
 
+    /// <summary>Tiles waiting in <paramref name="device"/>'s own queue.</summary>
+    public int Queued(int device) => queues[device].Count - heads[device];
+
     /// <summary>Bytes the device was expected to receive and send for its tile in flight.</summary>
     public double InFlightBytes(int device) => inFlightBytes[device];
 

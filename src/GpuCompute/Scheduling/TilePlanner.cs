@@ -6,11 +6,10 @@ namespace GpuCompute.Scheduling;
 /// <param name="MinEdge">Smallest tile edge when splitting for balance.</param>
 /// <param name="MaxEdge">Largest tile edge.</param>
 /// <param name="SingleTileFlops">Products of at most this many flops run as one tile on one device.</param>
-internal sealed record TilePlanner(int MinEdge, int MaxEdge, double SingleTileFlops)
+/// <param name="TilesPerDevice">Tiles wanted per device (edges shrink towards MinEdge until there are that many),
+/// so that shares can follow device speeds closely.</param>
+internal sealed record TilePlanner(int MinEdge, int MaxEdge, double SingleTileFlops, int TilesPerDevice = 4)
 {
-    /// <summary>Tiles wanted per device so that shares can follow device speeds closely.</summary>
-    private const int TilesPerDevice = 4;
-
     /// <summary>
     /// The engine's planner. Edges from 256 (below it per-tile packing and transfers dominate) to 1024 (amortises
     /// them; 4096² gives 16 tiles). Products up to 2·256³ flops are not split: splitting costs more than it saves.

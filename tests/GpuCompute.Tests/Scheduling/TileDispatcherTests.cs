@@ -1,0 +1,115 @@
+using GpuCompute.Gemm;
+using GpuCompute.Scheduling;
+using NUnit.Framework;
+
+namespace GpuCompute.Tests.Scheduling;
+
+/// <summary>The dispatcher's rules, driven by hand (no threads, no time).</summary>
+public sealed class TileDispatcherTests
+{
+    private static GemmWorkload Grid(int tilesPerSide, int edge = 100, int k = 100) =>
+        new(Enumerable.Range(0, tilesPerSide * tilesPerSide)
+            .Select(i => new GemmTile(i / tilesPerSide * edge, i % tilesPerSide * edge, edge, edge)).ToArray(), k, 4, readsC: false);
+
+    [Test]
+    public void Adaptive_FreeTransfers_AssignsInProportionToSpeed()
+    {
+        GemmWorkload work = Grid(8); // 64 equal tiles
+        var dispatcher = TileDispatcher.Create(SchedulingPolicy.Adaptive, work, [new DeviceModel(1), new DeviceModel(3)], 0);
+        Assert.That(new[] { dispatcher.Queued(0), dispatcher.Queued(1) }, Is.EqualTo(new[] { 16, 48 }));
+    }
+
+    [Test]
+    public void Adaptive_SlowBus_GivesTheGpuFewerTilesThanThroughputAloneWould()
+    {
+        // The GPU is 4x faster but every panel it lacks costs a long transfer; the CPU computes from host memory.
+        GemmWorkload work = Grid(4, edge: 1000, k: 1000);
+        DeviceModel[] Models() => [new DeviceModel(400, bandwidthBytesPerSecond: 1e8), new DeviceModel(100)];
+        var adaptive = TileDispatcher.Create(SchedulingPolicy.Adaptive, work, Models(), 0);
+        var weighted = TileDispatcher.Create(SchedulingPolicy.Weighted, work, Models(), 0);
+        Assert.That(weighted.Queued(0), Is.EqualTo(13), "weighted follows throughput alone (4:1 of 16, rounded)");
+        Assert.That(adaptive.Queued(0), Is.LessThan(weighted.Queued(0)), "adaptive counts the transfers");
+        Assert.That(adaptive.Queued(0) + adaptive.Queued(1), Is.EqualTo(16));
+    }
+
+    [Test]
+    public void Fail_QueuedAndInFlightTilesGoToTheOtherDevices()
+    {
+        GemmWorkload work = Grid(2);
+        var dispatcher = TileDispatcher.Create(SchedulingPolicy.RoundRobin, work, [new DeviceModel(1), new DeviceModel(1)], 0);
+        Assert.That(dispatcher.TryTake(0, out int first), Is.EqualTo(TakeResult.Tile));
+        dispatcher.Fail(0, first);
+        Assert.That(dispatcher.TryTake(0, out _), Is.EqualTo(TakeResult.Finished), "a failed device gets no more work");
+        var taken = new List<int>();
+        while (dispatcher.TryTake(1, out int tile) == TakeResult.Tile)
+        {
+            taken.Add(tile);
+            dispatcher.Complete(1, tile, 1);
+        }
+
+        Assert.That(taken.Order(), Is.EqualTo(new[] { 0, 1, 2, 3 }));
+        Assert.That(dispatcher.IsComplete, Is.True);
+    }
+
+    [Test]
+    public void TryTake_NothingLeftButAnotherDeviceBusy_Waits()
+    {
+        GemmWorkload work = Grid(1);
+        var dispatcher = TileDispatcher.Create(SchedulingPolicy.RoundRobin, work, [new DeviceModel(1), new DeviceModel(1)], 0);
+        Assert.That(dispatcher.TryTake(0, out int tile), Is.EqualTo(TakeResult.Tile));
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "device 0 might still fail");
+        dispatcher.Complete(0, tile, 1);
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Finished));
+        Assert.That(dispatcher.TryTake(0, out _), Is.EqualTo(TakeResult.Finished));
+    }
+
+    [Test]
+    public void Adaptive_IdleDevice_StealsFromAStalledQueueOnlyWhileItIsSooner()
+    {
+        // Six 2-MFLOP tiles; the fast device takes 0.5 s a tile, the slow one 1 s. Earliest finish plans fast: 4, slow: 2.
+        GemmWorkload work = new(Enumerable.Range(0, 6).Select(i => new GemmTile(i * 100, 0, 100, 100)).ToArray(), 100, 4, readsC: false);
+        var dispatcher = TileDispatcher.Create(SchedulingPolicy.Adaptive, work, [new DeviceModel(0.004), new DeviceModel(0.002)], 0);
+        Assert.That(new[] { dispatcher.Queued(0), dispatcher.Queued(1) }, Is.EqualTo(new[] { 4, 2 }));
+
+        // The fast device stalls (never asks). The slow one finishes its own two tiles, then steals while one of its
+        // tiles (1 s) ends before the fast device's queued work (4 × 0.5 s, then 3 × 0.5 s), and stops at 2 × 0.5 s.
+        int slowTiles = 0;
+        while (dispatcher.TryTake(1, out int tile) == TakeResult.Tile)
+        {
+            dispatcher.Complete(1, tile, 1.0);
+            slowTiles++;
+        }
+
+        Assert.That(slowTiles, Is.EqualTo(4));
+        Assert.That(dispatcher.Queued(0), Is.EqualTo(2));
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "the fast device's tiles are still owed");
+    }
+
+    [Test]
+    public void Complete_WrongTile_Throws()
+    {
+        var dispatcher = TileDispatcher.Create(SchedulingPolicy.RoundRobin, Grid(2), [new DeviceModel(1)], 0);
+        dispatcher.TryTake(0, out int tile);
+        Assert.Throws<InvalidOperationException>(() => dispatcher.Complete(0, tile + 1, 1));
+    }
+
+    [Test]
+    public void DeviceModel_InvalidValues_Throw()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceModel(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceModel(double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceModel(1, bandwidthBytesPerSecond: 0));
+    }
+
+    [Test]
+    public void DeviceModel_Observe_MovesTowardsTheMeasuredSpeed()
+    {
+        var model = new DeviceModel(100);
+        for (int i = 0; i < 30; i++)
+        {
+            model.Observe(flops: 2e9, bytes: 0, seconds: 0.01); // 200 GFLOP/s measured
+        }
+
+        Assert.That(model.Gflops, Is.EqualTo(200).Within(1));
+    }
+}
