@@ -21,6 +21,18 @@ public sealed class ComputeEngineOptions
     /// <summary>Seed of the <see cref="SchedulingPolicy.Random"/> policy, so a run can be repeated.</summary>
     public int RandomSeed { get; init; } = 12345;
 
+    /// <summary>
+    /// Keep measured device performance models between runs in a cache file, so later engines skip calibration
+    /// (default true). A corrupt or stale file is ignored with a warning.
+    /// </summary>
+    public bool PersistModels { get; init; } = true;
+
+    /// <summary>The model cache file; null means <c>$XDG_CACHE_HOME/gpucompute/performance-models.json</c> (or <c>~/.cache/…</c>).</summary>
+    public string? ModelCachePath { get; init; }
+
+    /// <summary>Receives warnings (e.g. an unreadable model cache); null sends them to <see cref="System.Diagnostics.Trace"/>.</summary>
+    public Action<string>? Warning { get; init; }
+
     /// <summary>Tile sizes; tests set small ones to exercise many tiles on small matrices.</summary>
     internal TilePlanner? Tiling { get; init; }
 }

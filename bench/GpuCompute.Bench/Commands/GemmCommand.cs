@@ -46,7 +46,12 @@ internal static class GemmCommand
     private static int Run<T>(Settings s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = s.Devices, Policy = s.Policy });
+        using var engine = new ComputeEngine(new ComputeEngineOptions
+        {
+            Devices = s.Devices,
+            Policy = s.Policy,
+            Warning = message => Console.Error.WriteLine($"warning: {message}"),
+        });
         HostMatrix<T> a = RandomMatrix<T>(s.M, s.K, Seed);
         HostMatrix<T> b = RandomMatrix<T>(s.K, s.N, Seed + 1);
         var c = new HostMatrix<T>(s.M, s.N);

@@ -33,6 +33,9 @@ public abstract class ComputeDevice : IDisposable
     /// <summary>True for devices the engine uses when none are named: the CPU device and every GPU, not the emulator.</summary>
     public bool IsUsedByDefault => Kind != DeviceKind.IlgpuCpu;
 
+    /// <summary>What identifies this device's performance across runs (the key of its stored models).</summary>
+    internal virtual string Identity => $"{Kind}|{Id}|{Name}|{MemoryBytes}";
+
     /// <summary>True once the device has been disposed.</summary>
     public bool IsDisposed => Volatile.Read(ref disposed) != 0;
 

@@ -16,6 +16,8 @@ public sealed class CpuDevice : ComputeDevice
     /// <summary>Number of threads the device computes on.</summary>
     public int Threads { get; }
 
+    internal override string Identity => $"{base.Identity}|{Threads} threads";
+
     internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

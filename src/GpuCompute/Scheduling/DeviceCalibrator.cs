@@ -8,10 +8,10 @@ using GpuCompute.Matrices;
 namespace GpuCompute.Scheduling;
 
 /// <summary>
-/// Gives each device a <see cref="DeviceModel"/> per precision: its GEMM throughput measured once with a small product,
-/// then refined from every tile it computes, for the life of the engine.
+/// Gives each device a <see cref="DeviceModel"/> per precision: taken from the <see cref="ModelStore"/> when it holds
+/// a fresh one, otherwise measured once with a small product and stored; then refined from every tile it computes.
 /// </summary>
-internal sealed class DeviceCalibrator
+internal sealed class DeviceCalibrator(ModelStore? store = null)
 {
     /// <summary>
     /// Calibration starts with a 32³ product and doubles the edge until one run takes at least 5 ms (long enough to
@@ -29,15 +29,53 @@ internal sealed class DeviceCalibrator
 
     private readonly ConcurrentDictionary<(string DeviceId, Type Precision), DeviceModel> models = new();
 
-    /// <summary>The model of <paramref name="device"/> in precision <typeparamref name="T"/>, measured on first use.</summary>
+    /// <summary>The model of <paramref name="device"/> in precision <typeparamref name="T"/>: stored, or measured now.</summary>
     public DeviceModel Model<T>(ComputeDevice device)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        models.GetOrAdd((device.Id, typeof(T)), _ => device.Kind switch
+        models.GetOrAdd((device.Id, typeof(T)), _ =>
+            store?.Find(device.Identity, ScalarType.Name<T>()) is StoredModel stored
+                ? new DeviceModel(stored.Gflops, stored.BandwidthBytesPerSecond ?? double.PositiveInfinity, stored.LatencySeconds)
+                : Measure<T>(device));
+
+    /// <summary>Measures <paramref name="device"/> again, replacing and storing its model.</summary>
+    public DeviceModel Recalibrate<T>(ComputeDevice device)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        models[(device.Id, typeof(T))] = Measure<T>(device);
+
+    /// <summary>Stores the models as refined by the tiles run so far (called when the engine is disposed).</summary>
+    public void SaveRefined(IEnumerable<ComputeDevice> devices)
+    {
+        foreach (ComputeDevice device in devices)
+        {
+            Save(device, typeof(float), "f32");
+            Save(device, typeof(double), "f64");
+        }
+    }
+
+    private DeviceModel Measure<T>(ComputeDevice device)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        DeviceModel model = device.Kind switch
         {
             // The CPU device and the emulator compute from host memory (the emulator's copies are memcpy).
             DeviceKind.Cpu or DeviceKind.IlgpuCpu => new DeviceModel(MeasureGflops<T>(device)),
             _ => new DeviceModel(MeasureGflops<T>(device), GpuBandwidth, GpuLatency),
-        });
+        };
+        models[(device.Id, typeof(T))] = model;
+        Save(device, typeof(T), ScalarType.Name<T>());
+        return model;
+    }
+
+    private void Save(ComputeDevice device, Type precision, string name)
+    {
+        if (store is not null && models.TryGetValue((device.Id, precision), out DeviceModel? model))
+        {
+            store.Save(
+                device.Identity,
+                name,
+                new StoredModel(model.Gflops, model.ComputesFromHost ? null : model.BandwidthBytesPerSecond, model.LatencySeconds, DateTimeOffset.UtcNow));
+        }
+    }
 
     private static double MeasureGflops<T>(ComputeDevice device)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -7,9 +7,13 @@ using GpuCompute.Matrices;
 namespace GpuCompute.Scheduling;
 
 /// <summary>Plans a GEMM's tiles, hands them to the devices by the policy, runs them and reports.</summary>
-internal sealed class GemmScheduler(IReadOnlyList<ComputeDevice> devices, SchedulingPolicy policy, int seed, TilePlanner planner)
+internal sealed class GemmScheduler(
+    IReadOnlyList<ComputeDevice> devices, SchedulingPolicy policy, int seed, TilePlanner planner, DeviceCalibrator? calibrator = null)
 {
-    private readonly DeviceCalibrator calibrator = new();
+    private readonly DeviceCalibrator calibrator = calibrator ?? new DeviceCalibrator();
+
+    /// <summary>The device models this scheduler plans with.</summary>
+    public DeviceCalibrator Calibrator => calibrator;
 
     public GemmReport Run<T>(GemmProblem<T> problem)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -39,8 +43,9 @@ internal sealed class GemmScheduler(IReadOnlyList<ComputeDevice> devices, Schedu
             used = [devices.MinBy(d => work.Count == 0 ? 0 : calibrator.Model<T>(d).Seconds(work.Flops(0), work.BytesA(0) + work.BytesB(0) + work.BytesC(0)))!];
         }
 
-        // One device needs no calibration: its model only records what it measures.
-        IReadOnlyList<DeviceModel> models = used.Count == 1 ? [new DeviceModel(1)] : used.Select(calibrator.Model<T>).ToArray();
+        // One device, or a policy blind to speed, needs no calibration: placeholder models only record what they see.
+        bool needsModels = used.Count > 1 && policy is SchedulingPolicy.Adaptive or SchedulingPolicy.Weighted;
+        IReadOnlyList<DeviceModel> models = needsModels ? used.Select(calibrator.Model<T>).ToArray() : used.Select(_ => new DeviceModel(1)).ToArray();
         var dispatcher = TileDispatcher.Create(policy, work, models, seed);
         return new TileExecutor<T>(problem, work, used, dispatcher, progress, cancellation);
     }
