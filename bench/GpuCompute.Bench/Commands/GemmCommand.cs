@@ -97,6 +97,8 @@ internal static class GemmCommand
                         tiles = d.Tiles,
                         busy_seconds = d.BusySeconds,
                         gflops = d.BusySeconds > 0 ? d.Flops / d.BusySeconds / 1e9 : 0,
+                        bytes_moved = d.BytesMoved,
+                        error = d.Error,
                     }).ToArray(),
                 }));
         }
@@ -134,7 +136,7 @@ internal static class GemmCommand
         foreach (DeviceShare d in median.Devices)
         {
             table.AddRow(
-                Markup.Escape($"{d.DeviceId}: {d.Name}"),
+                Markup.Escape($"{d.DeviceId}: {d.Name}{(d.Error is null ? string.Empty : $" FAILED: {d.Error}")}"),
                 d.Kind.ToString(),
                 d.Tiles.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 d.BusySeconds.ToString("F4", System.Globalization.CultureInfo.InvariantCulture),
