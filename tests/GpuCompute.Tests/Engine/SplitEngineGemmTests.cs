@@ -1,6 +1,7 @@
 using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
 using GpuCompute.Tests.Support;
+using GpuCompute.Verification;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Engine;

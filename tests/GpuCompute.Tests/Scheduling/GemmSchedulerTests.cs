@@ -3,6 +3,7 @@ using GpuCompute.Gemm;
 using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
 using GpuCompute.Tests.Support;
+using GpuCompute.Verification;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Scheduling;

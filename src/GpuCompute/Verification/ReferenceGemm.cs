@@ -1,10 +1,13 @@
+using System.Globalization;
 using System.Numerics;
 using GpuCompute.Matrices;
-using NUnit.Framework;
 
-namespace GpuCompute.Tests.Support;
+namespace GpuCompute.Verification;
 
-/// <summary>A plain triple-loop GEMM in double precision: the reference every engine result is compared with.</summary>
+/// <summary>
+/// A plain triple-loop GEMM in double precision: the reference that tests and the CLI's <c>verify</c> command compare
+/// every device's results with. Slow (O(mnk) with bounds checks) and meant for small products.
+/// </summary>
 internal static class ReferenceGemm
 {
     /// <summary>
@@ -45,16 +48,20 @@ internal static class ReferenceGemm
     internal sealed record Expected(double[,] Values, double[,] Magnitudes, int K)
     {
         /// <summary>
-        /// Asserts element-wise agreement within the standard forward error bound of a K-term dot product,
-        /// |Δ| ≤ 2·(K + 2)·u·(|α|·Σ|a||b| + |β||c|), u the unit roundoff of <typeparamref name="T"/>. NaN must
-        /// stay NaN, infinities must match.
+        /// Describes the first element of <paramref name="actual"/> outside the standard forward error bound of a
+        /// K-term dot product, |Δ| ≤ 2·(K + 2)·u·(|α|·Σ|a||b| + |β||c|) with u the unit roundoff of
+        /// <typeparamref name="T"/>, or returns null when every element is within it. NaN must stay NaN and
+        /// infinities must match.
         /// </summary>
-        public void AssertMatches<T>(HostMatrix<T> actual, string context)
+        public string? FirstMismatch<T>(HostMatrix<T> actual)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (actual.Rows != Values.GetLength(0) || actual.Cols != Values.GetLength(1))
+            {
+                return $"C is {actual.Rows} x {actual.Cols}, expected {Values.GetLength(0)} x {Values.GetLength(1)}";
+            }
+
             double unit = typeof(T) == typeof(float) ? 5.97e-8 : 1.12e-16;
-            Assert.That(actual.Rows, Is.EqualTo(Values.GetLength(0)), context);
-            Assert.That(actual.Cols, Is.EqualTo(Values.GetLength(1)), context);
             for (int i = 0; i < actual.Rows; i++)
             {
                 for (int j = 0; j < actual.Cols; j++)
@@ -67,11 +74,14 @@ internal static class ReferenceGemm
                         : Math.Abs(got - want) <= tolerance;
                     if (!ok)
                     {
-                        Assert.Fail(
-                            $"{context}: C[{i},{j}] = {got}, expected {want} (|diff| {Math.Abs(got - want):E3} > tolerance {tolerance:E3}).");
+                        return string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"C[{i},{j}] = {got}, expected {want} (|diff| {Math.Abs(got - want):E3} > tolerance {tolerance:E3})");
                     }
                 }
             }
+
+            return null;
         }
     }
 }
