@@ -1,0 +1,239 @@
+using ILGPU;
+
+namespace GpuCompute.Kernels.Gemm;
+
+/// <summary>
+/// The tiled GEMM kernel, C ← α·op(A)·op(B) + β·C, for any element type with an <see cref="IKernelScalar{T}"/>
+/// and any blocking given by an <see cref="IGemmTileConfig"/>.
+/// </summary>
+/// <remarks>
+/// <para>Launch it explicitly grouped, with a group of <c>(ThreadsX, ThreadsY)</c> threads and a grid of
+/// <c>(⌈N / BlockCols⌉, ⌈M / BlockRows⌉)</c> groups (see <see cref="GetGridSize"/>).</para>
+/// <para>Each group stages a <c>DepthK</c>-deep slice of its A rows and B columns in shared memory (stored k-major,
+/// so both are read along the fast index), then every thread accumulates an 8 × 8 register tile. A thread owns rows
+/// <c>ty + i·ThreadsY</c> and columns <c>tx + j·ThreadsX</c> of the group's block (i, j in 0..7): interleaved, so
+/// neighbouring threads read neighbouring shared-memory words and write neighbouring elements of C.</para>
+/// <para>Every load and store is bounds-checked, so any M, N, K ≥ 0 works; out-of-range operand elements are staged
+/// as zero. With β = 0, C is never read (NaN or garbage in C does not leak into the result).</para>
+/// </remarks>
+public static class GemmKernel
+{
+    /// <summary>Rows and columns of the register tile each thread computes (the 8 × 8 code below is hand-unrolled:
+    /// ILGPU 1.5.3 does not unroll loops).</summary>
+    public const int RegisterTile = 8;
+
+    /// <summary>The grid, in groups, that covers an <paramref name="m"/> × <paramref name="n"/> C.</summary>
+    /// <typeparam name="TConfig">The blocking.</typeparam>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <returns>(groups along the columns, groups along the rows).</returns>
+    public static (int X, int Y) GetGridSize<TConfig>(int m, int n)
+        where TConfig : struct, IGemmTileConfig
+    {
+        TConfig config = default;
+        return ((n + config.BlockCols - 1) / config.BlockCols, (m + config.BlockRows - 1) / config.BlockRows);
+    }
+
+    /// <summary>The kernel entry point (explicitly grouped): computes one BlockRows × BlockCols block of C per group.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <typeparam name="TScalar">Arithmetic on <typeparamref name="T"/>.</typeparam>
+    /// <typeparam name="TConfig">The blocking.</typeparam>
+    /// <param name="a">A as stored (M×K, or K×M when transposed), leading dimension <c>args.Lda</c>.</param>
+    /// <param name="b">B as stored (K×N, or N×K when transposed), leading dimension <c>args.Ldb</c>.</param>
+    /// <param name="c">C (M×N), leading dimension <c>args.Ldc</c>; read only when β ≠ 0.</param>
+    /// <param name="args">Sizes, leading dimensions, transposes, α and β.</param>
+    public static void Gemm<T, TScalar, TConfig>(ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, GemmArguments<T> args)
+        where T : unmanaged
+        where TScalar : struct, IKernelScalar<T>
+        where TConfig : struct, IGemmTileConfig
+    {
+        TConfig config = default;
+        int threadsX = config.ThreadsX;
+        int threadsY = config.ThreadsY;
+        int depth = config.DepthK;
+        int blockRows = config.BlockRows;
+        int blockCols = config.BlockCols;
+
+        ArrayView<T> sharedA = SharedMemory.Allocate<T>(config.SharedA);
+        ArrayView<T> sharedB = SharedMemory.Allocate<T>(config.SharedB);
+
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
+        int thread = (ty * threadsX) + tx;
+        int groupSize = threadsX * threadsY;
+        int rowBase = Grid.IdxY * blockRows;
+        int colBase = Grid.IdxX * blockCols;
+
+        RegisterRow<T> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+        RegisterRow<T> acc4 = default, acc5 = default, acc6 = default, acc7 = default;
+
+        for (int k0 = 0; k0 < args.K; k0 += depth)
+        {
+            StageA(a, args, sharedA, rowBase, k0, thread, groupSize, blockRows, depth);
+            StageB(b, args, sharedB, colBase, k0, thread, groupSize, blockCols, depth);
+            Group.Barrier();
+
+            for (int kk = 0; kk < depth; kk++)
+            {
+                RegisterRow<T> av = LoadStrided(sharedA, (kk * blockRows) + ty, threadsY);
+                RegisterRow<T> bv = LoadStrided(sharedB, (kk * blockCols) + tx, threadsX);
+                acc0 = MultiplyAdd<T, TScalar>(acc0, av.V0, bv);
+                acc1 = MultiplyAdd<T, TScalar>(acc1, av.V1, bv);
+                acc2 = MultiplyAdd<T, TScalar>(acc2, av.V2, bv);
+                acc3 = MultiplyAdd<T, TScalar>(acc3, av.V3, bv);
+                acc4 = MultiplyAdd<T, TScalar>(acc4, av.V4, bv);
+                acc5 = MultiplyAdd<T, TScalar>(acc5, av.V5, bv);
+                acc6 = MultiplyAdd<T, TScalar>(acc6, av.V6, bv);
+                acc7 = MultiplyAdd<T, TScalar>(acc7, av.V7, bv);
+            }
+
+            Group.Barrier();
+        }
+
+        int row = rowBase + ty;
+        int col = colBase + tx;
+        StoreRow<T, TScalar>(c, args, row, col, threadsX, acc0);
+        StoreRow<T, TScalar>(c, args, row + threadsY, col, threadsX, acc1);
+        StoreRow<T, TScalar>(c, args, row + (2 * threadsY), col, threadsX, acc2);
+        StoreRow<T, TScalar>(c, args, row + (3 * threadsY), col, threadsX, acc3);
+        StoreRow<T, TScalar>(c, args, row + (4 * threadsY), col, threadsX, acc4);
+        StoreRow<T, TScalar>(c, args, row + (5 * threadsY), col, threadsX, acc5);
+        StoreRow<T, TScalar>(c, args, row + (6 * threadsY), col, threadsX, acc6);
+        StoreRow<T, TScalar>(c, args, row + (7 * threadsY), col, threadsX, acc7);
+    }
+
+    /// <summary>Copies op(A)[rowBase .. +blockRows, k0 .. +depth] into shared memory as [k][row], zero outside A.</summary>
+    private static void StageA<T>(
+        ArrayView<T> a, GemmArguments<T> args, ArrayView<T> shared, int rowBase, int k0, int thread, int groupSize,
+        int blockRows, int depth)
+        where T : unmanaged
+    {
+        int count = blockRows * depth;
+        if (args.TransposeA == 0)
+        {
+            // A is M×K: consecutive threads take consecutive k of one row (contiguous in A).
+            for (int e = thread; e < count; e += groupSize)
+            {
+                int r = e / depth;
+                int k = e - (r * depth);
+                int gr = rowBase + r;
+                int gk = k0 + k;
+                shared[(k * blockRows) + r] = gr < args.M && gk < args.K ? a[(gr * args.Lda) + gk] : default;
+            }
+        }
+        else
+        {
+            // A is K×M: consecutive threads take consecutive rows of op(A) (contiguous in A).
+            for (int e = thread; e < count; e += groupSize)
+            {
+                int k = e / blockRows;
+                int r = e - (k * blockRows);
+                int gr = rowBase + r;
+                int gk = k0 + k;
+                shared[(k * blockRows) + r] = gr < args.M && gk < args.K ? a[(gk * args.Lda) + gr] : default;
+            }
+        }
+    }
+
+    /// <summary>Copies op(B)[k0 .. +depth, colBase .. +blockCols] into shared memory as [k][col], zero outside B.</summary>
+    private static void StageB<T>(
+        ArrayView<T> b, GemmArguments<T> args, ArrayView<T> shared, int colBase, int k0, int thread, int groupSize,
+        int blockCols, int depth)
+        where T : unmanaged
+    {
+        int count = blockCols * depth;
+        if (args.TransposeB == 0)
+        {
+            // B is K×N: consecutive threads take consecutive columns (contiguous in B).
+            for (int e = thread; e < count; e += groupSize)
+            {
+                int k = e / blockCols;
+                int cc = e - (k * blockCols);
+                int gc = colBase + cc;
+                int gk = k0 + k;
+                shared[(k * blockCols) + cc] = gc < args.N && gk < args.K ? b[(gk * args.Ldb) + gc] : default;
+            }
+        }
+        else
+        {
+            // B is N×K: consecutive threads take consecutive k of one column of op(B) (contiguous in B).
+            for (int e = thread; e < count; e += groupSize)
+            {
+                int cc = e / depth;
+                int k = e - (cc * depth);
+                int gc = colBase + cc;
+                int gk = k0 + k;
+                shared[(k * blockCols) + cc] = gc < args.N && gk < args.K ? b[(gc * args.Ldb) + gk] : default;
+            }
+        }
+    }
+
+    /// <summary>Reads the eight values at start, start + stride, …, start + 7·stride.</summary>
+    private static RegisterRow<T> LoadStrided<T>(ArrayView<T> view, int start, int stride)
+        where T : unmanaged
+    {
+        RegisterRow<T> row;
+        row.V0 = view[start];
+        row.V1 = view[start + stride];
+        row.V2 = view[start + (2 * stride)];
+        row.V3 = view[start + (3 * stride)];
+        row.V4 = view[start + (4 * stride)];
+        row.V5 = view[start + (5 * stride)];
+        row.V6 = view[start + (6 * stride)];
+        row.V7 = view[start + (7 * stride)];
+        return row;
+    }
+
+    /// <summary>Returns acc + a·b, element-wise over the row.</summary>
+    private static RegisterRow<T> MultiplyAdd<T, TScalar>(RegisterRow<T> acc, T a, RegisterRow<T> b)
+        where T : unmanaged
+        where TScalar : struct, IKernelScalar<T>
+    {
+        TScalar s = default;
+        acc.V0 = s.MultiplyAdd(a, b.V0, acc.V0);
+        acc.V1 = s.MultiplyAdd(a, b.V1, acc.V1);
+        acc.V2 = s.MultiplyAdd(a, b.V2, acc.V2);
+        acc.V3 = s.MultiplyAdd(a, b.V3, acc.V3);
+        acc.V4 = s.MultiplyAdd(a, b.V4, acc.V4);
+        acc.V5 = s.MultiplyAdd(a, b.V5, acc.V5);
+        acc.V6 = s.MultiplyAdd(a, b.V6, acc.V6);
+        acc.V7 = s.MultiplyAdd(a, b.V7, acc.V7);
+        return acc;
+    }
+
+    /// <summary>Writes one accumulator row to C[row, col + j·stride], j in 0..7, skipping what lies outside C.</summary>
+    private static void StoreRow<T, TScalar>(
+        ArrayView<T> c, GemmArguments<T> args, int row, int col, int stride, RegisterRow<T> acc)
+        where T : unmanaged
+        where TScalar : struct, IKernelScalar<T>
+    {
+        if (row >= args.M)
+        {
+            return;
+        }
+
+        int start = row * args.Ldc;
+        Store<T, TScalar>(c, args, start, col, acc.V0);
+        Store<T, TScalar>(c, args, start, col + stride, acc.V1);
+        Store<T, TScalar>(c, args, start, col + (2 * stride), acc.V2);
+        Store<T, TScalar>(c, args, start, col + (3 * stride), acc.V3);
+        Store<T, TScalar>(c, args, start, col + (4 * stride), acc.V4);
+        Store<T, TScalar>(c, args, start, col + (5 * stride), acc.V5);
+        Store<T, TScalar>(c, args, start, col + (6 * stride), acc.V6);
+        Store<T, TScalar>(c, args, start, col + (7 * stride), acc.V7);
+    }
+
+    /// <summary>C[index] ← α·value + β·C[index] (C not read when β = 0), if the column lies inside C.</summary>
+    private static void Store<T, TScalar>(ArrayView<T> c, GemmArguments<T> args, int rowStart, int col, T value)
+        where T : unmanaged
+        where TScalar : struct, IKernelScalar<T>
+    {
+        if (col < args.N)
+        {
+            TScalar s = default;
+            int index = rowStart + col;
+            T scaled = s.Multiply(args.Alpha, value);
+            c[index] = s.IsZero(args.Beta) ? scaled : s.MultiplyAdd(args.Beta, c[index], scaled);
+        }
+    }
+}
