@@ -157,7 +157,8 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
     {
         private MemoryBuffer1D<T, Stride1D.Dense>? buffer;
 
-        /// <summary>A view of at least <paramref name="count"/> elements (never empty: kernels get a valid view).</summary>
+        /// <summary>A view of exactly max(1, <paramref name="count"/>) elements (never empty: kernels get a valid
+        /// view; exact, so the emulator's bounds checks catch a kernel that reads past the staged operand).</summary>
         public ArrayView<T> Reserve(int count)
         {
             long needed = Math.Max(1, count);
@@ -169,7 +170,7 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
                 buffer = accelerator.Allocate1D<T>(size);
             }
 
-            return buffer.View;
+            return buffer.View.SubView(0, needed);
         }
 
         public void Dispose()
