@@ -47,6 +47,18 @@ public sealed partial class GemmKernelCompilationTests
     }
 
     [TestCaseSource(nameof(Kernels))]
+    public void CompilePtx_O2_QualifiesGlobalMemoryAccesses(string name, MethodInfo kernel, string ptxType)
+    {
+        using Context o2 = KernelCompiler.CreateOfflineContext(OptimizationLevel.O2);
+        string ptx = KernelCompiler.CompilePtx(o2, kernel, CudaArchitecture.SM_90, CudaDriverVersion.FromMajorMinor(13, 0));
+        WriteArtifact($"gemm-{name}-sm90-O2.ptx", ptx);
+
+        Assert.That(ptx, Does.Contain($"ld.global.{ptxType}").And.Contain($"st.global.{ptxType}"));
+        Assert.That(ptx, Does.Not.Contain("ld.local").And.Not.Contain("st.local"));
+        Assert.That(FmaPattern().Matches(ptx).Count, Is.GreaterThanOrEqualTo(GemmKernel.RegisterTile * GemmKernel.RegisterTile));
+    }
+
+    [TestCaseSource(nameof(Kernels))]
     public void CompileOpenCL_Gemm_ProducesKernelSource(string name, MethodInfo kernel, string ptxType)
     {
         _ = ptxType;

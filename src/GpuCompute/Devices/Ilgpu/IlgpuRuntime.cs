@@ -115,11 +115,16 @@ internal static class IlgpuRuntime
             "OpenCL" => "libOpenCL.so.1",
             _ => null,
         };
-        if (versioned is null || NativeLibrary.TryLoad(name, assembly, searchPath, out IntPtr handle))
+        if (versioned is null)
         {
-            return IntPtr.Zero; // Default probing (which succeeds, or fails as ILGPU expects).
+            return IntPtr.Zero; // Not ours: default probing.
         }
 
-        return NativeLibrary.TryLoad(versioned, assembly, searchPath, out handle) ? handle : IntPtr.Zero;
+        // The unversioned name first (what ILGPU asks for), then the runtime's versioned one; if neither loads,
+        // IntPtr.Zero lets default probing fail as ILGPU expects (it then reports the backend as unavailable).
+        return NativeLibrary.TryLoad(name, assembly, searchPath, out IntPtr handle)
+            || NativeLibrary.TryLoad(versioned, assembly, searchPath, out handle)
+            ? handle
+            : IntPtr.Zero;
     }
 }

@@ -18,8 +18,10 @@ internal static class KernelCompiler
 {
     /// <summary>Creates a context for offline compilation only (no accelerators; ILGPU.Algorithms and GpuCompute's
     /// kernel intrinsics enabled, as in <see cref="IlgpuRuntime.CreateContext"/>).</summary>
-    public static Context CreateOfflineContext() =>
-        Context.Create(builder => builder.EnableAlgorithms().EnableKernelIntrinsics());
+    /// <param name="level">ILGPU's optimization level: O1 (ILGPU's default, what devices use) or O2, whose experimental
+    /// kernel address-space inference turns generic <c>ld</c>/<c>st</c> on views into <c>ld.global</c>/<c>st.global</c>.</param>
+    public static Context CreateOfflineContext(OptimizationLevel level = OptimizationLevel.O1) =>
+        Context.Create(builder => builder.EnableAlgorithms().EnableKernelIntrinsics().Optimize(level));
 
     /// <summary>Compiles the explicitly grouped kernel <paramref name="kernel"/> to PTX for <paramref name="architecture"/>,
     /// with the newest instruction set that driver <paramref name="driver"/> accepts.</summary>
