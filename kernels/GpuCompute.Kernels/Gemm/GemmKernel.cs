@@ -22,6 +22,10 @@ public static class GemmKernel
     /// ILGPU 1.5.3 does not unroll loops).</summary>
     public const int RegisterTile = 8;
 
+    /// <summary>Extra elements per k-row of the shared A and B slices: staging writes k-consecutive elements from
+    /// consecutive threads, and a row stride of BlockRows + 4 (not a multiple of 32 banks) spreads them over banks.</summary>
+    public const int SharedPadding = 4;
+
     /// <summary>The grid, in groups, that covers an <paramref name="m"/> × <paramref name="n"/> C.</summary>
     /// <typeparam name="TConfig">The blocking.</typeparam>
     /// <param name="m">Rows of C.</param>
@@ -53,6 +57,8 @@ public static class GemmKernel
         int depth = config.DepthK;
         int blockRows = config.BlockRows;
         int blockCols = config.BlockCols;
+        int strideA = blockRows + SharedPadding;
+        int strideB = blockCols + SharedPadding;
 
         ArrayView<T> sharedA = SharedMemory.Allocate<T>(config.SharedA);
         ArrayView<T> sharedB = SharedMemory.Allocate<T>(config.SharedB);
@@ -69,14 +75,14 @@ public static class GemmKernel
 
         for (int k0 = 0; k0 < args.K; k0 += depth)
         {
-            StageA(a, args, sharedA, rowBase, k0, thread, groupSize, blockRows, depth);
-            StageB(b, args, sharedB, colBase, k0, thread, groupSize, blockCols, depth);
+            StageA(a, args, sharedA, rowBase, k0, thread, groupSize, blockRows, strideA, depth);
+            StageB(b, args, sharedB, colBase, k0, thread, groupSize, blockCols, strideB, depth);
             Group.Barrier();
 
             for (int kk = 0; kk < depth; kk++)
             {
-                RegisterRow<T> av = LoadStrided(sharedA, (kk * blockRows) + ty, threadsY);
-                RegisterRow<T> bv = LoadStrided(sharedB, (kk * blockCols) + tx, threadsX);
+                RegisterRow<T> av = LoadStrided(sharedA, (kk * strideA) + ty, threadsY);
+                RegisterRow<T> bv = LoadStrided(sharedB, (kk * strideB) + tx, threadsX);
                 acc0 = MultiplyAdd<T, TScalar>(acc0, av.V0, bv);
                 acc1 = MultiplyAdd<T, TScalar>(acc1, av.V1, bv);
                 acc2 = MultiplyAdd<T, TScalar>(acc2, av.V2, bv);
@@ -102,10 +108,10 @@ public static class GemmKernel
         StoreRow<T, TScalar>(c, args, row + (7 * threadsY), col, threadsX, acc7);
     }
 
-    /// <summary>Copies op(A)[rowBase .. +blockRows, k0 .. +depth] into shared memory as [k][row], zero outside A.</summary>
+    /// <summary>Copies op(A)[rowBase .. +blockRows, k0 .. +depth] into shared memory as [k][row] (row stride <paramref name="stride"/>), zero outside A.</summary>
     private static void StageA<T>(
         ArrayView<T> a, GemmArguments<T> args, ArrayView<T> shared, int rowBase, int k0, int thread, int groupSize,
-        int blockRows, int depth)
+        int blockRows, int stride, int depth)
         where T : unmanaged
     {
         int count = blockRows * depth;
@@ -118,7 +124,7 @@ public static class GemmKernel
                 int k = e - (r * depth);
                 int gr = rowBase + r;
                 int gk = k0 + k;
-                shared[(k * blockRows) + r] = gr < args.M && gk < args.K ? a[(gr * args.Lda) + gk] : default;
+                shared[(k * stride) + r] = gr < args.M && gk < args.K ? a[(gr * args.Lda) + gk] : default;
             }
         }
         else
@@ -130,15 +136,15 @@ public static class GemmKernel
                 int r = e - (k * blockRows);
                 int gr = rowBase + r;
                 int gk = k0 + k;
-                shared[(k * blockRows) + r] = gr < args.M && gk < args.K ? a[(gk * args.Lda) + gr] : default;
+                shared[(k * stride) + r] = gr < args.M && gk < args.K ? a[(gk * args.Lda) + gr] : default;
             }
         }
     }
 
-    /// <summary>Copies op(B)[k0 .. +depth, colBase .. +blockCols] into shared memory as [k][col], zero outside B.</summary>
+    /// <summary>Copies op(B)[k0 .. +depth, colBase .. +blockCols] into shared memory as [k][col] (row stride <paramref name="stride"/>), zero outside B.</summary>
     private static void StageB<T>(
         ArrayView<T> b, GemmArguments<T> args, ArrayView<T> shared, int colBase, int k0, int thread, int groupSize,
-        int blockCols, int depth)
+        int blockCols, int stride, int depth)
         where T : unmanaged
     {
         int count = blockCols * depth;
@@ -151,7 +157,7 @@ public static class GemmKernel
                 int cc = e - (k * blockCols);
                 int gc = colBase + cc;
                 int gk = k0 + k;
-                shared[(k * blockCols) + cc] = gc < args.N && gk < args.K ? b[(gk * args.Ldb) + gc] : default;
+                shared[(k * stride) + cc] = gc < args.N && gk < args.K ? b[(gk * args.Ldb) + gc] : default;
             }
         }
         else
@@ -163,7 +169,7 @@ public static class GemmKernel
                 int k = e - (cc * depth);
                 int gc = colBase + cc;
                 int gk = k0 + k;
-                shared[(k * blockCols) + cc] = gc < args.N && gk < args.K ? b[(gc * args.Ldb) + gk] : default;
+                shared[(k * stride) + cc] = gc < args.N && gk < args.K ? b[(gc * args.Ldb) + gk] : default;
             }
         }
     }

@@ -2,7 +2,7 @@ namespace GpuCompute.Kernels.Gemm;
 
 /// <summary>
 /// Blocking for real GPUs: 16 × 16 threads, each with an 8 × 8 register tile, so a 128 × 128 block of C per group,
-/// and K slices of 8 (8 KiB of shared memory in single precision, 16 KiB in double).
+/// and K slices of 8 (8.25 KiB of shared memory in single precision, 16.5 KiB in double, padding included).
 /// </summary>
 public readonly struct GpuTileConfig : IGemmTileConfig
 {
@@ -23,8 +23,8 @@ public readonly struct GpuTileConfig : IGemmTileConfig
     public int BlockCols => 16 * GemmKernel.RegisterTile;
 
     /// <inheritdoc/>
-    public int SharedA => 8 * 16 * GemmKernel.RegisterTile;
+    public int SharedA => 8 * ((16 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
 
     /// <inheritdoc/>
-    public int SharedB => 8 * 16 * GemmKernel.RegisterTile;
+    public int SharedB => 8 * ((16 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
 }
