@@ -10,9 +10,10 @@ namespace GpuCompute.Kernels.Gemm;
 /// <para>Launch it explicitly grouped, with a group of <c>(ThreadsX, ThreadsY)</c> threads and a grid of
 /// <c>(⌈N / BlockCols⌉, ⌈M / BlockRows⌉)</c> groups (see <see cref="GetGridSize"/>).</para>
 /// <para>Each group stages a <c>DepthK</c>-deep slice of its A rows and B columns in shared memory (stored k-major,
-/// so both are read along the fast index), then every thread accumulates an 8 × 8 register tile. A thread owns rows
-/// <c>ty + i·ThreadsY</c> and columns <c>tx + j·ThreadsX</c> of the group's block (i, j in 0..7): interleaved, so
-/// neighbouring threads read neighbouring shared-memory words and write neighbouring elements of C.</para>
+/// so both are read along the fast index), then every thread accumulates an 8 × 8 register tile. A thread owns two
+/// runs of four rows, <c>4·ty + {0..3}</c> and <c>BlockRows/2 + 4·ty + {0..3}</c>, and likewise two runs of four
+/// columns (with tx and BlockCols/2): each run is one vector load from shared memory per k (4 vector loads feed 64
+/// FMAs), neighbouring threads read neighbouring quads, and each thread writes runs of four elements of C.</para>
 /// <para>Every load and store is bounds-checked, so any M, N, K ≥ 0 works; out-of-range operand elements are staged
 /// as zero. With β = 0, C is never read (NaN or garbage in C does not leak into the result).</para>
 /// </remarks>
@@ -24,7 +25,11 @@ public static class GemmKernel
 
     /// <summary>Extra elements per k-row of the shared A and B slices: staging writes k-consecutive elements from
     /// consecutive threads, and a row stride of BlockRows + 4 (not a multiple of 32 banks) spreads them over banks.</summary>
+    /// <remarks>A multiple of 4, so every k-row still starts on a quad boundary for the vector loads.</remarks>
     public const int SharedPadding = 4;
+
+    /// <summary>Elements per vector load (<see cref="RegisterQuad{T}"/>): a thread's 8 rows (or columns) are two runs of 4.</summary>
+    public const int Run = 4;
 
     /// <summary>The grid, in groups, that covers an <paramref name="m"/> × <paramref name="n"/> C.</summary>
     /// <typeparam name="TConfig">The blocking.</typeparam>
@@ -57,11 +62,17 @@ public static class GemmKernel
         int depth = config.DepthK;
         int blockRows = config.BlockRows;
         int blockCols = config.BlockCols;
+        ArrayView<T> sharedA = SharedMemory.Allocate<T>(config.SharedA);
+        ArrayView<T> sharedB = SharedMemory.Allocate<T>(config.SharedB);
         int strideA = blockRows + SharedPadding;
         int strideB = blockCols + SharedPadding;
 
-        ArrayView<T> sharedA = SharedMemory.Allocate<T>(config.SharedA);
-        ArrayView<T> sharedB = SharedMemory.Allocate<T>(config.SharedB);
+        // Quad views of the slices for the compute loop: a k-row of A holds (strideA / 4) quads, the second run of a
+        // thread's rows starts BlockRows / 2 = 4·ThreadsY elements = ThreadsY quads later.
+        ArrayView<RegisterQuad<T>> quadsA = sharedA.Cast<RegisterQuad<T>>();
+        ArrayView<RegisterQuad<T>> quadsB = sharedB.Cast<RegisterQuad<T>>();
+        int quadStrideA = strideA / Run;
+        int quadStrideB = strideB / Run;
 
         int tx = Group.IdxX;
         int ty = Group.IdxY;
@@ -81,8 +92,8 @@ public static class GemmKernel
 
             for (int kk = 0; kk < depth; kk++)
             {
-                RegisterRow<T> av = LoadStrided(sharedA, (kk * strideA) + ty, threadsY);
-                RegisterRow<T> bv = LoadStrided(sharedB, (kk * strideB) + tx, threadsX);
+                RegisterRow<T> av = LoadRuns(quadsA, (kk * quadStrideA) + ty, threadsY);
+                RegisterRow<T> bv = LoadRuns(quadsB, (kk * quadStrideB) + tx, threadsX);
                 acc0 = MultiplyAdd<T, TScalar>(acc0, av.V0, bv);
                 acc1 = MultiplyAdd<T, TScalar>(acc1, av.V1, bv);
                 acc2 = MultiplyAdd<T, TScalar>(acc2, av.V2, bv);
@@ -96,16 +107,18 @@ public static class GemmKernel
             Group.Barrier();
         }
 
-        int row = rowBase + ty;
-        int col = colBase + tx;
-        StoreRow<T, TScalar>(c, args, row, col, threadsX, acc0);
-        StoreRow<T, TScalar>(c, args, row + threadsY, col, threadsX, acc1);
-        StoreRow<T, TScalar>(c, args, row + (2 * threadsY), col, threadsX, acc2);
-        StoreRow<T, TScalar>(c, args, row + (3 * threadsY), col, threadsX, acc3);
-        StoreRow<T, TScalar>(c, args, row + (4 * threadsY), col, threadsX, acc4);
-        StoreRow<T, TScalar>(c, args, row + (5 * threadsY), col, threadsX, acc5);
-        StoreRow<T, TScalar>(c, args, row + (6 * threadsY), col, threadsX, acc6);
-        StoreRow<T, TScalar>(c, args, row + (7 * threadsY), col, threadsX, acc7);
+        int row = rowBase + (Run * ty);
+        int row2 = row + (blockRows / 2);
+        int col = colBase + (Run * tx);
+        int col2 = col + (blockCols / 2);
+        StoreRow<T, TScalar>(c, args, row, col, col2, acc0);
+        StoreRow<T, TScalar>(c, args, row + 1, col, col2, acc1);
+        StoreRow<T, TScalar>(c, args, row + 2, col, col2, acc2);
+        StoreRow<T, TScalar>(c, args, row + 3, col, col2, acc3);
+        StoreRow<T, TScalar>(c, args, row2, col, col2, acc4);
+        StoreRow<T, TScalar>(c, args, row2 + 1, col, col2, acc5);
+        StoreRow<T, TScalar>(c, args, row2 + 2, col, col2, acc6);
+        StoreRow<T, TScalar>(c, args, row2 + 3, col, col2, acc7);
     }
 
     /// <summary>Copies op(A)[rowBase .. +blockRows, k0 .. +depth] into shared memory as [k][row] (row stride <paramref name="stride"/>), zero outside A.</summary>
@@ -174,19 +187,21 @@ public static class GemmKernel
         }
     }
 
-    /// <summary>Reads the eight values at start, start + stride, …, start + 7·stride.</summary>
-    private static RegisterRow<T> LoadStrided<T>(ArrayView<T> view, int start, int stride)
+    /// <summary>Reads a thread's two runs of four values: quads <paramref name="first"/> and first + <paramref name="gap"/>.</summary>
+    private static RegisterRow<T> LoadRuns<T>(ArrayView<RegisterQuad<T>> quads, int first, int gap)
         where T : unmanaged
     {
+        RegisterQuad<T> q0 = quads[first];
+        RegisterQuad<T> q1 = quads[first + gap];
         RegisterRow<T> row;
-        row.V0 = view[start];
-        row.V1 = view[start + stride];
-        row.V2 = view[start + (2 * stride)];
-        row.V3 = view[start + (3 * stride)];
-        row.V4 = view[start + (4 * stride)];
-        row.V5 = view[start + (5 * stride)];
-        row.V6 = view[start + (6 * stride)];
-        row.V7 = view[start + (7 * stride)];
+        row.V0 = q0.V0;
+        row.V1 = q0.V1;
+        row.V2 = q0.V2;
+        row.V3 = q0.V3;
+        row.V4 = q1.V0;
+        row.V5 = q1.V1;
+        row.V6 = q1.V2;
+        row.V7 = q1.V3;
         return row;
     }
 
@@ -207,9 +222,10 @@ public static class GemmKernel
         return acc;
     }
 
-    /// <summary>Writes one accumulator row to C[row, col + j·stride], j in 0..7, skipping what lies outside C.</summary>
+    /// <summary>Writes one accumulator row to C[row, col .. col + 3] and C[row, col2 .. col2 + 3], skipping what lies
+    /// outside C.</summary>
     private static void StoreRow<T, TScalar>(
-        ArrayView<T> c, GemmArguments<T> args, int row, int col, int stride, RegisterRow<T> acc)
+        ArrayView<T> c, GemmArguments<T> args, int row, int col, int col2, RegisterRow<T> acc)
         where T : unmanaged
         where TScalar : struct, IKernelScalar<T>
     {
@@ -220,13 +236,13 @@ public static class GemmKernel
 
         int start = row * args.Ldc;
         Store<T, TScalar>(c, args, start, col, acc.V0);
-        Store<T, TScalar>(c, args, start, col + stride, acc.V1);
-        Store<T, TScalar>(c, args, start, col + (2 * stride), acc.V2);
-        Store<T, TScalar>(c, args, start, col + (3 * stride), acc.V3);
-        Store<T, TScalar>(c, args, start, col + (4 * stride), acc.V4);
-        Store<T, TScalar>(c, args, start, col + (5 * stride), acc.V5);
-        Store<T, TScalar>(c, args, start, col + (6 * stride), acc.V6);
-        Store<T, TScalar>(c, args, start, col + (7 * stride), acc.V7);
+        Store<T, TScalar>(c, args, start, col + 1, acc.V1);
+        Store<T, TScalar>(c, args, start, col + 2, acc.V2);
+        Store<T, TScalar>(c, args, start, col + 3, acc.V3);
+        Store<T, TScalar>(c, args, start, col2, acc.V4);
+        Store<T, TScalar>(c, args, start, col2 + 1, acc.V5);
+        Store<T, TScalar>(c, args, start, col2 + 2, acc.V6);
+        Store<T, TScalar>(c, args, start, col2 + 3, acc.V7);
     }
 
     /// <summary>C[index] ← α·value + β·C[index] (C not read when β = 0), if the column lies inside C.</summary>

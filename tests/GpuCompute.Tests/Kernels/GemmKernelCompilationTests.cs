@@ -40,6 +40,8 @@ public sealed partial class GemmKernelCompilationTests
         Assert.That(ptx, Does.Contain(".shared"), "the A/B slices are not staged in shared memory");
         Assert.That(ptx, Does.Contain($"fma.rn.{ptxType}").Or.Contain($"mad.rn.{ptxType}"), "no fused multiply-add");
         Assert.That(ptx, Does.Not.Contain("ld.local").And.Not.Contain("st.local"), "the register tile spilled to local memory");
+        string vectorLoad = ptxType == "f32" ? "ld.shared.v4.f32" : "ld.shared.v2.f64";
+        Assert.That(ptx, Does.Contain(vectorLoad), "the compute loop does not read shared memory with vector loads");
 
         int fmas = FmaPattern().Matches(ptx).Count;
         Assert.That(fmas, Is.GreaterThanOrEqualTo(GemmKernel.RegisterTile * GemmKernel.RegisterTile), "the 8 x 8 register tile is not unrolled");
