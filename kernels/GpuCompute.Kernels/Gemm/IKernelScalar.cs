@@ -8,7 +8,7 @@ namespace GpuCompute.Kernels.Gemm;
 public interface IKernelScalar<T>
     where T : unmanaged
 {
-    /// <summary>Returns a·b + c (fusion into one FMA is left to the device compiler).</summary>
+    /// <summary>Returns a·b + c (one fused <c>fma.rn</c> on CUDA through <see cref="Intrinsics.KernelMath"/>).</summary>
     T MultiplyAdd(T a, T b, T c);
 
     /// <summary>Returns a·b.</summary>
