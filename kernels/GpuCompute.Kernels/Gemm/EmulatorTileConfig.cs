@@ -23,8 +23,8 @@ public readonly struct EmulatorTileConfig : IGemmTileConfig
     public int BlockCols => 4 * GemmKernel.RegisterTile;
 
     /// <inheritdoc/>
-    public int SharedA => 8 * ((4 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
+    public int SharedA => 2 * 8 * ((4 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
 
     /// <inheritdoc/>
-    public int SharedB => 8 * ((4 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
+    public int SharedB => 2 * 8 * ((4 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
 }

@@ -9,8 +9,9 @@ namespace GpuCompute.Kernels.Gemm;
 /// <remarks>
 /// <para>Launch it explicitly grouped, with a group of <c>(ThreadsX, ThreadsY)</c> threads and a grid of
 /// <c>(⌈N / BlockCols⌉, ⌈M / BlockRows⌉)</c> groups (see <see cref="GetGridSize"/>).</para>
-/// <para>Each group stages a <c>DepthK</c>-deep slice of its A rows and B columns in shared memory (stored k-major,
-/// so both are read along the fast index), then every thread accumulates an 8 × 8 register tile. A thread owns two
+/// <para>Each group stages <c>DepthK</c>-deep slices of its A rows and B columns in shared memory (stored k-major,
+/// so both are read along the fast index; double-buffered, so staging slice s + 1 overlaps computing slice s and one
+/// barrier per slice suffices), then every thread accumulates an 8 × 8 register tile. A thread owns two
 /// runs of four rows, <c>4·ty + {0..3}</c> and <c>BlockRows/2 + 4·ty + {0..3}</c>, and likewise two runs of four
 /// columns (with tx and BlockCols/2): each run is one vector load from shared memory per k (4 vector loads feed 64
 /// FMAs), neighbouring threads read neighbouring quads, and each thread writes runs of four elements of C.</para>
@@ -67,6 +68,10 @@ public static class GemmKernel
         int strideA = blockRows + SharedPadding;
         int strideB = blockCols + SharedPadding;
 
+        // Two buffers per operand: the group stages slice s + 1 into one while it computes slice s from the other.
+        int sliceA = depth * strideA;
+        int sliceB = depth * strideB;
+
         // Quad views of the slices for the compute loop: a k-row of A holds (strideA / 4) quads, the second run of a
         // thread's rows starts BlockRows / 2 = 4·ThreadsY elements = ThreadsY quads later.
         ArrayView<RegisterQuad<T>> quadsA = sharedA.Cast<RegisterQuad<T>>();
@@ -84,16 +89,32 @@ public static class GemmKernel
         RegisterRow<T> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
         RegisterRow<T> acc4 = default, acc5 = default, acc6 = default, acc7 = default;
 
+        if (args.K > 0)
+        {
+            StageA(a, args, sharedA.SubView(0, sliceA), rowBase, 0, thread, groupSize, blockRows, strideA, depth);
+            StageB(b, args, sharedB.SubView(0, sliceB), colBase, 0, thread, groupSize, blockCols, strideB, depth);
+        }
+
+        Group.Barrier();
+
+        // One barrier per slice: it ends every read of the current buffer (overwritten by the next iteration's
+        // staging) and every write of the next one (read by the next iteration's compute).
+        int buffer = 0;
         for (int k0 = 0; k0 < args.K; k0 += depth)
         {
-            StageA(a, args, sharedA, rowBase, k0, thread, groupSize, blockRows, strideA, depth);
-            StageB(b, args, sharedB, colBase, k0, thread, groupSize, blockCols, strideB, depth);
-            Group.Barrier();
+            int next = 1 - buffer;
+            if (k0 + depth < args.K)
+            {
+                StageA(a, args, sharedA.SubView(next * sliceA, sliceA), rowBase, k0 + depth, thread, groupSize, blockRows, strideA, depth);
+                StageB(b, args, sharedB.SubView(next * sliceB, sliceB), colBase, k0 + depth, thread, groupSize, blockCols, strideB, depth);
+            }
 
+            int quadsBaseA = buffer * (sliceA / Run);
+            int quadsBaseB = buffer * (sliceB / Run);
             for (int kk = 0; kk < depth; kk++)
             {
-                RegisterRow<T> av = LoadRuns(quadsA, (kk * quadStrideA) + ty, threadsY);
-                RegisterRow<T> bv = LoadRuns(quadsB, (kk * quadStrideB) + tx, threadsX);
+                RegisterRow<T> av = LoadRuns(quadsA, quadsBaseA + (kk * quadStrideA) + ty, threadsY);
+                RegisterRow<T> bv = LoadRuns(quadsB, quadsBaseB + (kk * quadStrideB) + tx, threadsX);
                 acc0 = MultiplyAdd<T, TScalar>(acc0, av.V0, bv);
                 acc1 = MultiplyAdd<T, TScalar>(acc1, av.V1, bv);
                 acc2 = MultiplyAdd<T, TScalar>(acc2, av.V2, bv);
@@ -105,6 +126,7 @@ public static class GemmKernel
             }
 
             Group.Barrier();
+            buffer = next;
         }
 
         int row = rowBase + (Run * ty);

@@ -2,7 +2,7 @@ namespace GpuCompute.Kernels.Gemm;
 
 /// <summary>
 /// Blocking for real GPUs: 16 × 16 threads, each with an 8 × 8 register tile, so a 128 × 128 block of C per group,
-/// and K slices of 8 (8.25 KiB of shared memory in single precision, 16.5 KiB in double, padding included).
+/// and K slices of 8 (16.5 KiB of shared memory in single precision, 33 KiB in double: two buffers, padding included).
 /// </summary>
 public readonly struct GpuTileConfig : IGemmTileConfig
 {
@@ -13,7 +13,7 @@ public readonly struct GpuTileConfig : IGemmTileConfig
     public int ThreadsY => 16;
 
     /// <inheritdoc/>
-    /// <remarks>8 keeps one slice of A and B in 8–16 KiB, leaving room for several resident groups per SM.</remarks>
+    /// <remarks>8 keeps the double-buffered slices under the 48 KiB static shared-memory limit in double precision.</remarks>
     public int DepthK => 8;
 
     /// <inheritdoc/>
@@ -23,8 +23,8 @@ public readonly struct GpuTileConfig : IGemmTileConfig
     public int BlockCols => 16 * GemmKernel.RegisterTile;
 
     /// <inheritdoc/>
-    public int SharedA => 8 * ((16 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
+    public int SharedA => 2 * 8 * ((16 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
 
     /// <inheritdoc/>
-    public int SharedB => 8 * ((16 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
+    public int SharedB => 2 * 8 * ((16 * GemmKernel.RegisterTile) + GemmKernel.SharedPadding);
 }

@@ -27,9 +27,9 @@ public interface IGemmTileConfig
     /// <summary>Columns of C per group: <see cref="ThreadsX"/> · <see cref="GemmKernel.RegisterTile"/>.</summary>
     int BlockCols { get; }
 
-    /// <summary>Elements of the shared A slice: <see cref="DepthK"/> · (<see cref="BlockRows"/> + <see cref="GemmKernel.SharedPadding"/>).</summary>
+    /// <summary>Elements of the two shared A buffers: 2 · <see cref="DepthK"/> · (<see cref="BlockRows"/> + <see cref="GemmKernel.SharedPadding"/>).</summary>
     int SharedA { get; }
 
-    /// <summary>Elements of the shared B slice: <see cref="DepthK"/> · (<see cref="BlockCols"/> + <see cref="GemmKernel.SharedPadding"/>).</summary>
+    /// <summary>Elements of the two shared B buffers: 2 · <see cref="DepthK"/> · (<see cref="BlockCols"/> + <see cref="GemmKernel.SharedPadding"/>).</summary>
     int SharedB { get; }
 }
