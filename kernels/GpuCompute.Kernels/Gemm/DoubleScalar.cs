@@ -1,0 +1,17 @@
+using GpuCompute.Kernels.Intrinsics;
+
+namespace GpuCompute.Kernels.Gemm;
+
+/// <summary>Double-precision arithmetic for the GEMM kernel.</summary>
+public readonly struct DoubleScalar : IKernelScalar<double>
+{
+    /// <inheritdoc/>
+    /// <remarks>One fused <c>fma.rn</c> on CUDA (see <see cref="KernelMath"/>); a·b + c elsewhere.</remarks>
+    public double MultiplyAdd(double a, double b, double c) => KernelMath.MultiplyAdd(a, b, c);
+
+    /// <inheritdoc/>
+    public double Multiply(double a, double b) => a * b;
+
+    /// <inheritdoc/>
+    public bool IsZero(double value) => value == 0d;
+}

@@ -1,0 +1,16 @@
+using System.Numerics;
+using GpuCompute.Gemm;
+
+namespace GpuCompute.Devices.Ilgpu;
+
+/// <summary>Runs GEMM tiles of one precision on one accelerator; owns that precision's kernel and device buffers.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+internal interface IGemmRunner<T> : IDisposable
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Loads (first call only) and compiles the kernel, without running it.</summary>
+    void Warm();
+
+    /// <summary>Computes <paramref name="tile"/> of <paramref name="problem"/>; blocks until C is back in host memory.</summary>
+    void Run(GemmProblem<T> problem, GemmTile tile);
+}

@@ -1,0 +1,120 @@
+using GpuCompute.Gemm;
+using GpuCompute.Kernels.Gemm;
+using ILGPU.Runtime;
+
+namespace GpuCompute.Devices.Ilgpu;
+
+/// <summary>
+/// A device backed by one ILGPU accelerator: a CUDA GPU, an OpenCL device, or ILGPU's CPU emulator (correctness only,
+/// never speed). GEMM tiles run through the tiled <see cref="GemmKernel"/>.
+/// </summary>
+/// <remarks>
+/// <para>Each tile computes C[tile] ← α·op(A)[tile rows, :]·op(B)[:, tile cols] + β·C[tile] in the precision of the
+/// operands (float or double; accumulation in that precision). The tile's A panel, B panel and, only when β ≠ 0,
+/// its C block are packed into reusable grow-only device buffers; the call blocks until C is back in host memory.</para>
+/// <para>Kernels are compiled once per precision, at first use. One lock per device serializes callers, because two
+/// threads launching the same loaded kernel on one accelerator race. Dispose the device before its ILGPU context.</para>
+/// </remarks>
+public sealed class IlgpuDevice : ComputeDevice
+{
+    private readonly Lock gate = new();
+    private readonly Accelerator accelerator;
+    private readonly IGemmRunner<float> floatRunner;
+    private readonly IGemmRunner<double> doubleRunner;
+
+    private IlgpuDevice(string id, DeviceKind kind, Accelerator accelerator, long memoryBytes)
+        : base(id, accelerator.Name, kind, memoryBytes)
+    {
+        this.accelerator = accelerator;
+        if (kind == DeviceKind.IlgpuCpu)
+        {
+            floatRunner = new GemmRunner<float, FloatScalar, EmulatorTileConfig>(accelerator);
+            doubleRunner = new GemmRunner<double, DoubleScalar, EmulatorTileConfig>(accelerator);
+        }
+        else
+        {
+            floatRunner = new GemmRunner<float, FloatScalar, GpuTileConfig>(accelerator);
+            doubleRunner = new GemmRunner<double, DoubleScalar, GpuTileConfig>(accelerator);
+        }
+    }
+
+    /// <summary>The ILGPU accelerator type behind this device.</summary>
+    public AcceleratorType AcceleratorType => accelerator.AcceleratorType;
+
+    /// <summary>Compiles the float and double GEMM kernels now instead of at the first tile. Blocks until done.</summary>
+    /// <exception cref="IlgpuDeviceException">ILGPU could not compile or load a kernel.</exception>
+    public void WarmUp()
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            try
+            {
+                floatRunner.Warm();
+                doubleRunner.Warm();
+            }
+            catch (Exception e) when (IsIlgpuFailure(e))
+            {
+                throw new IlgpuDeviceException($"ILGPU failed to load the GEMM kernels on device {Id}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Wraps an accelerator of a discovered device; the device then owns the accelerator.</summary>
+    internal static IlgpuDevice Create(string id, DeviceKind kind, Accelerator accelerator, long memoryBytes) =>
+        new(id, kind, accelerator, memoryBytes);
+
+    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            try
+            {
+                Runner<T>().Run(problem, tile);
+            }
+            catch (Exception e) when (IsIlgpuFailure(e))
+            {
+                throw new IlgpuDeviceException(Id, tile, typeof(T).Name, e);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (gate)
+            {
+                floatRunner.Dispose();
+                doubleRunner.Dispose();
+                accelerator.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // Argument errors are the caller's; everything else thrown below (compilation, allocation, copies, launches,
+    // driver errors) comes from ILGPU or the driver and is reported with the device and tile.
+    private static bool IsIlgpuFailure(Exception e) =>
+        e is not (ArgumentException or ObjectDisposedException or OperationCanceledException);
+
+    private IGemmRunner<T> Runner<T>()
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return (IGemmRunner<T>)floatRunner;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return (IGemmRunner<T>)doubleRunner;
+        }
+
+        throw new NotSupportedException($"{Id} runs GEMM in float or double, not {typeof(T).Name}.");
+    }
+}
