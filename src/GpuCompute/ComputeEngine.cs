@@ -32,6 +32,11 @@ public sealed partial class ComputeEngine : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"CpuThreads must be at least 1; got {threads}.");
         }
 
+        if (options.DeviceMemoryBudgetBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"DeviceMemoryBudgetBytes must be positive; got {options.DeviceMemoryBudgetBytes}.");
+        }
+
         var found = new List<ComputeDevice>();
         try
         {
@@ -55,6 +60,14 @@ public sealed partial class ComputeEngine : IDisposable
             found.ForEach(d => d.Dispose());
             context?.Dispose();
             throw;
+        }
+
+        if (options.DeviceMemoryBudgetBytes is long budget)
+        {
+            foreach (IlgpuDevice device in Devices.OfType<IlgpuDevice>())
+            {
+                device.MemoryBudgetBytes = budget;
+            }
         }
 
         foreach (ComputeDevice unused in found.Except(Devices))

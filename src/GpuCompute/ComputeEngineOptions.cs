@@ -18,6 +18,12 @@ public sealed class ComputeEngineOptions
     /// <summary>Threads of the managed CPU device; null means every logical processor.</summary>
     public int? CpuThreads { get; init; }
 
+    /// <summary>
+    /// Device memory (bytes) one tile's operands may use on each GPU or emulator device; null means three quarters of
+    /// its memory. Matrices larger than the budget stream through the device block by block (out-of-core).
+    /// </summary>
+    public long? DeviceMemoryBudgetBytes { get; init; }
+
     /// <summary>Seed of the <see cref="SchedulingPolicy.Random"/> policy, so a run can be repeated.</summary>
     public int RandomSeed { get; init; } = 12345;
 

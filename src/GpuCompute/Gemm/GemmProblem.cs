@@ -8,6 +8,8 @@ namespace GpuCompute.Gemm;
 internal sealed class GemmProblem<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private static long lastId;
+
     private GemmProblem(T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c)
     {
         Alpha = alpha;
@@ -19,6 +21,9 @@ internal sealed class GemmProblem<T>
         C = c;
         K = opA == Transpose.None ? a.Cols : a.Rows;
     }
+
+    /// <summary>Unique per operation: devices may keep panels they staged for the same operation, never across.</summary>
+    public long Id { get; } = Interlocked.Increment(ref lastId);
 
     public T Alpha { get; }
 

@@ -31,6 +31,9 @@ public abstract class EngineGemmTests
     /// <summary>The policy; fixtures that split across devices use round-robin so that every device gets tiles.</summary>
     protected virtual SchedulingPolicy Policy => SchedulingPolicy.Weighted;
 
+    /// <summary>Device memory budget for GPU and emulator devices; null is the engine's default.</summary>
+    protected virtual long? MemoryBudgetBytes => null;
+
     /// <summary>Tile sizes; null is the engine's default.</summary>
     private protected virtual TilePlanner? Tiling => null;
 
@@ -42,7 +45,7 @@ public abstract class EngineGemmTests
     {
         try
         {
-            engine = new ComputeEngine(new ComputeEngineOptions { Devices = Devices, Policy = Policy, Tiling = Tiling });
+            engine = new ComputeEngine(new ComputeEngineOptions { Devices = Devices, Policy = Policy, Tiling = Tiling, DeviceMemoryBudgetBytes = MemoryBudgetBytes });
         }
         catch (InvalidOperationException e) when (Devices is "cuda" or "opencl")
         {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GpuCompute.Gemm;
 using GpuCompute.Kernels.Gemm;
 using GpuCompute.Matrices;
@@ -29,6 +30,9 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
     // Host staging for strided views: one contiguous array, grown on demand and reused for every tile.
     private T[] staging = [];
 
+    // Which panel of A and of B the device buffers hold, so consecutive tiles of one operation skip re-sending them.
+    private PanelKey? panelA, panelB;
+
     public GemmRunner(Accelerator accelerator)
     {
         this.accelerator = accelerator;
@@ -40,6 +44,9 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
     public void Warm() => kernel ??= accelerator.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>(
         GemmKernel.Gemm<T, TScalar, TConfig>);
 
+    /// <summary>Device memory this runner may use for one tile's operands; larger tiles stream through in blocks.</summary>
+    public long BudgetBytes { get; set; } = long.MaxValue;
+
     public void Run(GemmProblem<T> problem, GemmTile tile)
     {
         if (tile.Rows == 0 || tile.Cols == 0)
@@ -48,33 +55,103 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
         }
 
         Warm();
-        HostMatrix<T> hostA = problem.TileA(tile);
-        HostMatrix<T> hostB = problem.TileB(tile);
-        HostMatrix<T> hostC = problem.TileC(tile);
-        bool readC = !T.IsZero(problem.Beta);
+        (int rows, int cols, int depth) = BlockShape(tile.Rows, tile.Cols, problem.K);
+        for (int row = tile.Row; row < tile.Row + tile.Rows; row += rows)
+        {
+            for (int col = tile.Col; col < tile.Col + tile.Cols; col += cols)
+            {
+                var block = new GemmTile(row, col, Math.Min(rows, tile.Row + tile.Rows - row), Math.Min(cols, tile.Col + tile.Cols - col));
+                RunBlock(problem, block, depth);
+            }
+        }
+    }
 
+    /// <summary>
+    /// The largest block (rows × cols of C, depth of K) whose operands fit the budget: the whole tile when it fits;
+    /// otherwise the biggest of the three dimensions is halved until they do (out-of-core streaming).
+    /// </summary>
+    internal (int Rows, int Cols, int Depth) BlockShape(int rows, int cols, int k)
+    {
+        int size = Unsafe.SizeOf<T>();
+        int depth = Math.Max(1, k);
+        double Footprint() => (((double)rows * depth) + ((double)depth * cols) + ((double)rows * cols)) * size;
+        while (Footprint() > BudgetBytes)
+        {
+            if (rows == 1 && cols == 1 && depth == 1)
+            {
+                throw new InvalidOperationException(
+                    $"A device memory budget of {BudgetBytes} bytes cannot hold even a 1 x 1 x 1 GEMM block of {typeof(T).Name} ({3 * size} bytes).");
+            }
+
+            if (depth >= rows && depth >= cols)
+            {
+                depth = (depth + 1) / 2;
+            }
+            else if (rows >= cols)
+            {
+                rows = (rows + 1) / 2;
+            }
+            else
+            {
+                cols = (cols + 1) / 2;
+            }
+        }
+
+        return (rows, cols, depth);
+    }
+
+    /// <summary>
+    /// One block of C: C stays on the device while K streams through in chunks of <paramref name="depth"/>
+    /// (β for the first chunk, 1 after it); panels already staged for this operation are not sent again.
+    /// </summary>
+    private void RunBlock(GemmProblem<T> problem, GemmTile block, int depth)
+    {
+        HostMatrix<T> hostC = problem.TileC(block);
         AcceleratorStream stream = accelerator.DefaultStream;
-        ArrayView<T> viewA = Upload(stream, a, hostA);
-        ArrayView<T> viewB = Upload(stream, b, hostB);
-        ArrayView<T> viewC = readC ? Upload(stream, c, hostC) : c.Reserve(Count(hostC));
-
-        // Staged panels are packed, so each leading dimension is the panel's column count (at least 1).
-        var args = new GemmArguments<T>(
-            tile.Rows,
-            tile.Cols,
-            problem.K,
-            Math.Max(1, hostA.Cols),
-            Math.Max(1, hostB.Cols),
-            hostC.Cols,
-            problem.OpA == Transpose.Transposed,
-            problem.OpB == Transpose.Transposed,
-            problem.Alpha,
-            problem.Beta);
+        ArrayView<T> viewC = T.IsZero(problem.Beta) ? c.Reserve(Count(hostC)) : Upload(stream, c, hostC);
         TConfig config = default;
-        (int groupsX, int groupsY) = GemmKernel.GetGridSize<TConfig>(tile.Rows, tile.Cols);
-        kernel!(new KernelConfig(new Index2D(groupsX, groupsY), new Index2D(config.ThreadsX, config.ThreadsY)), viewA, viewB, viewC, args);
+        (int groupsX, int groupsY) = GemmKernel.GetGridSize<TConfig>(block.Rows, block.Cols);
+        var grid = new KernelConfig(new Index2D(groupsX, groupsY), new Index2D(config.ThreadsX, config.ThreadsY));
+        int k = problem.K;
+        for (int k0 = 0; k0 < Math.Max(k, 1); k0 += depth)
+        {
+            int kc = Math.Min(depth, k - k0);
+            HostMatrix<T> hostA = problem.OpA == Transpose.None ? problem.A.Slice(block.Row, k0, block.Rows, kc) : problem.A.Slice(k0, block.Row, kc, block.Rows);
+            HostMatrix<T> hostB = problem.OpB == Transpose.None ? problem.B.Slice(k0, block.Col, kc, block.Cols) : problem.B.Slice(block.Col, k0, block.Cols, kc);
+            ArrayView<T> viewA = Resident(stream, a, ref panelA, new PanelKey(problem.Id, block.Row, block.Rows, k0, kc), hostA);
+            ArrayView<T> viewB = Resident(stream, b, ref panelB, new PanelKey(problem.Id, block.Col, block.Cols, k0, kc), hostB);
+
+            // Staged panels are packed, so each leading dimension is the panel's column count (at least 1).
+            var args = new GemmArguments<T>(
+                block.Rows,
+                block.Cols,
+                kc,
+                Math.Max(1, hostA.Cols),
+                Math.Max(1, hostB.Cols),
+                hostC.Cols,
+                problem.OpA == Transpose.Transposed,
+                problem.OpB == Transpose.Transposed,
+                problem.Alpha,
+                k0 == 0 ? problem.Beta : T.One);
+            kernel!(grid, viewA, viewB, viewC, args);
+        }
+
         stream.Synchronize();
         Download(stream, viewC, hostC);
+    }
+
+    /// <summary>The device copy of a panel: reused when this buffer already holds it, otherwise uploaded.</summary>
+    private ArrayView<T> Resident(AcceleratorStream stream, DeviceBuffer buffer, ref PanelKey? held, PanelKey wanted, HostMatrix<T> host)
+    {
+        if (held == wanted)
+        {
+            return buffer.Reserve(Count(host));
+        }
+
+        held = null; // if the upload fails, the buffer's contents are unknown
+        ArrayView<T> view = Upload(stream, buffer, host);
+        held = wanted;
+        return view;
     }
 
     public void Dispose()
@@ -151,6 +228,9 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
 
         return staging.AsSpan(0, count);
     }
+
+    /// <summary>A panel of one operation: its first row (A) or column (B), its length, and its range of K.</summary>
+    private readonly record struct PanelKey(long Operation, int Start, int Length, int K0, int Depth);
 
     /// <summary>A device allocation that only grows: tiles reuse it, so steady state allocates nothing.</summary>
     private sealed class DeviceBuffer(Accelerator accelerator) : IDisposable

@@ -8,6 +8,9 @@ namespace GpuCompute.Devices.Ilgpu;
 internal interface IGemmRunner<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Device memory one tile's operands may use; larger tiles stream through in blocks (out-of-core).</summary>
+    long BudgetBytes { get; set; }
+
     /// <summary>Loads (first call only) and compiles the kernel, without running it.</summary>
     void Warm();
 

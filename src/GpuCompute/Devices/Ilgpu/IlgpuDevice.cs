@@ -23,7 +23,7 @@ public sealed class IlgpuDevice : ComputeDevice
     private readonly IGemmRunner<double> doubleRunner;
 
     private IlgpuDevice(string id, DeviceKind kind, Accelerator accelerator, long memoryBytes)
-        : base(id, accelerator.Name, kind, memoryBytes)
+        : base(id, kind == DeviceKind.IlgpuCpu ? "ILGPU CPU accelerator (emulator)" : accelerator.Name, kind, memoryBytes)
     {
         this.accelerator = accelerator;
         if (kind == DeviceKind.IlgpuCpu)
@@ -35,6 +35,28 @@ public sealed class IlgpuDevice : ComputeDevice
         {
             floatRunner = new GemmRunner<float, FloatScalar, GpuTileConfig>(accelerator);
             doubleRunner = new GemmRunner<double, DoubleScalar, GpuTileConfig>(accelerator);
+        }
+
+        MemoryBudgetBytes = Math.Max(1, memoryBytes / 4 * 3);
+    }
+
+    /// <summary>
+    /// Device memory one tile's operands may use (default: three quarters of the device's memory). A tile whose panels
+    /// and block of C do not fit streams through in smaller blocks and chunks of K (out-of-core), with C accumulating
+    /// on the device.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The budget is not positive.</exception>
+    public long MemoryBudgetBytes
+    {
+        get => floatRunner.BudgetBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            lock (gate)
+            {
+                floatRunner.BudgetBytes = value;
+                doubleRunner.BudgetBytes = value;
+            }
         }
     }
 
