@@ -38,6 +38,7 @@ public sealed partial class ComputeEngine : IDisposable
         }
 
         var found = new List<ComputeDevice>();
+        IReadOnlyList<ComputeDevice> selected;
         try
         {
             // A CPU-only run never needs ILGPU: skipping its context saves start-up time and native probing.
@@ -53,7 +54,15 @@ public sealed partial class ComputeEngine : IDisposable
                 found.Add(IlgpuRuntime.CreateEmulator(context));
             }
 
-            Devices = selection.Select(found);
+            selected = selection.Select(found);
+            if (options.InjectFaults is { Count: > 0 } faults)
+            {
+                string? unknown = faults.Keys.FirstOrDefault(id => selected.All(d => d.Id != id));
+                if (unknown is not null)
+                {
+                    throw new ArgumentException($"Cannot inject a fault into '{unknown}': the engine's devices are {string.Join(", ", selected.Select(d => d.Id))}.", nameof(options));
+                }
+            }
         }
         catch
         {
@@ -64,16 +73,20 @@ public sealed partial class ComputeEngine : IDisposable
 
         if (options.DeviceMemoryBudgetBytes is long budget)
         {
-            foreach (IlgpuDevice device in Devices.OfType<IlgpuDevice>())
+            foreach (IlgpuDevice device in selected.OfType<IlgpuDevice>())
             {
                 device.MemoryBudgetBytes = budget;
             }
         }
 
-        foreach (ComputeDevice unused in found.Except(Devices))
+        foreach (ComputeDevice unused in found.Except(selected))
         {
             unused.Dispose();
         }
+
+        Devices = options.InjectFaults is { Count: > 0 } inject
+            ? selected.Select(d => inject.TryGetValue(d.Id, out int ok) ? new FaultInjectingDevice(d, ok) : d).ToArray()
+            : selected;
 
         Action<string> warn = options.Warning ?? (message => System.Diagnostics.Trace.TraceWarning(message));
         ModelStore? store = options.PersistModels ? new ModelStore(options.ModelCachePath ?? ModelStore.DefaultPath, warn) : null;

@@ -39,6 +39,12 @@ public sealed class ComputeEngineOptions
     /// <summary>Receives warnings (e.g. an unreadable model cache); null sends them to <see cref="System.Diagnostics.Trace"/>.</summary>
     public Action<string>? Warning { get; init; }
 
+    /// <summary>
+    /// Devices (by id) that fail on purpose after computing the given number of operation tiles (calibration excluded):
+    /// for watching fault handling from the CLI.
+    /// </summary>
+    internal IReadOnlyDictionary<string, int>? InjectFaults { get; init; }
+
     /// <summary>Tile sizes; tests set small ones to exercise many tiles on small matrices.</summary>
     internal TilePlanner? Tiling { get; init; }
 }

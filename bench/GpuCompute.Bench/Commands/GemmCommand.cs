@@ -25,6 +25,7 @@ internal static class GemmCommand
     private static readonly Option<string?> PolicyOption = new("--policy") { Description = $"Scheduling policy: {string.Join(", ", SchedulingPolicyNames.Names)}." };
     private static readonly Option<int> RepeatOption = new("--repeat") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 5 };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
+    private static readonly Option<string?> InjectFaultOption = new("--inject-fault") { Description = "ID:N[,ID:N]: device ID throws on every tile after its first N (calibration runs count), to watch its tiles re-run elsewhere." };
     private static readonly Option<FileInfo?> TraceOption = new("--trace") { Description = "Write the median run's tiles as Chrome trace-event JSON (open in ui.perfetto.dev)." };
 
     /// <summary>Timed runs expected to take longer than this show a progress bar (human output only).</summary>
@@ -34,7 +35,7 @@ internal static class GemmCommand
     {
         var command = new Command("gemm", "Multiply random matrices across the devices, verify, and report throughput.")
         {
-            SizeOption, MOption, NOption, KOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, JsonOption, TraceOption,
+            SizeOption, MOption, NOption, KOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, JsonOption, TraceOption, InjectFaultOption,
         };
         command.SetAction(parse => Execute(Settings.From(parse)));
         return command;
@@ -51,6 +52,7 @@ internal static class GemmCommand
             Devices = s.Devices,
             Policy = s.Policy,
             Warning = message => Console.Error.WriteLine($"warning: {message}"),
+            InjectFaults = s.Faults,
         });
         HostMatrix<T> a = RandomMatrix<T>(s.M, s.K, Seed);
         HostMatrix<T> b = RandomMatrix<T>(s.K, s.N, Seed + 1);
@@ -88,7 +90,7 @@ internal static class GemmCommand
                     verified = check.Verified,
                     repeat = s.Repeat,
                     run_seconds = runs.Select(r => r.Seconds).ToArray(),
-                    tiles = median.Trace.Count,
+                    tiles = median.Devices.Sum(d => d.Tiles),
                     devices = median.Devices.Select(d => new
                     {
                         id = d.DeviceId,
@@ -129,7 +131,7 @@ internal static class GemmCommand
     private static void PrintHuman(Settings s, SchedulingPolicy policy, List<GemmReport> runs, GemmReport median, double gflops, GemmCheck check)
     {
         AnsiConsole.MarkupLine(
-            $"[bold]GEMM[/] C = A·B  m={s.M} n={s.N} k={s.K}  {s.Precision}  policy {SchedulingPolicyNames.Name(policy)}  {median.Trace.Count} tiles");
+            $"[bold]GEMM[/] C = A·B  m={s.M} n={s.N} k={s.K}  {s.Precision}  policy {SchedulingPolicyNames.Name(policy)}  {median.Devices.Sum(d => d.Tiles)} tiles");
         AnsiConsole.MarkupLine(
             $"median of {runs.Count}: [bold]{median.Seconds:F4} s  {gflops:F1} GFLOP/s[/]  (min {runs.Min(r => r.Seconds):F4} s, max {runs.Max(r => r.Seconds):F4} s)");
         var table = new Table().AddColumns("device", "kind", "tiles", "busy s", "GFLOP/s", "share of work");
@@ -164,6 +166,28 @@ internal static class GemmCommand
         return matrix;
     }
 
+    private static Dictionary<string, int>? ParseFaults(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var faults = new Dictionary<string, int>();
+        foreach (string entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int colon = entry.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(entry[(colon + 1)..], out int ok) || ok < 0)
+            {
+                throw new UsageException($"--inject-fault takes ID:N with N ≥ 0 (e.g. cuda:0:3 or ilgpu-cpu:0); got '{entry}'.");
+            }
+
+            faults[entry[..colon]] = ok;
+        }
+
+        return faults;
+    }
+
     /// <summary>Moves the bar by tiles: run <c>run</c> of the series, each run one unit.</summary>
     private sealed class BarProgress(ProgressTask bar, int run) : IProgress<GemmProgress>
     {
@@ -171,7 +195,8 @@ internal static class GemmCommand
     }
 
     /// <summary>The validated arguments of one <c>gemm</c> run.</summary>
-    private sealed record Settings(int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json, FileInfo? Trace)
+    private sealed record Settings(
+        int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json, FileInfo? Trace, IReadOnlyDictionary<string, int>? Faults)
     {
         public static Settings From(ParseResult parse)
         {
@@ -192,7 +217,8 @@ internal static class GemmCommand
             string? policy = parse.GetValue(PolicyOption);
             return new Settings(
                 mm, nn, kk, precision, parse.GetValue(DeviceListOption),
-                policy is null ? null : SchedulingPolicyNames.Parse(policy), repeat, parse.GetValue(JsonOption), parse.GetValue(TraceOption));
+                policy is null ? null : SchedulingPolicyNames.Parse(policy), repeat, parse.GetValue(JsonOption), parse.GetValue(TraceOption),
+                ParseFaults(parse.GetValue(InjectFaultOption)));
         }
     }
 }

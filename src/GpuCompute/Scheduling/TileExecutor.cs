@@ -24,10 +24,14 @@ internal sealed class TileExecutor<T>
     private readonly DeviceFailedException?[] failures;
     private readonly long start = Stopwatch.GetTimestamp();
 
+    // Devices dropped from this operation before it started (while calibrating): named too if every device fails.
+    private readonly IReadOnlyList<DeviceFailedException> earlierFailures;
+
     public TileExecutor(
         GemmProblem<T> problem, GemmWorkload work, IReadOnlyList<ComputeDevice> devices, TileDispatcher dispatcher,
-        IProgress<GemmProgress>? progress, CancellationToken cancellation)
+        IProgress<GemmProgress>? progress, CancellationToken cancellation, IReadOnlyList<DeviceFailedException> earlierFailures)
     {
+        this.earlierFailures = earlierFailures;
         this.problem = problem;
         this.work = work;
         this.devices = devices;
@@ -36,6 +40,9 @@ internal sealed class TileExecutor<T>
         this.cancellation = cancellation;
         failures = new DeviceFailedException?[devices.Count];
     }
+
+    /// <summary>Devices dropped from this operation before it started (while calibrating).</summary>
+    public IReadOnlyList<DeviceFailedException> EarlierFailures => earlierFailures;
 
     /// <summary>Runs every tile, the calling thread driving the first device; blocks until done.</summary>
     public (DeviceShare[] Shares, TileRecord[] Trace) Run()
@@ -167,15 +174,16 @@ internal sealed class TileExecutor<T>
         {
             cancellation.ThrowIfCancellationRequested();
             throw dispatcher.AllFailed
-                ? new GemmFailedException(failures.OfType<DeviceFailedException>().ToArray())
+                ? new GemmFailedException([.. earlierFailures, .. failures.OfType<DeviceFailedException>()])
                 : new InvalidOperationException("The scheduler stopped with tiles left and no failure; this is a bug.");
         }
 
-        var shares = new DeviceShare[devices.Count];
+        var shares = new List<DeviceShare>(devices.Count);
+
         for (int d = 0; d < devices.Count; d++)
         {
             TileRecord[] mine = records.Where(r => r.DeviceId == devices[d].Id && !r.Failed).ToArray();
-            shares[d] = new DeviceShare(
+            shares.Add(new DeviceShare(
                 devices[d].Id,
                 devices[d].Name,
                 devices[d].Kind,
@@ -183,9 +191,9 @@ internal sealed class TileExecutor<T>
                 mine.Sum(r => r.EndSeconds - r.StartSeconds),
                 mine.Sum(r => r.Tile.Flops(work.K)),
                 mine.Sum(r => r.Bytes),
-                failures[d]?.InnerException?.Message);
+                failures[d]?.InnerException?.Message));
         }
 
-        return (shares, records.OrderBy(r => r.EndSeconds).ToArray());
+        return ([.. shares], records.OrderBy(r => r.EndSeconds).ToArray());
     }
 }

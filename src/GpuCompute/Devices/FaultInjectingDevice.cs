@@ -1,0 +1,36 @@
+using GpuCompute.Gemm;
+
+namespace GpuCompute.Devices;
+
+/// <summary>
+/// Wraps a device and makes it throw on every tile after its first <c>okTiles</c>: a way to watch the scheduler
+/// re-run a failed device's tiles elsewhere (the CLI's <c>--inject-fault</c>). Tiles it does compute are computed
+/// by the wrapped device.
+/// </summary>
+internal sealed class FaultInjectingDevice(ComputeDevice inner, int okTiles)
+    : ComputeDevice(inner.Id, $"{inner.Name} (fault after {okTiles} tiles)", inner.Kind, inner.MemoryBytes)
+{
+    private int tiles;
+
+    internal override string Identity => inner.Identity;
+
+    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+    {
+        if (Interlocked.Increment(ref tiles) > okTiles)
+        {
+            throw new InvalidOperationException($"fault injected into {Id} after {okTiles} tiles");
+        }
+
+        inner.RunGemmTile(problem, tile);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
