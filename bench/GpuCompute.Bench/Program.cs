@@ -3,7 +3,7 @@ using GpuCompute.Bench.Commands;
 
 namespace GpuCompute.Bench;
 
-/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>simulate</c>, <c>calibrate</c>, <c>verify</c>, <c>benchmarks</c>.</summary>
+/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>simulate</c>, <c>calibrate</c>, <c>verify</c>, <c>kernels</c>, <c>benchmarks</c>.</summary>
 internal static class Program
 {
     public static int Main(string[] args)
@@ -15,6 +15,7 @@ internal static class Program
             SimulateCommand.Create(),
             CalibrateCommand.Create(),
             VerifyCommand.Create(),
+            KernelsCommand.Create(),
             BenchmarksCommand.Create(),
         };
 
