@@ -3,7 +3,7 @@ using GpuCompute.Bench.Commands;
 
 namespace GpuCompute.Bench;
 
-/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>simulate</c>, <c>calibrate</c>, <c>verify</c>, <c>kernels</c>, <c>benchmarks</c>.</summary>
+/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>simulate</c>, <c>calibrate</c>, <c>compare</c>, <c>verify</c>, <c>kernels</c>, <c>benchmarks</c>.</summary>
 internal static class Program
 {
     public static int Main(string[] args)
@@ -14,6 +14,7 @@ internal static class Program
             GemmCommand.Create(),
             SimulateCommand.Create(),
             CalibrateCommand.Create(),
+            CompareCommand.Create(),
             VerifyCommand.Create(),
             KernelsCommand.Create(),
             BenchmarksCommand.Create(),

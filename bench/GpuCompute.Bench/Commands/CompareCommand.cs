@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using GpuCompute.Bench.Baselines;
+using GpuCompute.Matrices;
+using MathNet.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using Spectre.Console;
+
+namespace GpuCompute.Bench.Commands;
+
+/// <summary>
+/// <c>compare</c>: the same C = A·B through GpuCompute's CPU device, the system BLAS (OpenBLAS through P/Invoke, when
+/// installed) and MathNet's managed provider, interleaved run by run in one process, with GFLOP/s and ratios.
+/// </summary>
+internal static class CompareCommand
+{
+    /// <summary>MathNet's managed provider runs ~5 GFLOP/s here: skip it above 2·1024³ flops unless asked.</summary>
+    private const double MathNetFlopLimit = 2.0 * 1024 * 1024 * 1024;
+
+    private static readonly Option<int?> SizeOption = new("--size") { Description = "M = N = K = S (default 2048)." };
+    private static readonly Option<int?> MOption = new("--m") { Description = "Rows of C." };
+    private static readonly Option<int?> NOption = new("--n") { Description = "Columns of C." };
+    private static readonly Option<int?> KOption = new("--k") { Description = "Inner dimension." };
+    private static readonly Option<string> PrecisionOption = new("--precision") { Description = "f32 or f64.", DefaultValueFactory = _ => "f32" };
+    private static readonly Option<int> RepeatOption = new("--repeat") { Description = "Timed runs of each library, interleaved, after one warm-up each.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "Threads for every library (default: all cores)." };
+    private static readonly Option<string?> CoreTypeOption = new("--openblas-coretype") { Description = "OPENBLAS_CORETYPE to load OpenBLAS with, e.g. SkylakeX (AVX-512) or Haswell (AVX2); default: its own choice." };
+    private static readonly Option<bool> MathNetOption = new("--mathnet") { Description = "Run MathNet's managed provider even above 1024³ (slow)." };
+    private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
+
+    public static Command Create()
+    {
+        var command = new Command("compare", "Compare GpuCompute's CPU GEMM with the system BLAS and MathNet, side by side in one run.")
+        {
+            SizeOption, MOption, NOption, KOption, PrecisionOption, RepeatOption, ThreadsOption, CoreTypeOption, MathNetOption, JsonOption,
+        };
+        command.SetAction(parse =>
+        {
+            (int m, int n, int k) = Shape.From(parse.GetValue(SizeOption), parse.GetValue(MOption), parse.GetValue(NOption), parse.GetValue(KOption), 2048);
+            string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
+            int repeat = parse.GetValue(RepeatOption);
+            int threads = parse.GetValue(ThreadsOption) ?? Environment.ProcessorCount;
+            if (repeat < 1 || threads < 1)
+            {
+                throw new UsageException($"--repeat and --threads must be at least 1; got {repeat} and {threads}.");
+            }
+
+            var settings = new Settings(m, n, k, precision, repeat, threads, parse.GetValue(CoreTypeOption), parse.GetValue(MathNetOption), parse.GetValue(JsonOption));
+            return precision == "f32" ? Run<float>(settings) : Run<double>(settings);
+        });
+        return command;
+    }
+
+    private static int Run<T>(Settings s)
+        where T : unmanaged, IFloatingPointIeee754<T>, IEquatable<T>, IFormattable
+    {
+        SystemBlas? blas = SystemBlas.TryLoad(s.CoreType, out string whyNot);
+        blas?.SetThreads(s.Threads);
+        var random = new Random(7);
+        HostMatrix<T> a = Random<T>(s.M, s.K, random), b = Random<T>(s.K, s.N, random);
+        HostMatrix<T> ours = new(s.M, s.N), theirs = new(s.M, s.N);
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = s.Threads, PersistModels = false });
+
+        var contenders = new List<Contender> { new("GpuCompute cpu", () => engine.Gemm(a, b, ours)) };
+        if (blas is not null)
+        {
+            contenders.Add(new($"system BLAS ({blas.Name})", () => Blas(blas, a, b, theirs)));
+        }
+
+        double flops = 2.0 * s.M * s.N * s.K;
+        string? mathNetSkipped = null;
+        if (s.MathNet || flops <= MathNetFlopLimit)
+        {
+            Control.UseManaged();
+            Control.MaxDegreeOfParallelism = s.Threads;
+            Matrix<T> ma = a.ToMathNet(), mb = b.ToMathNet(), mc = Matrix<T>.Build.Dense(s.M, s.N);
+            contenders.Add(new("MathNet managed", () => ma.Multiply(mb, mc)));
+        }
+        else
+        {
+            mathNetSkipped = "MathNet managed: skipped above 1024³ (about 5 GFLOP/s here); pass --mathnet to run it";
+        }
+
+        foreach (Contender c in contenders)
+        {
+            c.Run(); // warm-up: JIT tiering, page faults, thread pools
+        }
+
+        for (int r = 0; r < s.Repeat; r++)
+        {
+            foreach (Contender c in contenders)
+            {
+                long start = Stopwatch.GetTimestamp();
+                c.Run();
+                c.Seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+        }
+
+        double? difference = blas is null ? null : RelativeDifference(ours, theirs);
+        double? blasSeconds = blas is null ? null : contenders[1].Median;
+        if (s.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                m = s.M,
+                n = s.N,
+                k = s.K,
+                precision = s.Precision,
+                threads = s.Threads,
+                repeat = s.Repeat,
+                openblas_coretype = s.CoreType,
+                system_blas = blas?.Name,
+                system_blas_missing = blas is null ? whyNot : null,
+                relative_difference_to_blas = difference,
+                results = contenders.Select(c => new
+                {
+                    library = c.Name,
+                    seconds = c.Median,
+                    gflops = flops / c.Median / 1e9,
+                    ratio_to_blas = blasSeconds / c.Median,
+                    run_seconds = c.Seconds,
+                }).ToArray(),
+            }));
+            return 0;
+        }
+
+        AnsiConsole.MarkupLine($"[bold]compare[/] C = A·B  m={s.M} n={s.N} k={s.K}  {s.Precision}  {s.Threads} threads  median of {s.Repeat}, interleaved");
+        var table = new Table().AddColumns("library", "median s", "GFLOP/s", "vs system BLAS");
+        foreach (Contender c in contenders)
+        {
+            table.AddRow(
+                Markup.Escape(c.Name),
+                c.Median.ToString("F4", CultureInfo.InvariantCulture),
+                (flops / c.Median / 1e9).ToString("F1", CultureInfo.InvariantCulture),
+                blasSeconds is double bs ? $"{bs / c.Median:F2}x" : "-");
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(blas is null ? $"system BLAS: [yellow]not found[/] ({Markup.Escape(whyNot)})" : $"GpuCompute vs system BLAS result: relative difference {difference:E2}");
+        if (mathNetSkipped is not null)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(mathNetSkipped));
+        }
+
+        return 0;
+    }
+
+    private static void Blas<T>(SystemBlas blas, HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            blas.Sgemm(1f, (HostMatrix<float>)(object)a, Transpose.None, (HostMatrix<float>)(object)b, Transpose.None, 0f, (HostMatrix<float>)(object)c);
+        }
+        else
+        {
+            blas.Dgemm(1.0, (HostMatrix<double>)(object)a, Transpose.None, (HostMatrix<double>)(object)b, Transpose.None, 0.0, (HostMatrix<double>)(object)c);
+        }
+    }
+
+    private static double RelativeDifference<T>(HostMatrix<T> x, HostMatrix<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < x.Data.Length; i++)
+        {
+            double d = double.CreateTruncating(x.Data[i]) - double.CreateTruncating(y.Data[i]);
+            diff += d * d;
+            norm += double.CreateTruncating(y.Data[i]) * double.CreateTruncating(y.Data[i]);
+        }
+
+        return norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
+    }
+
+    private static HostMatrix<T> Random<T>(int rows, int cols, Random random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var matrix = new HostMatrix<T>(rows, cols);
+        for (int i = 0; i < matrix.Data.Length; i++)
+        {
+            matrix.Data[i] = T.CreateTruncating((random.NextDouble() * 2) - 1);
+        }
+
+        return matrix;
+    }
+
+    private sealed record Settings(int M, int N, int K, string Precision, int Repeat, int Threads, string? CoreType, bool MathNet, bool Json);
+
+    /// <summary>One library in the comparison and its timed runs.</summary>
+    private sealed class Contender(string name, Action run)
+    {
+        public string Name { get; } = name;
+
+        public List<double> Seconds { get; } = [];
+
+        public double Median => Seconds.Order().ElementAt(Seconds.Count / 2);
+
+        public void Run() => run();
+    }
+}
