@@ -9,10 +9,13 @@ using ILGPU.Runtime;
 namespace GpuCompute.Devices.Ilgpu;
 
 /// <summary>
-/// Stages a GEMM tile into grow-only device buffers, launches <see cref="GemmKernel"/> specialized for
-/// <typeparamref name="TScalar"/> and <typeparamref name="TConfig"/>, and copies C back. Not thread-safe: the owning
-/// <see cref="IlgpuDevice"/> serializes callers.
+/// Runs GEMM tiles on one accelerator through <see cref="GemmKernel"/> specialized for <typeparamref name="TScalar"/>
+/// and <typeparamref name="TConfig"/>: packs the tile's panels into pinned host staging, uploads them asynchronously on
+/// a copy stream, computes on a compute stream, and copies C back. A tile larger than <see cref="BudgetBytes"/> streams
+/// through in blocks of C and chunks of K, double-buffered so that the next chunk's upload overlaps the current
+/// chunk's kernel. Not thread-safe: the owning <see cref="IlgpuDevice"/> serializes callers.
 /// </summary>
+/// <remarks>The emulator runs kernels synchronously, so tests there check results, not the overlap itself.</remarks>
 /// <typeparam name="T">The element type.</typeparam>
 /// <typeparam name="TScalar">Kernel arithmetic on <typeparamref name="T"/>.</typeparam>
 /// <typeparam name="TConfig">The device's blocking.</typeparam>
@@ -22,26 +25,29 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
     where TConfig : struct, IGemmTileConfig
 {
     private readonly Accelerator accelerator;
-    private readonly DeviceBuffer a;
-    private readonly DeviceBuffer b;
-    private readonly DeviceBuffer c;
-    private Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>? kernel;
 
-    // Host staging for strided views: one contiguous array, grown on demand and reused for every tile.
-    private T[] staging = [];
+    // Kernels run on their own stream and uploads on another, so the next chunk's panels cross the bus while the
+    // current chunk computes.
+    private readonly AcceleratorStream compute;
+    private readonly AcceleratorStream copy;
 
-    // Which panel of A and of B the device buffers hold, so consecutive tiles of one operation skip re-sending them.
-    private PanelKey? panelA, panelB;
+    // Two slots each for A and B (double buffering), one for C; each with pinned host staging for asynchronous copies.
+    private readonly Slot[] a;
+    private readonly Slot[] b;
+    private readonly Slot c;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>? kernel;
 
     public GemmRunner(Accelerator accelerator)
     {
         this.accelerator = accelerator;
-        a = new DeviceBuffer(accelerator);
-        b = new DeviceBuffer(accelerator);
-        c = new DeviceBuffer(accelerator);
+        compute = accelerator.CreateStream();
+        copy = accelerator.CreateStream();
+        a = [new Slot(accelerator), new Slot(accelerator)];
+        b = [new Slot(accelerator), new Slot(accelerator)];
+        c = new Slot(accelerator);
     }
 
-    public void Warm() => kernel ??= accelerator.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>(
+    public void Warm() => kernel ??= accelerator.LoadKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmArguments<T>>(
         GemmKernel.Gemm<T, TScalar, TConfig>);
 
     /// <summary>Device memory this runner may use for one tile's operands; larger tiles stream through in blocks.</summary>
@@ -102,63 +108,69 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
 
     /// <summary>
     /// One block of C: C stays on the device while K streams through in chunks of <paramref name="depth"/>
-    /// (β for the first chunk, 1 after it); panels already staged for this operation are not sent again.
+    /// (β for the first chunk, 1 after it). Chunk i + 1's panels are packed and uploaded while chunk i computes;
+    /// panels a slot already holds for this operation are not sent again.
     /// </summary>
     private void RunBlock(GemmProblem<T> problem, GemmTile block, int depth)
     {
         HostMatrix<T> hostC = problem.TileC(block);
-        AcceleratorStream stream = accelerator.DefaultStream;
-        ArrayView<T> viewC = T.IsZero(problem.Beta) ? c.Reserve(Count(hostC)) : Upload(stream, c, hostC);
+        ArrayView<T> viewC = T.IsZero(problem.Beta) ? c.Reserve(Count(hostC)) : c.Upload(copy, hostC);
         TConfig config = default;
         (int groupsX, int groupsY) = GemmKernel.GetGridSize<TConfig>(block.Rows, block.Cols);
         var grid = new KernelConfig(new Index2D(groupsX, groupsY), new Index2D(config.ThreadsX, config.ThreadsY));
         int k = problem.K;
-        for (int k0 = 0; k0 < Math.Max(k, 1); k0 += depth)
+        int chunks = Math.Max(1, (k + depth - 1) / depth);
+        (ArrayView<T> viewA, ArrayView<T> viewB) = Stage(problem, block, 0, depth);
+        copy.Synchronize();
+        for (int chunk = 0; chunk < chunks; chunk++)
         {
-            int kc = Math.Min(depth, k - k0);
-            HostMatrix<T> hostA = problem.OpA == Transpose.None ? problem.A.Slice(block.Row, k0, block.Rows, kc) : problem.A.Slice(k0, block.Row, kc, block.Rows);
-            HostMatrix<T> hostB = problem.OpB == Transpose.None ? problem.B.Slice(k0, block.Col, kc, block.Cols) : problem.B.Slice(block.Col, k0, block.Cols, kc);
-            ArrayView<T> viewA = Resident(stream, a, ref panelA, new PanelKey(problem.Id, block.Row, block.Rows, k0, kc), hostA);
-            ArrayView<T> viewB = Resident(stream, b, ref panelB, new PanelKey(problem.Id, block.Col, block.Cols, k0, kc), hostB);
+            int k0 = chunk * depth, kc = Math.Min(depth, k - k0);
 
             // Staged panels are packed, so each leading dimension is the panel's column count (at least 1).
             var args = new GemmArguments<T>(
                 block.Rows,
                 block.Cols,
                 kc,
-                Math.Max(1, hostA.Cols),
-                Math.Max(1, hostB.Cols),
+                Math.Max(1, problem.OpA == Transpose.None ? kc : block.Rows),
+                Math.Max(1, problem.OpB == Transpose.None ? block.Cols : kc),
                 hostC.Cols,
                 problem.OpA == Transpose.Transposed,
                 problem.OpB == Transpose.Transposed,
                 problem.Alpha,
-                k0 == 0 ? problem.Beta : T.One);
-            kernel!(grid, viewA, viewB, viewC, args);
+                chunk == 0 ? problem.Beta : T.One);
+            kernel!(compute, grid, viewA, viewB, viewC, args);
+            if (chunk + 1 < chunks)
+            {
+                (viewA, viewB) = Stage(problem, block, chunk + 1, depth);
+                copy.Synchronize();
+            }
+
+            compute.Synchronize();
         }
 
-        stream.Synchronize();
-        Download(stream, viewC, hostC);
+        c.Download(compute, viewC, hostC);
     }
 
-    /// <summary>The device copy of a panel: reused when this buffer already holds it, otherwise uploaded.</summary>
-    private ArrayView<T> Resident(AcceleratorStream stream, DeviceBuffer buffer, ref PanelKey? held, PanelKey wanted, HostMatrix<T> host)
+    /// <summary>Uploads (on the copy stream, without waiting) chunk <paramref name="chunk"/>'s panels into its slots.</summary>
+    private (ArrayView<T> A, ArrayView<T> B) Stage(GemmProblem<T> problem, GemmTile block, int chunk, int depth)
     {
-        if (held == wanted)
-        {
-            return buffer.Reserve(Count(host));
-        }
-
-        held = null; // if the upload fails, the buffer's contents are unknown
-        ArrayView<T> view = Upload(stream, buffer, host);
-        held = wanted;
-        return view;
+        int k0 = chunk * depth, kc = Math.Min(depth, problem.K - k0);
+        HostMatrix<T> hostA = problem.OpA == Transpose.None ? problem.A.Slice(block.Row, k0, block.Rows, kc) : problem.A.Slice(k0, block.Row, kc, block.Rows);
+        HostMatrix<T> hostB = problem.OpB == Transpose.None ? problem.B.Slice(k0, block.Col, kc, block.Cols) : problem.B.Slice(block.Col, k0, block.Cols, kc);
+        return (
+            a[chunk % 2].Resident(copy, new PanelKey(problem.Id, block.Row, block.Rows, k0, kc), hostA),
+            b[chunk % 2].Resident(copy, new PanelKey(problem.Id, block.Col, block.Cols, k0, kc), hostB));
     }
 
     public void Dispose()
     {
-        a.Dispose();
-        b.Dispose();
-        c.Dispose();
+        foreach (Slot slot in (Slot[])[.. a, .. b, c])
+        {
+            slot.Dispose();
+        }
+
+        copy.Dispose();
+        compute.Dispose();
     }
 
     private static int Count(HostMatrix<T> matrix)
@@ -173,90 +185,101 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
         return (int)count;
     }
 
-    private ArrayView<T> Upload(AcceleratorStream stream, DeviceBuffer buffer, HostMatrix<T> host)
-    {
-        int count = Count(host);
-        ArrayView<T> view = buffer.Reserve(count);
-        if (count == 0)
-        {
-            return view;
-        }
-
-        ReadOnlySpan<T> source;
-        if (host.IsContiguous)
-        {
-            source = host.Data.AsSpan(host.Offset, count);
-        }
-        else
-        {
-            Span<T> packed = Stage(count);
-            for (int i = 0; i < host.Rows; i++)
-            {
-                host.Row(i).CopyTo(packed.Slice(i * host.Cols, host.Cols));
-            }
-
-            source = packed;
-        }
-
-        view.SubView(0, count).CopyFromCPU(stream, source);
-        return view;
-    }
-
-    private void Download(AcceleratorStream stream, ArrayView<T> view, HostMatrix<T> host)
-    {
-        int count = Count(host);
-        if (host.IsContiguous)
-        {
-            view.SubView(0, count).CopyToCPU(stream, host.Data.AsSpan(host.Offset, count));
-            return;
-        }
-
-        Span<T> packed = Stage(count);
-        view.SubView(0, count).CopyToCPU(stream, packed);
-        for (int i = 0; i < host.Rows; i++)
-        {
-            packed.Slice(i * host.Cols, host.Cols).CopyTo(host.Row(i));
-        }
-    }
-
-    private Span<T> Stage(int count)
-    {
-        if (staging.Length < count)
-        {
-            staging = new T[Math.Max(count, staging.Length * 2)];
-        }
-
-        return staging.AsSpan(0, count);
-    }
-
     /// <summary>A panel of one operation: its first row (A) or column (B), its length, and its range of K.</summary>
     private readonly record struct PanelKey(long Operation, int Start, int Length, int K0, int Depth);
 
-    /// <summary>A device allocation that only grows: tiles reuse it, so steady state allocates nothing.</summary>
-    private sealed class DeviceBuffer(Accelerator accelerator) : IDisposable
+    /// <summary>
+    /// One operand's device buffer and pinned host staging, both grow-only (steady state allocates nothing), and the
+    /// panel the buffer holds. Views are exactly max(1, count) long: kernels always get a valid view, and the
+    /// emulator's bounds checks catch a kernel that reads past the staged operand.
+    /// </summary>
+    private sealed class Slot(Accelerator accelerator) : IDisposable
     {
-        private MemoryBuffer1D<T, Stride1D.Dense>? buffer;
+        private MemoryBuffer1D<T, Stride1D.Dense>? device;
+        private PageLockedArray1D<T>? pinned;
+        private PanelKey? held;
 
-        /// <summary>A view of exactly max(1, <paramref name="count"/>) elements (never empty: kernels get a valid
-        /// view; exact, so the emulator's bounds checks catch a kernel that reads past the staged operand).</summary>
         public ArrayView<T> Reserve(int count)
         {
             long needed = Math.Max(1, count);
-            if (buffer is null || buffer.Length < needed)
+            if (device is null || device.Length < needed)
             {
-                long size = Math.Max(needed, buffer is null ? 0 : Math.Min(2 * buffer.Length, int.MaxValue));
-                buffer?.Dispose();
-                buffer = null;
-                buffer = accelerator.Allocate1D<T>(size);
+                long size = Math.Max(needed, device is null ? 0 : Math.Min(2 * device.Length, int.MaxValue));
+                device?.Dispose();
+                device = null;
+                held = null;
+                device = accelerator.Allocate1D<T>(size);
             }
 
-            return buffer.View.SubView(0, needed);
+            return device.View.SubView(0, needed);
+        }
+
+        /// <summary>The device copy of a panel: reused when this slot already holds it, otherwise uploaded.</summary>
+        public ArrayView<T> Resident(AcceleratorStream stream, PanelKey wanted, HostMatrix<T> host)
+        {
+            if (held == wanted)
+            {
+                return Reserve(Count(host));
+            }
+
+            held = null; // until the upload is issued, the buffer's contents are unknown
+            ArrayView<T> view = Upload(stream, host);
+            held = wanted;
+            return view;
+        }
+
+        /// <summary>Packs <paramref name="host"/> into pinned staging and starts its copy on <paramref name="stream"/>.</summary>
+        public ArrayView<T> Upload(AcceleratorStream stream, HostMatrix<T> host)
+        {
+            int count = Count(host);
+            ArrayView<T> view = Reserve(count);
+            held = null;
+            if (count > 0)
+            {
+                Span<T> staged = Pinned(count);
+                for (int i = 0; i < host.Rows; i++)
+                {
+                    host.Row(i).CopyTo(staged.Slice(i * host.Cols, host.Cols));
+                }
+
+                view.SubView(0, count).CopyFrom(stream, pinned!.ArrayView.SubView(0, count));
+            }
+
+            return view;
+        }
+
+        /// <summary>Copies the device block back through pinned staging into <paramref name="host"/>; blocks.</summary>
+        public void Download(AcceleratorStream stream, ArrayView<T> view, HostMatrix<T> host)
+        {
+            int count = Count(host);
+            Span<T> staged = Pinned(count);
+            pinned!.ArrayView.SubView(0, count).CopyFrom(stream, view.SubView(0, count));
+            stream.Synchronize();
+            for (int i = 0; i < host.Rows; i++)
+            {
+                staged.Slice(i * host.Cols, host.Cols).CopyTo(host.Row(i));
+            }
         }
 
         public void Dispose()
         {
-            buffer?.Dispose();
-            buffer = null;
+            device?.Dispose();
+            pinned?.Dispose();
+            device = null;
+            pinned = null;
+        }
+
+        private Span<T> Pinned(int count)
+        {
+            if (pinned is null || pinned.Length < count)
+            {
+                long size = Math.Max(count, pinned is null ? 0 : Math.Min(2 * pinned.Length, int.MaxValue));
+                pinned?.Dispose();
+                pinned = null;
+                pinned = accelerator.AllocatePageLocked1D<T>(size);
+            }
+
+            return pinned.Span[..count];
         }
     }
 }
