@@ -26,6 +26,7 @@ internal static class GemmCommand
     private static readonly Option<int> RepeatOption = new("--repeat") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 5 };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
     private static readonly Option<string?> InjectFaultOption = new("--inject-fault") { Description = "ID:N[,ID:N]: device ID throws on every tile after its first N (calibration runs count), to watch its tiles re-run elsewhere." };
+    private static readonly Option<string?> BudgetOption = new("--memory-budget") { Description = "Device memory one tile may use on GPU/emulator devices, e.g. 64M or 2G (default: 3/4 of each device's memory); larger tiles stream through (out-of-core)." };
     private static readonly Option<FileInfo?> TraceOption = new("--trace") { Description = "Write the median run's tiles as Chrome trace-event JSON (open in ui.perfetto.dev)." };
 
     /// <summary>Timed runs expected to take longer than this show a progress bar (human output only).</summary>
@@ -35,7 +36,7 @@ internal static class GemmCommand
     {
         var command = new Command("gemm", "Multiply random matrices across the devices, verify, and report throughput.")
         {
-            SizeOption, MOption, NOption, KOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, JsonOption, TraceOption, InjectFaultOption,
+            SizeOption, MOption, NOption, KOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, JsonOption, TraceOption, InjectFaultOption, BudgetOption,
         };
         command.SetAction(parse => Execute(Settings.From(parse)));
         return command;
@@ -53,6 +54,7 @@ internal static class GemmCommand
             Policy = s.Policy,
             Warning = message => Console.Error.WriteLine($"warning: {message}"),
             InjectFaults = s.Faults,
+            DeviceMemoryBudgetBytes = s.Budget,
         });
         HostMatrix<T> a = RandomMatrix<T>(s.M, s.K, Seed);
         HostMatrix<T> b = RandomMatrix<T>(s.K, s.N, Seed + 1);
@@ -166,6 +168,20 @@ internal static class GemmCommand
         return matrix;
     }
 
+    private static long? ParseBytes(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        string digits = text.TrimEnd('K', 'k', 'M', 'm', 'G', 'g');
+        long unit = text.Length == digits.Length ? 1 : char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, _ => 1L << 30 };
+        return long.TryParse(digits, out long value) && value > 0 && value <= long.MaxValue / unit
+            ? value * unit
+            : throw new UsageException($"--memory-budget takes a positive size like 65536, 64M or 2G; got '{text}'.");
+    }
+
     private static Dictionary<string, int>? ParseFaults(string? text)
     {
         if (text is null)
@@ -196,7 +212,7 @@ internal static class GemmCommand
 
     /// <summary>The validated arguments of one <c>gemm</c> run.</summary>
     private sealed record Settings(
-        int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json, FileInfo? Trace, IReadOnlyDictionary<string, int>? Faults)
+        int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json, FileInfo? Trace, IReadOnlyDictionary<string, int>? Faults, long? Budget)
     {
         public static Settings From(ParseResult parse)
         {
@@ -218,7 +234,7 @@ internal static class GemmCommand
             return new Settings(
                 mm, nn, kk, precision, parse.GetValue(DeviceListOption),
                 policy is null ? null : SchedulingPolicyNames.Parse(policy), repeat, parse.GetValue(JsonOption), parse.GetValue(TraceOption),
-                ParseFaults(parse.GetValue(InjectFaultOption)));
+                ParseFaults(parse.GetValue(InjectFaultOption)), ParseBytes(parse.GetValue(BudgetOption)));
         }
     }
 }
