@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GpuCompute.Cpu;
+
+/// <summary>
+/// Everything hardware-dependent in the CPU GEMM, chosen once per process: the micro-kernel path (vector width) and the
+/// block sizes derived from it and from the cache sizes. Tests build their own instances to force a path or small
+/// blocks so that block edges are reached with small matrices.
+/// </summary>
+internal sealed class CpuGemmConfig
+{
+    // Fallback cache sizes when /sys does not describe the caches (containers, VMs): conservative values that every
+    // x64 and ARM64 server core of the last decade meets or exceeds, so blocks sized from them still fit.
+    private const long DefaultL1Bytes = 32 * 1024;
+    private const long DefaultL2Bytes = 1024 * 1024;
+    private const long DefaultL3Bytes = 8 * 1024 * 1024;
+
+    private CpuGemmConfig(
+        CpuKernelPath path, CpuGemmBlocking single, CpuGemmBlocking @double, long directMaxVolume, long minVolumePerThread)
+    {
+        Path = path;
+        Single = single;
+        Double = @double;
+        DirectMaxVolume = directMaxVolume;
+        MinVolumePerThread = minVolumePerThread;
+    }
+
+    /// <summary>The configuration for this machine: widest accelerated path, blocks sized from its caches.</summary>
+    public static CpuGemmConfig Default { get; } = Create(CpuKernelPath.Auto);
+
+    /// <summary>The micro-kernel path in use (never <see cref="CpuKernelPath.Auto"/>).</summary>
+    public CpuKernelPath Path { get; }
+
+    /// <summary>Block sizes for <see cref="float"/>.</summary>
+    public CpuGemmBlocking Single { get; }
+
+    /// <summary>Block sizes for <see cref="double"/>.</summary>
+    public CpuGemmBlocking Double { get; }
+
+    /// <summary>Products with m·n·k at most this take the unpacked direct path (packing would cost more than it saves).</summary>
+    public long DirectMaxVolume { get; }
+
+    /// <summary>Each extra thread needs at least this much m·n·k to repay its start-up and its share of packing.</summary>
+    public long MinVolumePerThread { get; }
+
+    /// <summary>True when <paramref name="path"/> can run on this machine (<see cref="CpuKernelPath.Auto"/> always can).</summary>
+    public static bool IsSupported(CpuKernelPath path) => path switch
+    {
+        CpuKernelPath.Vector512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
+        CpuKernelPath.Vector256 => Vector256.IsHardwareAccelerated && Fma.IsSupported,
+        _ => true,
+    };
+
+    /// <summary>
+    /// A configuration for <paramref name="path"/> with cache blocks from the caches, or from the overrides when given
+    /// (tests use tiny KC/MC/NC and thresholds of zero to reach every edge with small matrices).
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The path is not accelerated on this machine.</exception>
+    public static CpuGemmConfig Create(
+        CpuKernelPath path, int? kc = null, int? mc = null, int? nc = null, long? directMaxVolume = null, long? minVolumePerThread = null)
+    {
+        if (path == CpuKernelPath.Auto)
+        {
+            path = IsSupported(CpuKernelPath.Vector512) ? CpuKernelPath.Vector512
+                : IsSupported(CpuKernelPath.Vector256) ? CpuKernelPath.Vector256
+                : CpuKernelPath.Scalar;
+        }
+        else if (!IsSupported(path))
+        {
+            throw new PlatformNotSupportedException($"The {path} GEMM kernels are not hardware-accelerated on this CPU.");
+        }
+
+        long l1 = CacheBytes(1, DefaultL1Bytes), l2 = CacheBytes(2, DefaultL2Bytes), l3 = CacheBytes(3, DefaultL3Bytes);
+
+        // MR × NR per path, fixed by the hand-unrolled micro-kernels in CpuMicroKernels:
+        // 512-bit: 12 rows × 2 zmm = 24 accumulators + 2 B vectors + 1 broadcast ≤ 32 registers;
+        // 256-bit: 6 rows × 2 ymm = 12 accumulators + 3 ≤ 16 registers (AVX2 has 16);
+        // scalar: 4 × 4 = 16 accumulators, what x64 keeps in xmm registers without spilling.
+        (int mrS, int nrS, int mrD, int nrD) = path switch
+        {
+            CpuKernelPath.Vector512 => (12, 32, 12, 16),
+            CpuKernelPath.Vector256 => (6, 16, 6, 8),
+            _ => (4, 4, 4, 4),
+        };
+
+        return new CpuGemmConfig(
+            path,
+            Blocking(mrS, nrS, sizeof(float), l1, l2, l3, kc, mc, nc),
+            Blocking(mrD, nrD, sizeof(double), l1, l2, l3, kc, mc, nc),
+            directMaxVolume ?? (64L * 64 * 64), // below 64³ the packed path's fixed costs (packing, tile write-back) dominate.
+            minVolumePerThread ?? (128L * 128 * 128)); // 128³ multiply-adds ≈ 20 µs on one core: above a thread hand-off.
+    }
+
+    /// <summary>The blocking for <typeparamref name="T"/> (float or double).</summary>
+    public CpuGemmBlocking For<T>() => typeof(T) == typeof(float) ? Single : Double;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Path}: f32 {Single}, f64 {Double}";
+
+    private static CpuGemmBlocking Blocking(
+        int mr, int nr, int size, long l1, long l2, long l3, int? kc, int? mc, int? nc)
+    {
+        // KC: one KC × NR micro-panel of B is reused by every A micro-panel of the MC block, so it should stay in L1;
+        // it may fill all of it because A is streamed from L2 (a few bytes per step). Clamped to 128..512: fewer steps
+        // make the tile write-back significant, more make the A block too shallow for L2.
+        int kcAuto = (int)Math.Clamp(l1 / (nr * size) / 16 * 16, 128, 512);
+
+        // MC: the packed MC × KC block of A is reused across the whole NC panel, so it should stay in (half of) L2,
+        // leaving the other half to the B micro-panels and C tiles streaming through.
+        int kcUsed = kc ?? kcAuto;
+        int mcAuto = (int)Math.Clamp(l2 / 2 / ((long)kcUsed * size), mr, 4096);
+
+        // NC: the packed KC × NC panel of B is reused by every MC block; a quarter of L3 leaves room for the other core's
+        // panel and for A and C traffic. At least 16 micro-panels, at most 8192 columns (diminishing returns).
+        int ncAuto = (int)Math.Clamp(l3 / 4 / ((long)kcUsed * size), 16L * nr, 8192);
+
+        return CpuGemmBlocking.Create(mr, nr, kcUsed, mc ?? mcAuto, nc ?? ncAuto);
+    }
+
+    /// <summary>The size of the level-<paramref name="level"/> data (or unified) cache of CPU 0 from sysfs, or the fallback.</summary>
+    private static long CacheBytes(int level, long fallback)
+    {
+        const string root = "/sys/devices/system/cpu/cpu0/cache";
+        try
+        {
+            if (!Directory.Exists(root))
+            {
+                return fallback;
+            }
+
+            foreach (string dir in Directory.EnumerateDirectories(root, "index*"))
+            {
+                string levelText = File.ReadAllText(System.IO.Path.Combine(dir, "level")).Trim();
+                string type = File.ReadAllText(System.IO.Path.Combine(dir, "type")).Trim();
+                if (levelText != level.ToString(CultureInfo.InvariantCulture) || type == "Instruction")
+                {
+                    continue;
+                }
+
+                string size = File.ReadAllText(System.IO.Path.Combine(dir, "size")).Trim();
+                long scale = size.EndsWith('K') ? 1024 : size.EndsWith('M') ? 1024 * 1024 : 1;
+                if (long.TryParse(size.TrimEnd('K', 'M'), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value > 0)
+                {
+                    return value * scale;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // An unreadable sysfs entry means unknown caches: the fallback sizes are safe for any modern core.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same: sandboxes may hide sysfs; blocks from the fallback sizes are still correct, only less tuned.
+        }
+
+        return fallback;
+    }
+}
