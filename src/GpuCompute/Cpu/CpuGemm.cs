@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Cpu;
@@ -176,9 +177,19 @@ internal static unsafe partial class CpuGemm
                                 T* cColumn = cBase + jc + jr;
                                 for (int ir = 0; ir < mc; ir += mr)
                                 {
-                                    MicroKernel(path, kc, aPack + ((nint)ir * kc), bPanel, tile);
-                                    WriteBack(
-                                        path, tile, nr, cColumn + ((ic + ir) * ldc), ldc, Math.Min(mr, mc - ir), cols, alpha, beta, skipC);
+                                    T* aPanel = aPack + ((nint)ir * kc);
+                                    T* cTile = cColumn + ((ic + ir) * ldc);
+                                    int rows = Math.Min(mr, mc - ir);
+                                    if (rows == mr && cols == nr)
+                                    {
+                                        MicroKernel(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta, skipC);
+                                    }
+                                    else
+                                    {
+                                        // Edge tile: compute the whole padded tile into scratch, write back the valid part.
+                                        MicroKernel(path, kc, aPanel, bPanel, tile, nr, one, T.Zero, skipC: true);
+                                        WriteBack(path, tile, nr, cTile, ldc, rows, cols, alpha, beta, skipC);
+                                    }
                                 }
                             }
                         }
@@ -193,8 +204,9 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>The micro-kernel for <typeparamref name="T"/> on <paramref name="path"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel<T>(CpuKernelPath path, int kc, T* a, T* b, T* tile)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel<T>(
+        CpuKernelPath path, int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, bool skipC)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
@@ -202,13 +214,13 @@ internal static unsafe partial class CpuGemm
             switch (path)
             {
                 case CpuKernelPath.Vector512:
-                    CpuMicroKernels.Single512(kc, (float*)a, (float*)b, (float*)tile);
+                    CpuMicroKernels.Single512(kc, (float*)a, (float*)b, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
                     break;
                 case CpuKernelPath.Vector256:
-                    CpuMicroKernels.Single256(kc, (float*)a, (float*)b, (float*)tile);
+                    CpuMicroKernels.Single256(kc, (float*)a, (float*)b, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
                     break;
                 default:
-                    CpuMicroKernels.Scalar(kc, (float*)a, (float*)b, (float*)tile);
+                    CpuMicroKernels.Scalar(kc, (float*)a, (float*)b, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
                     break;
             }
         }
@@ -217,13 +229,13 @@ internal static unsafe partial class CpuGemm
             switch (path)
             {
                 case CpuKernelPath.Vector512:
-                    CpuMicroKernels.Double512(kc, (double*)a, (double*)b, (double*)tile);
+                    CpuMicroKernels.Double512(kc, (double*)a, (double*)b, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
                     break;
                 case CpuKernelPath.Vector256:
-                    CpuMicroKernels.Double256(kc, (double*)a, (double*)b, (double*)tile);
+                    CpuMicroKernels.Double256(kc, (double*)a, (double*)b, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
                     break;
                 default:
-                    CpuMicroKernels.Scalar(kc, (double*)a, (double*)b, (double*)tile);
+                    CpuMicroKernels.Scalar(kc, (double*)a, (double*)b, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
                     break;
             }
         }

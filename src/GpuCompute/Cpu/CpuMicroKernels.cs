@@ -5,10 +5,11 @@ using System.Runtime.Intrinsics.X86;
 namespace GpuCompute.Cpu;
 
 /// <summary>
-/// Register-blocked GEMM micro-kernels: tile ← Σₚ a[p]·b[p]ᵀ over <c>kc</c> steps of a packed MR-wide A micro-panel
-/// and a packed NR-wide B micro-panel. The MR × NR accumulators live in vector registers (hand-unrolled locals, so the
-/// JIT allocates them to registers) and the finished tile is stored row-major (leading dimension NR) into
-/// <c>tile</c>; α, β and edge clipping happen in the caller's write-back.
+/// Register-blocked GEMM micro-kernels: C ← α·Σₚ a[p]·b[p]ᵀ + β·C over <c>kc</c> steps of a packed MR-wide A
+/// micro-panel and a packed NR-wide B micro-panel, for one whole MR × NR tile of C (leading dimension <c>ldc</c>;
+/// <c>skipC</c> stores α·AB without reading C). The accumulators live in vector registers (hand-unrolled locals, so
+/// the JIT allocates them to registers). Edge tiles are computed into a scratch tile (α = 1, skipC) and clipped by
+/// the caller.
 /// </summary>
 /// <remarks>
 /// Each step broadcasts one A element per row and issues one FMA per (row, B vector). Every product is computed, so a
@@ -18,8 +19,21 @@ internal static unsafe class CpuMicroKernels
 {
     /// <summary>12 × 32 single-precision tile: 24 zmm accumulators, 2 B vectors and 1 broadcast of A (27 of 32 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Single512(int kc, float* a, float* b, float* tile)
+    public static void Single512(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, bool skipC)
     {
+        // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
+        Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 31);
+        Sse.Prefetch0(c + (1 * ldc)); Sse.Prefetch0(c + (1 * ldc) + 31);
+        Sse.Prefetch0(c + (2 * ldc)); Sse.Prefetch0(c + (2 * ldc) + 31);
+        Sse.Prefetch0(c + (3 * ldc)); Sse.Prefetch0(c + (3 * ldc) + 31);
+        Sse.Prefetch0(c + (4 * ldc)); Sse.Prefetch0(c + (4 * ldc) + 31);
+        Sse.Prefetch0(c + (5 * ldc)); Sse.Prefetch0(c + (5 * ldc) + 31);
+        Sse.Prefetch0(c + (6 * ldc)); Sse.Prefetch0(c + (6 * ldc) + 31);
+        Sse.Prefetch0(c + (7 * ldc)); Sse.Prefetch0(c + (7 * ldc) + 31);
+        Sse.Prefetch0(c + (8 * ldc)); Sse.Prefetch0(c + (8 * ldc) + 31);
+        Sse.Prefetch0(c + (9 * ldc)); Sse.Prefetch0(c + (9 * ldc) + 31);
+        Sse.Prefetch0(c + (10 * ldc)); Sse.Prefetch0(c + (10 * ldc) + 31);
+        Sse.Prefetch0(c + (11 * ldc)); Sse.Prefetch0(c + (11 * ldc) + 31);
         Vector512<float> c0_0 = default, c0_1 = default;
         Vector512<float> c1_0 = default, c1_1 = default;
         Vector512<float> c2_0 = default, c2_1 = default;
@@ -53,36 +67,57 @@ internal static unsafe class CpuMicroKernels
             b += 32;
         }
 
-        c0_0.Store(tile + 0);
-        c0_1.Store(tile + 16);
-        c1_0.Store(tile + 32);
-        c1_1.Store(tile + 48);
-        c2_0.Store(tile + 64);
-        c2_1.Store(tile + 80);
-        c3_0.Store(tile + 96);
-        c3_1.Store(tile + 112);
-        c4_0.Store(tile + 128);
-        c4_1.Store(tile + 144);
-        c5_0.Store(tile + 160);
-        c5_1.Store(tile + 176);
-        c6_0.Store(tile + 192);
-        c6_1.Store(tile + 208);
-        c7_0.Store(tile + 224);
-        c7_1.Store(tile + 240);
-        c8_0.Store(tile + 256);
-        c8_1.Store(tile + 272);
-        c9_0.Store(tile + 288);
-        c9_1.Store(tile + 304);
-        c10_0.Store(tile + 320);
-        c10_1.Store(tile + 336);
-        c11_0.Store(tile + 352);
-        c11_1.Store(tile + 368);
+        Vector512<float> va = Vector512.Create(alpha);
+        if (skipC)
+        {
+            (c0_0 * va).Store(c + (0 * ldc)); (c0_1 * va).Store(c + (0 * ldc) + 16);
+            (c1_0 * va).Store(c + (1 * ldc)); (c1_1 * va).Store(c + (1 * ldc) + 16);
+            (c2_0 * va).Store(c + (2 * ldc)); (c2_1 * va).Store(c + (2 * ldc) + 16);
+            (c3_0 * va).Store(c + (3 * ldc)); (c3_1 * va).Store(c + (3 * ldc) + 16);
+            (c4_0 * va).Store(c + (4 * ldc)); (c4_1 * va).Store(c + (4 * ldc) + 16);
+            (c5_0 * va).Store(c + (5 * ldc)); (c5_1 * va).Store(c + (5 * ldc) + 16);
+            (c6_0 * va).Store(c + (6 * ldc)); (c6_1 * va).Store(c + (6 * ldc) + 16);
+            (c7_0 * va).Store(c + (7 * ldc)); (c7_1 * va).Store(c + (7 * ldc) + 16);
+            (c8_0 * va).Store(c + (8 * ldc)); (c8_1 * va).Store(c + (8 * ldc) + 16);
+            (c9_0 * va).Store(c + (9 * ldc)); (c9_1 * va).Store(c + (9 * ldc) + 16);
+            (c10_0 * va).Store(c + (10 * ldc)); (c10_1 * va).Store(c + (10 * ldc) + 16);
+            (c11_0 * va).Store(c + (11 * ldc)); (c11_1 * va).Store(c + (11 * ldc) + 16);
+        }
+        else
+        {
+            Vector512<float> vb = Vector512.Create(beta);
+            Avx512F.FusedMultiplyAdd(c0_0, va, Vector512.Load(c + (0 * ldc)) * vb).Store(c + (0 * ldc)); Avx512F.FusedMultiplyAdd(c0_1, va, Vector512.Load(c + (0 * ldc) + 16) * vb).Store(c + (0 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c1_0, va, Vector512.Load(c + (1 * ldc)) * vb).Store(c + (1 * ldc)); Avx512F.FusedMultiplyAdd(c1_1, va, Vector512.Load(c + (1 * ldc) + 16) * vb).Store(c + (1 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c2_0, va, Vector512.Load(c + (2 * ldc)) * vb).Store(c + (2 * ldc)); Avx512F.FusedMultiplyAdd(c2_1, va, Vector512.Load(c + (2 * ldc) + 16) * vb).Store(c + (2 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c3_0, va, Vector512.Load(c + (3 * ldc)) * vb).Store(c + (3 * ldc)); Avx512F.FusedMultiplyAdd(c3_1, va, Vector512.Load(c + (3 * ldc) + 16) * vb).Store(c + (3 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c4_0, va, Vector512.Load(c + (4 * ldc)) * vb).Store(c + (4 * ldc)); Avx512F.FusedMultiplyAdd(c4_1, va, Vector512.Load(c + (4 * ldc) + 16) * vb).Store(c + (4 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c5_0, va, Vector512.Load(c + (5 * ldc)) * vb).Store(c + (5 * ldc)); Avx512F.FusedMultiplyAdd(c5_1, va, Vector512.Load(c + (5 * ldc) + 16) * vb).Store(c + (5 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c6_0, va, Vector512.Load(c + (6 * ldc)) * vb).Store(c + (6 * ldc)); Avx512F.FusedMultiplyAdd(c6_1, va, Vector512.Load(c + (6 * ldc) + 16) * vb).Store(c + (6 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c7_0, va, Vector512.Load(c + (7 * ldc)) * vb).Store(c + (7 * ldc)); Avx512F.FusedMultiplyAdd(c7_1, va, Vector512.Load(c + (7 * ldc) + 16) * vb).Store(c + (7 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c8_0, va, Vector512.Load(c + (8 * ldc)) * vb).Store(c + (8 * ldc)); Avx512F.FusedMultiplyAdd(c8_1, va, Vector512.Load(c + (8 * ldc) + 16) * vb).Store(c + (8 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c9_0, va, Vector512.Load(c + (9 * ldc)) * vb).Store(c + (9 * ldc)); Avx512F.FusedMultiplyAdd(c9_1, va, Vector512.Load(c + (9 * ldc) + 16) * vb).Store(c + (9 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c10_0, va, Vector512.Load(c + (10 * ldc)) * vb).Store(c + (10 * ldc)); Avx512F.FusedMultiplyAdd(c10_1, va, Vector512.Load(c + (10 * ldc) + 16) * vb).Store(c + (10 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c11_0, va, Vector512.Load(c + (11 * ldc)) * vb).Store(c + (11 * ldc)); Avx512F.FusedMultiplyAdd(c11_1, va, Vector512.Load(c + (11 * ldc) + 16) * vb).Store(c + (11 * ldc) + 16);
+        }
     }
 
     /// <summary>12 × 16 double-precision tile: 24 zmm accumulators, 2 B vectors and 1 broadcast of A (27 of 32 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Double512(int kc, double* a, double* b, double* tile)
+    public static void Double512(int kc, double* a, double* b, double* c, nint ldc, double alpha, double beta, bool skipC)
     {
+        // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
+        Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 15);
+        Sse.Prefetch0(c + (1 * ldc)); Sse.Prefetch0(c + (1 * ldc) + 15);
+        Sse.Prefetch0(c + (2 * ldc)); Sse.Prefetch0(c + (2 * ldc) + 15);
+        Sse.Prefetch0(c + (3 * ldc)); Sse.Prefetch0(c + (3 * ldc) + 15);
+        Sse.Prefetch0(c + (4 * ldc)); Sse.Prefetch0(c + (4 * ldc) + 15);
+        Sse.Prefetch0(c + (5 * ldc)); Sse.Prefetch0(c + (5 * ldc) + 15);
+        Sse.Prefetch0(c + (6 * ldc)); Sse.Prefetch0(c + (6 * ldc) + 15);
+        Sse.Prefetch0(c + (7 * ldc)); Sse.Prefetch0(c + (7 * ldc) + 15);
+        Sse.Prefetch0(c + (8 * ldc)); Sse.Prefetch0(c + (8 * ldc) + 15);
+        Sse.Prefetch0(c + (9 * ldc)); Sse.Prefetch0(c + (9 * ldc) + 15);
+        Sse.Prefetch0(c + (10 * ldc)); Sse.Prefetch0(c + (10 * ldc) + 15);
+        Sse.Prefetch0(c + (11 * ldc)); Sse.Prefetch0(c + (11 * ldc) + 15);
         Vector512<double> c0_0 = default, c0_1 = default;
         Vector512<double> c1_0 = default, c1_1 = default;
         Vector512<double> c2_0 = default, c2_1 = default;
@@ -116,36 +151,51 @@ internal static unsafe class CpuMicroKernels
             b += 16;
         }
 
-        c0_0.Store(tile + 0);
-        c0_1.Store(tile + 8);
-        c1_0.Store(tile + 16);
-        c1_1.Store(tile + 24);
-        c2_0.Store(tile + 32);
-        c2_1.Store(tile + 40);
-        c3_0.Store(tile + 48);
-        c3_1.Store(tile + 56);
-        c4_0.Store(tile + 64);
-        c4_1.Store(tile + 72);
-        c5_0.Store(tile + 80);
-        c5_1.Store(tile + 88);
-        c6_0.Store(tile + 96);
-        c6_1.Store(tile + 104);
-        c7_0.Store(tile + 112);
-        c7_1.Store(tile + 120);
-        c8_0.Store(tile + 128);
-        c8_1.Store(tile + 136);
-        c9_0.Store(tile + 144);
-        c9_1.Store(tile + 152);
-        c10_0.Store(tile + 160);
-        c10_1.Store(tile + 168);
-        c11_0.Store(tile + 176);
-        c11_1.Store(tile + 184);
+        Vector512<double> va = Vector512.Create(alpha);
+        if (skipC)
+        {
+            (c0_0 * va).Store(c + (0 * ldc)); (c0_1 * va).Store(c + (0 * ldc) + 8);
+            (c1_0 * va).Store(c + (1 * ldc)); (c1_1 * va).Store(c + (1 * ldc) + 8);
+            (c2_0 * va).Store(c + (2 * ldc)); (c2_1 * va).Store(c + (2 * ldc) + 8);
+            (c3_0 * va).Store(c + (3 * ldc)); (c3_1 * va).Store(c + (3 * ldc) + 8);
+            (c4_0 * va).Store(c + (4 * ldc)); (c4_1 * va).Store(c + (4 * ldc) + 8);
+            (c5_0 * va).Store(c + (5 * ldc)); (c5_1 * va).Store(c + (5 * ldc) + 8);
+            (c6_0 * va).Store(c + (6 * ldc)); (c6_1 * va).Store(c + (6 * ldc) + 8);
+            (c7_0 * va).Store(c + (7 * ldc)); (c7_1 * va).Store(c + (7 * ldc) + 8);
+            (c8_0 * va).Store(c + (8 * ldc)); (c8_1 * va).Store(c + (8 * ldc) + 8);
+            (c9_0 * va).Store(c + (9 * ldc)); (c9_1 * va).Store(c + (9 * ldc) + 8);
+            (c10_0 * va).Store(c + (10 * ldc)); (c10_1 * va).Store(c + (10 * ldc) + 8);
+            (c11_0 * va).Store(c + (11 * ldc)); (c11_1 * va).Store(c + (11 * ldc) + 8);
+        }
+        else
+        {
+            Vector512<double> vb = Vector512.Create(beta);
+            Avx512F.FusedMultiplyAdd(c0_0, va, Vector512.Load(c + (0 * ldc)) * vb).Store(c + (0 * ldc)); Avx512F.FusedMultiplyAdd(c0_1, va, Vector512.Load(c + (0 * ldc) + 8) * vb).Store(c + (0 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c1_0, va, Vector512.Load(c + (1 * ldc)) * vb).Store(c + (1 * ldc)); Avx512F.FusedMultiplyAdd(c1_1, va, Vector512.Load(c + (1 * ldc) + 8) * vb).Store(c + (1 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c2_0, va, Vector512.Load(c + (2 * ldc)) * vb).Store(c + (2 * ldc)); Avx512F.FusedMultiplyAdd(c2_1, va, Vector512.Load(c + (2 * ldc) + 8) * vb).Store(c + (2 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c3_0, va, Vector512.Load(c + (3 * ldc)) * vb).Store(c + (3 * ldc)); Avx512F.FusedMultiplyAdd(c3_1, va, Vector512.Load(c + (3 * ldc) + 8) * vb).Store(c + (3 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c4_0, va, Vector512.Load(c + (4 * ldc)) * vb).Store(c + (4 * ldc)); Avx512F.FusedMultiplyAdd(c4_1, va, Vector512.Load(c + (4 * ldc) + 8) * vb).Store(c + (4 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c5_0, va, Vector512.Load(c + (5 * ldc)) * vb).Store(c + (5 * ldc)); Avx512F.FusedMultiplyAdd(c5_1, va, Vector512.Load(c + (5 * ldc) + 8) * vb).Store(c + (5 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c6_0, va, Vector512.Load(c + (6 * ldc)) * vb).Store(c + (6 * ldc)); Avx512F.FusedMultiplyAdd(c6_1, va, Vector512.Load(c + (6 * ldc) + 8) * vb).Store(c + (6 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c7_0, va, Vector512.Load(c + (7 * ldc)) * vb).Store(c + (7 * ldc)); Avx512F.FusedMultiplyAdd(c7_1, va, Vector512.Load(c + (7 * ldc) + 8) * vb).Store(c + (7 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c8_0, va, Vector512.Load(c + (8 * ldc)) * vb).Store(c + (8 * ldc)); Avx512F.FusedMultiplyAdd(c8_1, va, Vector512.Load(c + (8 * ldc) + 8) * vb).Store(c + (8 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c9_0, va, Vector512.Load(c + (9 * ldc)) * vb).Store(c + (9 * ldc)); Avx512F.FusedMultiplyAdd(c9_1, va, Vector512.Load(c + (9 * ldc) + 8) * vb).Store(c + (9 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c10_0, va, Vector512.Load(c + (10 * ldc)) * vb).Store(c + (10 * ldc)); Avx512F.FusedMultiplyAdd(c10_1, va, Vector512.Load(c + (10 * ldc) + 8) * vb).Store(c + (10 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c11_0, va, Vector512.Load(c + (11 * ldc)) * vb).Store(c + (11 * ldc)); Avx512F.FusedMultiplyAdd(c11_1, va, Vector512.Load(c + (11 * ldc) + 8) * vb).Store(c + (11 * ldc) + 8);
+        }
     }
 
     /// <summary>6 × 16 single-precision tile: 12 ymm accumulators, 2 B vectors and 1 broadcast (15 of the 16 AVX2 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Single256(int kc, float* a, float* b, float* tile)
+    public static void Single256(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, bool skipC)
     {
+        // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
+        Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 15);
+        Sse.Prefetch0(c + (1 * ldc)); Sse.Prefetch0(c + (1 * ldc) + 15);
+        Sse.Prefetch0(c + (2 * ldc)); Sse.Prefetch0(c + (2 * ldc) + 15);
+        Sse.Prefetch0(c + (3 * ldc)); Sse.Prefetch0(c + (3 * ldc) + 15);
+        Sse.Prefetch0(c + (4 * ldc)); Sse.Prefetch0(c + (4 * ldc) + 15);
+        Sse.Prefetch0(c + (5 * ldc)); Sse.Prefetch0(c + (5 * ldc) + 15);
         Vector256<float> c0_0 = default, c0_1 = default;
         Vector256<float> c1_0 = default, c1_1 = default;
         Vector256<float> c2_0 = default, c2_1 = default;
@@ -167,24 +217,39 @@ internal static unsafe class CpuMicroKernels
             b += 16;
         }
 
-        c0_0.Store(tile + 0);
-        c0_1.Store(tile + 8);
-        c1_0.Store(tile + 16);
-        c1_1.Store(tile + 24);
-        c2_0.Store(tile + 32);
-        c2_1.Store(tile + 40);
-        c3_0.Store(tile + 48);
-        c3_1.Store(tile + 56);
-        c4_0.Store(tile + 64);
-        c4_1.Store(tile + 72);
-        c5_0.Store(tile + 80);
-        c5_1.Store(tile + 88);
+        Vector256<float> va = Vector256.Create(alpha);
+        if (skipC)
+        {
+            (c0_0 * va).Store(c + (0 * ldc)); (c0_1 * va).Store(c + (0 * ldc) + 8);
+            (c1_0 * va).Store(c + (1 * ldc)); (c1_1 * va).Store(c + (1 * ldc) + 8);
+            (c2_0 * va).Store(c + (2 * ldc)); (c2_1 * va).Store(c + (2 * ldc) + 8);
+            (c3_0 * va).Store(c + (3 * ldc)); (c3_1 * va).Store(c + (3 * ldc) + 8);
+            (c4_0 * va).Store(c + (4 * ldc)); (c4_1 * va).Store(c + (4 * ldc) + 8);
+            (c5_0 * va).Store(c + (5 * ldc)); (c5_1 * va).Store(c + (5 * ldc) + 8);
+        }
+        else
+        {
+            Vector256<float> vb = Vector256.Create(beta);
+            Fma.MultiplyAdd(c0_0, va, Vector256.Load(c + (0 * ldc)) * vb).Store(c + (0 * ldc)); Fma.MultiplyAdd(c0_1, va, Vector256.Load(c + (0 * ldc) + 8) * vb).Store(c + (0 * ldc) + 8);
+            Fma.MultiplyAdd(c1_0, va, Vector256.Load(c + (1 * ldc)) * vb).Store(c + (1 * ldc)); Fma.MultiplyAdd(c1_1, va, Vector256.Load(c + (1 * ldc) + 8) * vb).Store(c + (1 * ldc) + 8);
+            Fma.MultiplyAdd(c2_0, va, Vector256.Load(c + (2 * ldc)) * vb).Store(c + (2 * ldc)); Fma.MultiplyAdd(c2_1, va, Vector256.Load(c + (2 * ldc) + 8) * vb).Store(c + (2 * ldc) + 8);
+            Fma.MultiplyAdd(c3_0, va, Vector256.Load(c + (3 * ldc)) * vb).Store(c + (3 * ldc)); Fma.MultiplyAdd(c3_1, va, Vector256.Load(c + (3 * ldc) + 8) * vb).Store(c + (3 * ldc) + 8);
+            Fma.MultiplyAdd(c4_0, va, Vector256.Load(c + (4 * ldc)) * vb).Store(c + (4 * ldc)); Fma.MultiplyAdd(c4_1, va, Vector256.Load(c + (4 * ldc) + 8) * vb).Store(c + (4 * ldc) + 8);
+            Fma.MultiplyAdd(c5_0, va, Vector256.Load(c + (5 * ldc)) * vb).Store(c + (5 * ldc)); Fma.MultiplyAdd(c5_1, va, Vector256.Load(c + (5 * ldc) + 8) * vb).Store(c + (5 * ldc) + 8);
+        }
     }
 
     /// <summary>6 × 8 double-precision tile: 12 ymm accumulators, 2 B vectors and 1 broadcast (15 of the 16 AVX2 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Double256(int kc, double* a, double* b, double* tile)
+    public static void Double256(int kc, double* a, double* b, double* c, nint ldc, double alpha, double beta, bool skipC)
     {
+        // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
+        Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 7);
+        Sse.Prefetch0(c + (1 * ldc)); Sse.Prefetch0(c + (1 * ldc) + 7);
+        Sse.Prefetch0(c + (2 * ldc)); Sse.Prefetch0(c + (2 * ldc) + 7);
+        Sse.Prefetch0(c + (3 * ldc)); Sse.Prefetch0(c + (3 * ldc) + 7);
+        Sse.Prefetch0(c + (4 * ldc)); Sse.Prefetch0(c + (4 * ldc) + 7);
+        Sse.Prefetch0(c + (5 * ldc)); Sse.Prefetch0(c + (5 * ldc) + 7);
         Vector256<double> c0_0 = default, c0_1 = default;
         Vector256<double> c1_0 = default, c1_1 = default;
         Vector256<double> c2_0 = default, c2_1 = default;
@@ -206,23 +271,31 @@ internal static unsafe class CpuMicroKernels
             b += 8;
         }
 
-        c0_0.Store(tile + 0);
-        c0_1.Store(tile + 4);
-        c1_0.Store(tile + 8);
-        c1_1.Store(tile + 12);
-        c2_0.Store(tile + 16);
-        c2_1.Store(tile + 20);
-        c3_0.Store(tile + 24);
-        c3_1.Store(tile + 28);
-        c4_0.Store(tile + 32);
-        c4_1.Store(tile + 36);
-        c5_0.Store(tile + 40);
-        c5_1.Store(tile + 44);
+        Vector256<double> va = Vector256.Create(alpha);
+        if (skipC)
+        {
+            (c0_0 * va).Store(c + (0 * ldc)); (c0_1 * va).Store(c + (0 * ldc) + 4);
+            (c1_0 * va).Store(c + (1 * ldc)); (c1_1 * va).Store(c + (1 * ldc) + 4);
+            (c2_0 * va).Store(c + (2 * ldc)); (c2_1 * va).Store(c + (2 * ldc) + 4);
+            (c3_0 * va).Store(c + (3 * ldc)); (c3_1 * va).Store(c + (3 * ldc) + 4);
+            (c4_0 * va).Store(c + (4 * ldc)); (c4_1 * va).Store(c + (4 * ldc) + 4);
+            (c5_0 * va).Store(c + (5 * ldc)); (c5_1 * va).Store(c + (5 * ldc) + 4);
+        }
+        else
+        {
+            Vector256<double> vb = Vector256.Create(beta);
+            Fma.MultiplyAdd(c0_0, va, Vector256.Load(c + (0 * ldc)) * vb).Store(c + (0 * ldc)); Fma.MultiplyAdd(c0_1, va, Vector256.Load(c + (0 * ldc) + 4) * vb).Store(c + (0 * ldc) + 4);
+            Fma.MultiplyAdd(c1_0, va, Vector256.Load(c + (1 * ldc)) * vb).Store(c + (1 * ldc)); Fma.MultiplyAdd(c1_1, va, Vector256.Load(c + (1 * ldc) + 4) * vb).Store(c + (1 * ldc) + 4);
+            Fma.MultiplyAdd(c2_0, va, Vector256.Load(c + (2 * ldc)) * vb).Store(c + (2 * ldc)); Fma.MultiplyAdd(c2_1, va, Vector256.Load(c + (2 * ldc) + 4) * vb).Store(c + (2 * ldc) + 4);
+            Fma.MultiplyAdd(c3_0, va, Vector256.Load(c + (3 * ldc)) * vb).Store(c + (3 * ldc)); Fma.MultiplyAdd(c3_1, va, Vector256.Load(c + (3 * ldc) + 4) * vb).Store(c + (3 * ldc) + 4);
+            Fma.MultiplyAdd(c4_0, va, Vector256.Load(c + (4 * ldc)) * vb).Store(c + (4 * ldc)); Fma.MultiplyAdd(c4_1, va, Vector256.Load(c + (4 * ldc) + 4) * vb).Store(c + (4 * ldc) + 4);
+            Fma.MultiplyAdd(c5_0, va, Vector256.Load(c + (5 * ldc)) * vb).Store(c + (5 * ldc)); Fma.MultiplyAdd(c5_1, va, Vector256.Load(c + (5 * ldc) + 4) * vb).Store(c + (5 * ldc) + 4);
+        }
     }
 
     /// <summary>4 × 4 tile in plain scalar code: the portable fallback for either precision.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scalar<T>(int kc, T* a, T* b, T* tile)
+    public static void Scalar<T>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, bool skipC)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
@@ -244,9 +317,24 @@ internal static unsafe class CpuMicroKernels
             b += 4;
         }
 
-        tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-        tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-        tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-        tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+        StoreRow(c, c00, c01, c02, c03, alpha, beta, skipC);
+        StoreRow(c + ldc, c10, c11, c12, c13, alpha, beta, skipC);
+        StoreRow(c + (2 * ldc), c20, c21, c22, c23, alpha, beta, skipC);
+        StoreRow(c + (3 * ldc), c30, c31, c32, c33, alpha, beta, skipC);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<T>(T* row, T x0, T x1, T x2, T x3, T alpha, T beta, bool skipC)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (skipC)
+        {
+            row[0] = alpha * x0; row[1] = alpha * x1; row[2] = alpha * x2; row[3] = alpha * x3;
+        }
+        else
+        {
+            row[0] = (alpha * x0) + (beta * row[0]); row[1] = (alpha * x1) + (beta * row[1]);
+            row[2] = (alpha * x2) + (beta * row[2]); row[3] = (alpha * x3) + (beta * row[3]);
+        }
     }
 }
