@@ -11,8 +11,9 @@ namespace GpuCompute.Cpu;
 /// </summary>
 internal sealed class CpuGemmConfig
 {
-    // Fallback cache sizes when /sys does not describe the caches (containers, VMs): conservative values that every
-    // x64 and ARM64 server core of the last decade meets or exceeds, so blocks sized from them still fit.
+    // Fallback cache sizes when /sys does not describe the caches (containers, VMs such as the Zen 5 host this was tuned
+    // on): values that current x64 server cores (Zen 4/5: 32-48 KiB L1d, 1 MiB L2; Intel since Skylake-SP: 1-2 MiB L2)
+    // meet or exceed, so blocks sized from them still fit.
     private const long DefaultL1Bytes = 32 * 1024;
     private const long DefaultL2Bytes = 1024 * 1024;
     private const long DefaultL3Bytes = 8 * 1024 * 1024;
@@ -102,19 +103,22 @@ internal sealed class CpuGemmConfig
     private static CpuGemmBlocking Blocking(
         int mr, int nr, int size, long l1, long l2, long l3, int? kc, int? mc, int? nc)
     {
-        // KC: one KC × NR micro-panel of B is reused by every A micro-panel of the MC block, so it should stay in L1;
-        // it may fill all of it because A is streamed from L2 (a few bytes per step). Clamped to 128..512: fewer steps
-        // make the tile write-back significant, more make the A block too shallow for L2.
-        int kcAuto = (int)Math.Clamp(l1 / (nr * size) / 16 * 16, 128, 512);
+        // KC: every finished KC slice costs one read-modify-write of the C tile (MR·NR elements against KC·MR·NR
+        // multiply-adds), so KC should be large; but the MC × KC block of A must still fit in L2 with room to spare.
+        // The B micro-panel (KC × NR) may exceed L1: A and B together need ~NR·size + MR·size bytes per step, a small
+        // fraction of L2 bandwidth. L2/16 per micro-panel gives 512 for both precisions with a 1 MiB L2, which measured
+        // best on Zen 5 (f32 KC = 256 was ~10% slower: the C traffic showed). Clamped to 128..1024.
+        int kcAuto = (int)Math.Clamp(l2 / (16L * nr * size) / 16 * 16, 128, 1024);
 
-        // MC: the packed MC × KC block of A is reused across the whole NC panel, so it should stay in (half of) L2,
+        // MC: the packed MC × KC block of A is reused across the whole NC panel, so it should stay in half of L2,
         // leaving the other half to the B micro-panels and C tiles streaming through.
         int kcUsed = kc ?? kcAuto;
         int mcAuto = (int)Math.Clamp(l2 / 2 / ((long)kcUsed * size), mr, 4096);
 
-        // NC: the packed KC × NC panel of B is reused by every MC block; a quarter of L3 leaves room for the other core's
-        // panel and for A and C traffic. At least 16 micro-panels, at most 8192 columns (diminishing returns).
-        int ncAuto = (int)Math.Clamp(l3 / 4 / ((long)kcUsed * size), 16L * nr, 8192);
+        // NC: A is repacked (a transposing, scalar copy) once per NC columns, so NC bounds that overhead to ~1/NC of the
+        // work; the KC × NC panel of B is only streamed (each micro-panel is reused MC/MR times from L2), so it need not
+        // fit in L3. 4096 columns keeps A packing near 1% of the time; never more than the L3 holds four times over.
+        int ncAuto = (int)Math.Clamp(Math.Min(4096, 4 * l3 / ((long)kcUsed * size)), 16L * nr, 8192);
 
         return CpuGemmBlocking.Create(mr, nr, kcUsed, mc ?? mcAuto, nc ?? ncAuto);
     }
