@@ -17,7 +17,7 @@ namespace GpuCompute.Cpu;
 /// </remarks>
 internal static unsafe class CpuMicroKernels
 {
-    /// <summary>12 × 32 single-precision tile: 24 zmm accumulators, 2 B vectors and 1 broadcast of A (27 of 32 registers).</summary>
+    /// <summary>14 × 32 single-precision tile: 28 zmm accumulators, 2 B vectors and 1 broadcast of A (31 of 32 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Single512(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, bool skipC)
     {
@@ -34,6 +34,8 @@ internal static unsafe class CpuMicroKernels
         Sse.Prefetch0(c + (9 * ldc)); Sse.Prefetch0(c + (9 * ldc) + 31);
         Sse.Prefetch0(c + (10 * ldc)); Sse.Prefetch0(c + (10 * ldc) + 31);
         Sse.Prefetch0(c + (11 * ldc)); Sse.Prefetch0(c + (11 * ldc) + 31);
+        Sse.Prefetch0(c + (12 * ldc)); Sse.Prefetch0(c + (12 * ldc) + 31);
+        Sse.Prefetch0(c + (13 * ldc)); Sse.Prefetch0(c + (13 * ldc) + 31);
         Vector512<float> c0_0 = default, c0_1 = default;
         Vector512<float> c1_0 = default, c1_1 = default;
         Vector512<float> c2_0 = default, c2_1 = default;
@@ -46,6 +48,8 @@ internal static unsafe class CpuMicroKernels
         Vector512<float> c9_0 = default, c9_1 = default;
         Vector512<float> c10_0 = default, c10_1 = default;
         Vector512<float> c11_0 = default, c11_1 = default;
+        Vector512<float> c12_0 = default, c12_1 = default;
+        Vector512<float> c13_0 = default, c13_1 = default;
         for (int p = 0; p < kc; p++)
         {
             Vector512<float> b0 = Vector512.Load(b);
@@ -63,7 +67,9 @@ internal static unsafe class CpuMicroKernels
             x = Vector512.Create(a[9]); c9_0 = Avx512F.FusedMultiplyAdd(x, b0, c9_0); c9_1 = Avx512F.FusedMultiplyAdd(x, b1, c9_1);
             x = Vector512.Create(a[10]); c10_0 = Avx512F.FusedMultiplyAdd(x, b0, c10_0); c10_1 = Avx512F.FusedMultiplyAdd(x, b1, c10_1);
             x = Vector512.Create(a[11]); c11_0 = Avx512F.FusedMultiplyAdd(x, b0, c11_0); c11_1 = Avx512F.FusedMultiplyAdd(x, b1, c11_1);
-            a += 12;
+            x = Vector512.Create(a[12]); c12_0 = Avx512F.FusedMultiplyAdd(x, b0, c12_0); c12_1 = Avx512F.FusedMultiplyAdd(x, b1, c12_1);
+            x = Vector512.Create(a[13]); c13_0 = Avx512F.FusedMultiplyAdd(x, b0, c13_0); c13_1 = Avx512F.FusedMultiplyAdd(x, b1, c13_1);
+            a += 14;
             b += 32;
         }
 
@@ -82,6 +88,8 @@ internal static unsafe class CpuMicroKernels
             (c9_0 * va).Store(c + (9 * ldc)); (c9_1 * va).Store(c + (9 * ldc) + 16);
             (c10_0 * va).Store(c + (10 * ldc)); (c10_1 * va).Store(c + (10 * ldc) + 16);
             (c11_0 * va).Store(c + (11 * ldc)); (c11_1 * va).Store(c + (11 * ldc) + 16);
+            (c12_0 * va).Store(c + (12 * ldc)); (c12_1 * va).Store(c + (12 * ldc) + 16);
+            (c13_0 * va).Store(c + (13 * ldc)); (c13_1 * va).Store(c + (13 * ldc) + 16);
         }
         else
         {
@@ -98,10 +106,12 @@ internal static unsafe class CpuMicroKernels
             Avx512F.FusedMultiplyAdd(c9_0, va, Vector512.Load(c + (9 * ldc)) * vb).Store(c + (9 * ldc)); Avx512F.FusedMultiplyAdd(c9_1, va, Vector512.Load(c + (9 * ldc) + 16) * vb).Store(c + (9 * ldc) + 16);
             Avx512F.FusedMultiplyAdd(c10_0, va, Vector512.Load(c + (10 * ldc)) * vb).Store(c + (10 * ldc)); Avx512F.FusedMultiplyAdd(c10_1, va, Vector512.Load(c + (10 * ldc) + 16) * vb).Store(c + (10 * ldc) + 16);
             Avx512F.FusedMultiplyAdd(c11_0, va, Vector512.Load(c + (11 * ldc)) * vb).Store(c + (11 * ldc)); Avx512F.FusedMultiplyAdd(c11_1, va, Vector512.Load(c + (11 * ldc) + 16) * vb).Store(c + (11 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c12_0, va, Vector512.Load(c + (12 * ldc)) * vb).Store(c + (12 * ldc)); Avx512F.FusedMultiplyAdd(c12_1, va, Vector512.Load(c + (12 * ldc) + 16) * vb).Store(c + (12 * ldc) + 16);
+            Avx512F.FusedMultiplyAdd(c13_0, va, Vector512.Load(c + (13 * ldc)) * vb).Store(c + (13 * ldc)); Avx512F.FusedMultiplyAdd(c13_1, va, Vector512.Load(c + (13 * ldc) + 16) * vb).Store(c + (13 * ldc) + 16);
         }
     }
 
-    /// <summary>12 × 16 double-precision tile: 24 zmm accumulators, 2 B vectors and 1 broadcast of A (27 of 32 registers).</summary>
+    /// <summary>14 × 16 double-precision tile: 28 zmm accumulators, 2 B vectors and 1 broadcast of A (31 of 32 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Double512(int kc, double* a, double* b, double* c, nint ldc, double alpha, double beta, bool skipC)
     {
@@ -118,6 +128,8 @@ internal static unsafe class CpuMicroKernels
         Sse.Prefetch0(c + (9 * ldc)); Sse.Prefetch0(c + (9 * ldc) + 15);
         Sse.Prefetch0(c + (10 * ldc)); Sse.Prefetch0(c + (10 * ldc) + 15);
         Sse.Prefetch0(c + (11 * ldc)); Sse.Prefetch0(c + (11 * ldc) + 15);
+        Sse.Prefetch0(c + (12 * ldc)); Sse.Prefetch0(c + (12 * ldc) + 15);
+        Sse.Prefetch0(c + (13 * ldc)); Sse.Prefetch0(c + (13 * ldc) + 15);
         Vector512<double> c0_0 = default, c0_1 = default;
         Vector512<double> c1_0 = default, c1_1 = default;
         Vector512<double> c2_0 = default, c2_1 = default;
@@ -130,6 +142,8 @@ internal static unsafe class CpuMicroKernels
         Vector512<double> c9_0 = default, c9_1 = default;
         Vector512<double> c10_0 = default, c10_1 = default;
         Vector512<double> c11_0 = default, c11_1 = default;
+        Vector512<double> c12_0 = default, c12_1 = default;
+        Vector512<double> c13_0 = default, c13_1 = default;
         for (int p = 0; p < kc; p++)
         {
             Vector512<double> b0 = Vector512.Load(b);
@@ -147,7 +161,9 @@ internal static unsafe class CpuMicroKernels
             x = Vector512.Create(a[9]); c9_0 = Avx512F.FusedMultiplyAdd(x, b0, c9_0); c9_1 = Avx512F.FusedMultiplyAdd(x, b1, c9_1);
             x = Vector512.Create(a[10]); c10_0 = Avx512F.FusedMultiplyAdd(x, b0, c10_0); c10_1 = Avx512F.FusedMultiplyAdd(x, b1, c10_1);
             x = Vector512.Create(a[11]); c11_0 = Avx512F.FusedMultiplyAdd(x, b0, c11_0); c11_1 = Avx512F.FusedMultiplyAdd(x, b1, c11_1);
-            a += 12;
+            x = Vector512.Create(a[12]); c12_0 = Avx512F.FusedMultiplyAdd(x, b0, c12_0); c12_1 = Avx512F.FusedMultiplyAdd(x, b1, c12_1);
+            x = Vector512.Create(a[13]); c13_0 = Avx512F.FusedMultiplyAdd(x, b0, c13_0); c13_1 = Avx512F.FusedMultiplyAdd(x, b1, c13_1);
+            a += 14;
             b += 16;
         }
 
@@ -166,6 +182,8 @@ internal static unsafe class CpuMicroKernels
             (c9_0 * va).Store(c + (9 * ldc)); (c9_1 * va).Store(c + (9 * ldc) + 8);
             (c10_0 * va).Store(c + (10 * ldc)); (c10_1 * va).Store(c + (10 * ldc) + 8);
             (c11_0 * va).Store(c + (11 * ldc)); (c11_1 * va).Store(c + (11 * ldc) + 8);
+            (c12_0 * va).Store(c + (12 * ldc)); (c12_1 * va).Store(c + (12 * ldc) + 8);
+            (c13_0 * va).Store(c + (13 * ldc)); (c13_1 * va).Store(c + (13 * ldc) + 8);
         }
         else
         {
@@ -182,6 +200,8 @@ internal static unsafe class CpuMicroKernels
             Avx512F.FusedMultiplyAdd(c9_0, va, Vector512.Load(c + (9 * ldc)) * vb).Store(c + (9 * ldc)); Avx512F.FusedMultiplyAdd(c9_1, va, Vector512.Load(c + (9 * ldc) + 8) * vb).Store(c + (9 * ldc) + 8);
             Avx512F.FusedMultiplyAdd(c10_0, va, Vector512.Load(c + (10 * ldc)) * vb).Store(c + (10 * ldc)); Avx512F.FusedMultiplyAdd(c10_1, va, Vector512.Load(c + (10 * ldc) + 8) * vb).Store(c + (10 * ldc) + 8);
             Avx512F.FusedMultiplyAdd(c11_0, va, Vector512.Load(c + (11 * ldc)) * vb).Store(c + (11 * ldc)); Avx512F.FusedMultiplyAdd(c11_1, va, Vector512.Load(c + (11 * ldc) + 8) * vb).Store(c + (11 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c12_0, va, Vector512.Load(c + (12 * ldc)) * vb).Store(c + (12 * ldc)); Avx512F.FusedMultiplyAdd(c12_1, va, Vector512.Load(c + (12 * ldc) + 8) * vb).Store(c + (12 * ldc) + 8);
+            Avx512F.FusedMultiplyAdd(c13_0, va, Vector512.Load(c + (13 * ldc)) * vb).Store(c + (13 * ldc)); Avx512F.FusedMultiplyAdd(c13_1, va, Vector512.Load(c + (13 * ldc) + 8) * vb).Store(c + (13 * ldc) + 8);
         }
     }
 

@@ -169,7 +169,7 @@ public sealed class CpuGemmTests
     [Test]
     public void Partition_NonSquareShapes_SplitsTheLongerSide()
     {
-        var blocking = CpuGemmBlocking.Create(12, 32, 256, 480, 4096);
+        var blocking = CpuGemmBlocking.Create(14, 32, 512, 252, 4096);
         Assert.Multiple(() =>
         {
             Assert.That(CpuGemm.Partition(10000, 64, blocking, 2, out int rows, out int cols), Is.EqualTo(2));
