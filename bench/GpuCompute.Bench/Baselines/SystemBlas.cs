@@ -1,0 +1,116 @@
+using System.Runtime.InteropServices;
+using GpuCompute.Matrices;
+
+namespace GpuCompute.Bench.Baselines;
+
+/// <summary>
+/// The system's CBLAS (OpenBLAS, else the reference libblas) called through function pointers: the baseline the CPU
+/// GEMM is measured against. Row-major calls over <see cref="HostMatrix{T}"/> views, blocking like every BLAS call.
+/// </summary>
+internal sealed unsafe partial class SystemBlas
+{
+    // CBLAS enum values (cblas.h): CblasRowMajor = 101, CblasNoTrans = 111, CblasTrans = 112.
+    private const int RowMajor = 101;
+    private const int NoTrans = 111;
+    private const int Trans = 112;
+
+    private static readonly string[] Candidates = ["libopenblas.so.0", "libopenblas.so", "libblas.so.3"];
+
+    private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+    private readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> _dgemm;
+    private readonly delegate* unmanaged<int, void> _setThreads;
+
+    private SystemBlas(string name, nint library)
+    {
+        Name = name;
+        _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)
+            NativeLibrary.GetExport(library, "cblas_sgemm");
+        _dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)
+            NativeLibrary.GetExport(library, "cblas_dgemm");
+        if (NativeLibrary.TryGetExport(library, "openblas_set_num_threads", out nint setThreads))
+        {
+            _setThreads = (delegate* unmanaged<int, void>)setThreads;
+        }
+
+        if (NativeLibrary.TryGetExport(library, "openblas_get_corename", out nint coreName))
+        {
+            string? core = Marshal.PtrToStringUTF8(((delegate* unmanaged<nint>)coreName)());
+            Name = $"{name} (core {core})";
+        }
+    }
+
+    /// <summary>The library file loaded and, for OpenBLAS, the kernel family it chose.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Loads the first available CBLAS. <paramref name="openBlasCoreType"/> (e.g. "SkylakeX" for AVX-512 kernels) is put
+    /// into the native environment first, because OpenBLAS reads OPENBLAS_CORETYPE with getenv when it loads and
+    /// <see cref="Environment.SetEnvironmentVariable(string, string?)"/> does not reach the native environment.
+    /// </summary>
+    /// <returns>The library, or null with the reason in <paramref name="whyNot"/>.</returns>
+    public static SystemBlas? TryLoad(string? openBlasCoreType, out string whyNot)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            whyNot = "the system BLAS baseline is only wired for Linux shared libraries";
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(openBlasCoreType) && SetEnv("OPENBLAS_CORETYPE", openBlasCoreType, 1) != 0)
+        {
+            whyNot = "setenv(OPENBLAS_CORETYPE) failed";
+            return null;
+        }
+
+        foreach (string candidate in Candidates)
+        {
+            if (NativeLibrary.TryLoad(candidate, out nint library))
+            {
+                if (!NativeLibrary.TryGetExport(library, "cblas_sgemm", out _) || !NativeLibrary.TryGetExport(library, "cblas_dgemm", out _))
+                {
+                    continue;
+                }
+
+                whyNot = string.Empty;
+                return new SystemBlas(candidate, library);
+            }
+        }
+
+        whyNot = $"none of {string.Join(", ", Candidates)} loads with cblas_sgemm/cblas_dgemm (apt-get install libopenblas0-pthread)";
+        return null;
+    }
+
+    /// <summary>Sets OpenBLAS's thread count (no effect on other libraries).</summary>
+    public void SetThreads(int threads)
+    {
+        if (_setThreads != null)
+        {
+            _setThreads(threads);
+        }
+    }
+
+    /// <summary>C ← α·op(A)·op(B) + β·C in single precision (cblas_sgemm, row-major).</summary>
+    public void Sgemm(float alpha, HostMatrix<float> a, Transpose opA, HostMatrix<float> b, Transpose opB, float beta, HostMatrix<float> c)
+    {
+        int k = opA == Transpose.None ? a.Cols : a.Rows;
+        fixed (float* pa = a.Data, pb = b.Data, pc = c.Data)
+        {
+            _sgemm(RowMajor, Op(opA), Op(opB), c.Rows, c.Cols, k, alpha, pa + a.Offset, a.LeadingDimension, pb + b.Offset, b.LeadingDimension, beta, pc + c.Offset, c.LeadingDimension);
+        }
+    }
+
+    /// <summary>C ← α·op(A)·op(B) + β·C in double precision (cblas_dgemm, row-major).</summary>
+    public void Dgemm(double alpha, HostMatrix<double> a, Transpose opA, HostMatrix<double> b, Transpose opB, double beta, HostMatrix<double> c)
+    {
+        int k = opA == Transpose.None ? a.Cols : a.Rows;
+        fixed (double* pa = a.Data, pb = b.Data, pc = c.Data)
+        {
+            _dgemm(RowMajor, Op(opA), Op(opB), c.Rows, c.Cols, k, alpha, pa + a.Offset, a.LeadingDimension, pb + b.Offset, b.LeadingDimension, beta, pc + c.Offset, c.LeadingDimension);
+        }
+    }
+
+    private static int Op(Transpose op) => op == Transpose.None ? NoTrans : Trans;
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
+}
