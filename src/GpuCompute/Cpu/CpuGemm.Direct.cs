@@ -31,9 +31,10 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>
-    /// Row by row on the calling thread, without packing: for op(B) = B each C row accumulates k scaled rows of B
-    /// (vector axpy); for op(B) = Bᵀ each element is a dot product of two contiguous rows. op(A) rows are gathered
-    /// into scratch when A is transposed.
+    /// Row by row on the calling thread, without packing. When op(B) = B and C rows are at least a vector wide, each C
+    /// row accumulates k scaled rows of B (vector axpy); otherwise each element is a dot product of an op(A) row and an
+    /// op(B) column, both made contiguous first (op(A) rows gathered when A is transposed, op(B) columns gathered once
+    /// when B is not).
     /// </summary>
     private static void Direct<T>(in GemmArgs<T> args)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -41,20 +42,35 @@ internal static unsafe partial class CpuGemm
         HostMatrix<T> a = args.A, b = args.B, c = args.C;
         int m = c.Rows, n = c.Cols, k = args.K;
         CpuKernelPath path = args.Config.Path;
-        int gathered = RoundUp(k, 16);
-        CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)(gathered + n) * (nuint)sizeof(T));
+        bool axpyForm = args.OpB == Transpose.None && n >= 16;
+        bool gatherB = args.OpB == Transpose.None && !axpyForm;
+        int kPadded = RoundUp(k, 16);
+        long elements = kPadded + (long)RoundUp(n, 16) + (gatherB ? (long)n * kPadded : 0);
+        CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)elements * (nuint)sizeof(T));
         try
         {
             fixed (T* aData = a.Data, bData = b.Data, cData = c.Data)
             {
                 T* aBase = aData + a.Offset, bBase = bData + b.Offset, cBase = cData + c.Offset;
                 nint lda = a.LeadingDimension, ldb = b.LeadingDimension, ldc = c.LeadingDimension;
-                T* scratch = (T*)buffer.Pointer;
-                T* accumulator = scratch + gathered;
+                T* aScratch = (T*)buffer.Pointer;
+                T* accumulator = aScratch + kPadded;
+                T* bColumns = accumulator + RoundUp(n, 16);
+                if (gatherB)
+                {
+                    for (int p = 0; p < k; p++)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            bColumns[(j * (nint)kPadded) + p] = bBase[(p * ldb) + j];
+                        }
+                    }
+                }
+
                 bool betaZero = T.IsZero(args.Beta);
                 for (int i = 0; i < m; i++)
                 {
-                    T* aRow = scratch;
+                    T* aRow = aScratch;
                     if (args.OpA == Transpose.None)
                     {
                         aRow = aBase + (i * lda);
@@ -63,11 +79,11 @@ internal static unsafe partial class CpuGemm
                     {
                         for (int p = 0; p < k; p++)
                         {
-                            scratch[p] = aBase[(p * lda) + i];
+                            aScratch[p] = aBase[(p * lda) + i];
                         }
                     }
 
-                    if (args.OpB == Transpose.None)
+                    if (axpyForm)
                     {
                         new Span<T>(accumulator, n).Clear();
                         for (int p = 0; p < k; p++)
@@ -79,7 +95,8 @@ internal static unsafe partial class CpuGemm
                     {
                         for (int j = 0; j < n; j++)
                         {
-                            accumulator[j] = Dot(path, aRow, bBase + (j * ldb), k);
+                            T* bColumn = gatherB ? bColumns + (j * (nint)kPadded) : bBase + (j * ldb);
+                            accumulator[j] = Dot(path, aRow, bColumn, k);
                         }
                     }
 

@@ -56,7 +56,7 @@ internal static unsafe partial class CpuGemm
         }
 
         long volume = (long)m * n * k;
-        if (volume <= config.DirectMaxVolume)
+        if (volume <= config.DirectMaxVolume || (config.DirectForVectorShapes && (m == 1 || n == 1)))
         {
             Direct(args);
             return;

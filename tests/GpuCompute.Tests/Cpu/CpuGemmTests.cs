@@ -40,7 +40,13 @@ public sealed class CpuGemmTests
 
         CpuGemmBlocking natural = CpuGemmConfig.Create(_path).Single;
         _tiny = CpuGemmConfig.Create(
-            _path, kc: SmallKc, mc: 2 * natural.Mr, nc: 2 * natural.Nr, directMaxVolume: 0, minVolumePerThread: 0);
+            _path,
+            kc: SmallKc,
+            mc: 2 * natural.Mr,
+            nc: 2 * natural.Nr,
+            directMaxVolume: 0,
+            directForVectorShapes: false,
+            minVolumePerThread: 0);
     }
 
     [Test]
@@ -150,9 +156,21 @@ public sealed class CpuGemmTests
     {
         CpuGemmConfig direct = CpuGemmConfig.Create(_path, directMaxVolume: long.MaxValue);
         int seed = 300;
-        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (3, 17, 5), (17, 3, 33), (16, 32, 16), (9, 40, 21) })
+        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (3, 17, 5), (17, 3, 33), (16, 32, 16), (9, 40, 21), (1, 70, 19), (70, 1, 19), (5, 15, 40) })
         {
             Check(precision, m, n, k, opA, opB, 1.25, 0.5, padding: 2, threads: 1, direct, seed++);
+        }
+    }
+
+    [Test]
+    public void Multiply_VectorShapesWithDefaultRouting_MatchesReference([Values] Precision precision, [Values] Transpose opA, [Values] Transpose opB)
+    {
+        // m = 1 and n = 1 take the direct path under the machine's own configuration; k = 1 stays packed.
+        CpuGemmConfig natural = CpuGemmConfig.Create(_path);
+        int seed = 400;
+        foreach ((int m, int n, int k) in new[] { (1, 300, 77), (300, 1, 77), (1, 1, 600), (150, 90, 1) })
+        {
+            Check(precision, m, n, k, opA, opB, -0.5, 1.5, padding: 1, threads: 2, natural, seed++);
         }
     }
 
