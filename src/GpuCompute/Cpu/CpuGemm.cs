@@ -105,8 +105,10 @@ internal static unsafe partial class CpuGemm
                     continue;
                 }
 
+                // Ties go to the larger row count: a row split duplicates only the packing of B (a contiguous copy),
+                // a column split duplicates the packing of A (a transposing scatter).
                 double score = Math.Abs(Math.Log(((double)m / r) / ((double)n / cp)));
-                if (score < best)
+                if (score <= best)
                 {
                     best = score;
                     rowParts = r;
