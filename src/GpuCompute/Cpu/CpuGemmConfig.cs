@@ -12,9 +12,8 @@ namespace GpuCompute.Cpu;
 internal sealed class CpuGemmConfig
 {
     // Fallback cache sizes when /sys does not describe the caches (containers, VMs such as the Zen 5 host this was tuned
-    // on): values that current x64 server cores (Zen 4/5: 32-48 KiB L1d, 1 MiB L2; Intel since Skylake-SP: 1-2 MiB L2)
-    // meet or exceed, so blocks sized from them still fit.
-    private const long DefaultL1Bytes = 32 * 1024;
+    // on): values that current x64 server cores (Zen 4/5: 1 MiB L2, 32 MiB L3 per CCD; Intel since Skylake-SP: 1-2 MiB
+    // L2) meet or exceed, so blocks sized from them still fit. L1 is not used: see KC below.
     private const long DefaultL2Bytes = 1024 * 1024;
     private const long DefaultL3Bytes = 8 * 1024 * 1024;
 
@@ -91,7 +90,7 @@ internal sealed class CpuGemmConfig
             throw new PlatformNotSupportedException($"The {path} GEMM kernels are not hardware-accelerated on this CPU.");
         }
 
-        long l1 = CacheBytes(1, DefaultL1Bytes), l2 = CacheBytes(2, DefaultL2Bytes), l3 = CacheBytes(3, DefaultL3Bytes);
+        long l2 = CacheBytes(2, DefaultL2Bytes), l3 = CacheBytes(3, DefaultL3Bytes);
 
         // MR × NR per path, fixed by the hand-unrolled micro-kernels in CpuMicroKernels:
         // 512-bit: 14 rows × 2 zmm = 28 accumulators + 2 B vectors + 1 broadcast = 31 of 32 registers (the JIT keeps
@@ -107,8 +106,8 @@ internal sealed class CpuGemmConfig
 
         return new CpuGemmConfig(
             path,
-            Blocking(mrS, nrS, sizeof(float), l1, l2, l3, kc, mc, nc),
-            Blocking(mrD, nrD, sizeof(double), l1, l2, l3, kc, mc, nc),
+            Blocking(mrS, nrS, sizeof(float), l2, l3, kc, mc, nc),
+            Blocking(mrD, nrD, sizeof(double), l2, l3, kc, mc, nc),
             // Measured on Zen 5 (f32, one thread): the packed path already beats the direct one from 12³ up (4.4 vs 1.8
             // GFLOP/s there, 56 vs 13 at 32³), so only the tiniest products skip packing and the pack-buffer rental.
             directMaxVolume ?? (8L * 8 * 8),
@@ -123,13 +122,14 @@ internal sealed class CpuGemmConfig
     public override string ToString() => $"{Path}: f32 {Single}, f64 {Double}";
 
     private static CpuGemmBlocking Blocking(
-        int mr, int nr, int size, long l1, long l2, long l3, int? kc, int? mc, int? nc)
+        int mr, int nr, int size, long l2, long l3, int? kc, int? mc, int? nc)
     {
         // KC: every finished KC slice costs one read-modify-write of the C tile (MR·NR elements against KC·MR·NR
         // multiply-adds), so KC should be large; but the MC × KC block of A must still fit in L2 with room to spare.
         // The B micro-panel (KC × NR) may exceed L1: A and B together need ~NR·size + MR·size bytes per step, a small
-        // fraction of L2 bandwidth. L2/16 per micro-panel gives 512 for both precisions with a 1 MiB L2, which measured
-        // best on Zen 5 (f32 KC = 256 was ~10% slower: the C traffic showed). Clamped to 128..1024.
+        // fraction of L2 bandwidth (the 14 × 32 kernel measured ~202 GFLOP/s, i.e. FMA peak, with KC = 512 and A in L2).
+        // L2/16 per micro-panel gives 512 for both precisions with a 1 MiB L2. On Zen 5, f32 KC = 256 measured ~10%
+        // slower than 512 (the C traffic shows); 384, 512 and 1024 were within the host's ±10% noise. Clamped to 128..1024.
         int kcAuto = (int)Math.Clamp(l2 / (16L * nr * size) / 16 * 16, 128, 1024);
 
         // MC: the packed MC × KC block of A is reused across the whole NC panel, so it should stay in half of L2,
