@@ -11,7 +11,8 @@ namespace GpuCompute.Cpu;
 /// one <see cref="CpuGemmConfig"/>.
 /// </summary>
 /// <remarks>
-/// Loop order per thread: jc (NC columns) → pc (KC depth, pack B) → ic (MC rows, pack A) → jr (NR) → ir (MR) → kernel.
+/// Loop order per thread: jc (NC columns) → pc (KC depth, pack B) → ic (MC rows, pack A) → jr (NR) → ir (MR) → kernel;
+/// when a thread's rows fit in one MC block, B is packed a few micro-panels at a time inside the jr loop instead.
 /// Threads split C into a grid of row and column ranges shaped so that each part is as square as possible, and run the
 /// loops on their part independently (each packs what it reads), so no thread waits on another until the join.
 /// α and β are applied when a tile is written back: the first KC slice writes α·AB + β·C (or α·AB when β = 0, which never
@@ -143,7 +144,12 @@ internal static unsafe partial class CpuGemm
         int ncMax = Math.Min(blocking.Nc, RoundUp(j1 - j0, nr));
 
         // Each region starts on a 64-byte boundary (16 floats / 8 doubles; 16 elements covers both).
-        int aElements = RoundUp(mcMax * kcMax, 16), bElements = RoundUp(kcMax * ncMax, 16);
+        // With a single MC block the packed B panel would be read only once: pack B in chunks of a few micro-panels just
+        // before their use instead, so it stays in L2 rather than going through a panel of megabytes (short-wide C).
+        // Eight micro-panels (KC × 8·NR, 512 KiB at KC = 512) still read 1 KiB runs of each B row, kind to prefetchers.
+        bool packBInChunks = i1 - i0 <= blocking.Mc;
+        int chunkColumns = packBInChunks ? Math.Min(ncMax, 8 * nr) : ncMax;
+        int aElements = RoundUp(mcMax * kcMax, 16), bElements = RoundUp(kcMax * chunkColumns, 16);
         CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)(aElements + bElements + (mr * nr)) * (nuint)sizeof(T));
         try
         {
@@ -164,7 +170,11 @@ internal static unsafe partial class CpuGemm
                     for (int pc = 0; pc < k; pc += blocking.Kc)
                     {
                         int kc = Math.Min(blocking.Kc, k - pc);
-                        PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc, nc, nr);
+                        if (!packBInChunks)
+                        {
+                            PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc, nc, nr);
+                        }
+
                         bool first = pc == 0;
                         T beta = first ? args.Beta : one;
                         bool skipC = first && betaZero;
@@ -176,6 +186,17 @@ internal static unsafe partial class CpuGemm
                             {
                                 T* bPanel = bPack + ((nint)jr * kc);
                                 int cols = Math.Min(nr, nc - jr);
+                                if (packBInChunks)
+                                {
+                                    int offset = jr % chunkColumns;
+                                    if (offset == 0)
+                                    {
+                                        PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, Math.Min(chunkColumns, nc - jr), nr);
+                                    }
+
+                                    bPanel = bPack + ((nint)offset * kc);
+                                }
+
                                 T* cColumn = cBase + jc + jr;
                                 for (int ir = 0; ir < mc; ir += mr)
                                 {

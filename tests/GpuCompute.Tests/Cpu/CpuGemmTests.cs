@@ -175,6 +175,20 @@ public sealed class CpuGemmTests
     }
 
     [Test]
+    public void Multiply_ShortWideWithChunkedBPacking_MatchesReference([Values] Precision precision, [Values] Transpose opB)
+    {
+        // One MC block of rows makes B pack in chunks of 8 micro-panels: 17 panels + 3 columns cross two chunk edges
+        // inside one NC block (NC = 20 panels) and the NC edge after it.
+        CpuGemmBlocking natural = CpuGemmConfig.Create(_path).Single;
+        CpuGemmConfig config = CpuGemmConfig.Create(
+            _path, kc: SmallKc, mc: 2 * natural.Mr, nc: 20 * natural.Nr, directMaxVolume: 0, directForVectorShapes: false, minVolumePerThread: 0);
+        CpuGemmBlocking blocking = precision == Precision.Single ? config.Single : config.Double;
+        int n = (21 * blocking.Nr) + 3;
+        Check(precision, blocking.Mr + 3, n, (2 * SmallKc) + 1, Transpose.None, opB, 0.75, 0.25, padding: 1, threads: 1, config, seed: 21);
+        Check(precision, 2, n, 5, Transpose.Transposed, opB, 1.0, 0.0, padding: 2, threads: 2, config, seed: 22);
+    }
+
+    [Test]
     public void Multiply_NaturalBlocksAcrossKcAndMcEdges_MatchesReference([Values] Precision precision)
     {
         // The machine's own block sizes, with K and M just past KC and MC: the only test on full-size blocks.
