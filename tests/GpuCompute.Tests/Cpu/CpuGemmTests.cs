@@ -2,6 +2,7 @@ using System.Numerics;
 using GpuCompute.Cpu;
 using GpuCompute.Matrices;
 using GpuCompute.Tests.Support;
+using GpuCompute.Verification;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Cpu;

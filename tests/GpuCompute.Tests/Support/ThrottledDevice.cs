@@ -28,7 +28,7 @@ internal sealed class ThrottledDevice(string id, double gflops)
         }
 
         long start = Stopwatch.GetTimestamp();
-        Cpu.CpuGemm.Multiply(problem.Alpha, problem.TileA(tile), problem.OpA, problem.TileB(tile), problem.OpB, problem.Beta, problem.TileC(tile), 1);
+        GpuCompute.Cpu.CpuGemm.Multiply(problem.Alpha, problem.TileA(tile), problem.OpA, problem.TileB(tile), problem.OpB, problem.Beta, problem.TileC(tile), 1);
         TimeSpan target = TimeSpan.FromSeconds(tile.Flops(problem.K) / (gflops * 1e9));
         TimeSpan left = target - Stopwatch.GetElapsedTime(start);
         if (left > TimeSpan.Zero)
