@@ -17,8 +17,8 @@ public sealed class TilePlannerTests
         var covered = new int[m, n];
         foreach (GemmTile t in tiles)
         {
-            Assert.That(t.Rows, Is.InRange(1, 1024));
-            Assert.That(t.Cols, Is.InRange(1, 1024));
+            Assert.That(t.Rows, Is.InRange(1, 2048));
+            Assert.That(t.Cols, Is.InRange(1, 2048));
             for (int i = t.Row; i < t.Row + t.Rows; i++)
             {
                 for (int j = t.Col; j < t.Col + t.Cols; j++)
