@@ -62,6 +62,14 @@ internal sealed unsafe partial class SystemBlas
             return null;
         }
 
+        // Between calls OpenBLAS's idle threads spin before they sleep, taking cores from whatever runs next in an
+        // interleaved comparison; a short timeout (2^4 loops, unless the user chose one) keeps the runs independent.
+        if (Environment.GetEnvironmentVariable("OPENBLAS_THREAD_TIMEOUT") is null && SetEnv("OPENBLAS_THREAD_TIMEOUT", "4", 0) != 0)
+        {
+            whyNot = "setenv(OPENBLAS_THREAD_TIMEOUT) failed";
+            return null;
+        }
+
         foreach (string candidate in Candidates)
         {
             if (NativeLibrary.TryLoad(candidate, out nint library))

@@ -6,8 +6,8 @@ namespace GpuCompute.Scheduling;
 /// <param name="MinEdge">Smallest tile edge when splitting for balance.</param>
 /// <param name="MaxEdge">Largest tile edge.</param>
 /// <param name="SingleTileFlops">Products of at most this many flops run as one tile on one device.</param>
-/// <param name="TilesPerDevice">Tiles wanted per device (edges shrink towards MinEdge until there are that many),
-/// so that shares can follow device speeds closely.</param>
+/// <param name="TilesPerDevice">Tiles wanted per device when there are several (edges shrink towards MinEdge until
+/// there are that many), so that shares can follow device speeds closely.</param>
 internal sealed record TilePlanner(int MinEdge, int MaxEdge, double SingleTileFlops, int TilesPerDevice = 4)
 {
     /// <summary>
@@ -31,8 +31,9 @@ internal sealed record TilePlanner(int MinEdge, int MaxEdge, double SingleTileFl
             return [new GemmTile(0, 0, m, n)];
         }
 
+        // Smaller tiles only serve balance between devices: one device keeps the largest (fewest re-packs).
         int edge = MaxEdge;
-        while (edge / 2 >= MinEdge && Count(m, edge) * Count(n, edge) < TilesPerDevice * deviceCount)
+        while (deviceCount > 1 && edge / 2 >= MinEdge && Count(m, edge) * Count(n, edge) < TilesPerDevice * deviceCount)
         {
             edge /= 2;
         }

@@ -43,6 +43,10 @@ public sealed class TilePlannerTests
     }
 
     [Test]
+    public void Plan_OneDevice_KeepsTheLargestTiles() =>
+        Assert.That(TilePlanner.Default.Plan(2048, 2048, 2048, 1), Is.EqualTo(new[] { new GemmTile(0, 0, 2048, 2048) }));
+
+    [Test]
     public void Plan_MoreDevices_GivesSmallerTiles() =>
         Assert.That(TilePlanner.Default.Plan(2048, 2048, 2048, 8).Count, Is.GreaterThan(TilePlanner.Default.Plan(2048, 2048, 2048, 1).Count));
 }
