@@ -6,7 +6,7 @@ namespace GpuCompute.Tests.Scheduling;
 
 public sealed class TilePlannerTests
 {
-    [TestCase(4096, 4096, 4096, 1)]
+    [TestCase(8192, 8192, 8192, 1)]
     [TestCase(4096, 4096, 4096, 3)]
     [TestCase(1000, 3000, 500, 2)]
     [TestCase(5000, 17, 900, 2)]
@@ -17,8 +17,8 @@ public sealed class TilePlannerTests
         var covered = new int[m, n];
         foreach (GemmTile t in tiles)
         {
-            Assert.That(t.Rows, Is.InRange(1, 2048));
-            Assert.That(t.Cols, Is.InRange(1, 2048));
+            Assert.That(t.Rows, Is.InRange(1, 4096));
+            Assert.That(t.Cols, Is.InRange(1, 4096));
             for (int i = t.Row; i < t.Row + t.Rows; i++)
             {
                 for (int j = t.Col; j < t.Col + t.Cols; j++)
@@ -43,10 +43,14 @@ public sealed class TilePlannerTests
     }
 
     [Test]
-    public void Plan_OneDevice_KeepsTheLargestTiles() =>
-        Assert.That(TilePlanner.Default.Plan(2048, 2048, 2048, 1), Is.EqualTo(new[] { new GemmTile(0, 0, 2048, 2048) }));
+    public void Plan_OneDevice_KeepsProductsUpTo4096CubedWhole()
+    {
+        Assert.That(TilePlanner.Default.Plan(64, 20000, 512, 1), Is.EqualTo(new[] { new GemmTile(0, 0, 64, 20000) }));
+        Assert.That(TilePlanner.Default.Plan(4096, 4096, 4096, 1), Has.Count.EqualTo(1));
+        Assert.That(TilePlanner.Default.Plan(8192, 8192, 8192, 1), Has.Count.EqualTo(4));
+    }
 
     [Test]
     public void Plan_MoreDevices_GivesSmallerTiles() =>
-        Assert.That(TilePlanner.Default.Plan(2048, 2048, 2048, 8).Count, Is.GreaterThan(TilePlanner.Default.Plan(2048, 2048, 2048, 1).Count));
+        Assert.That(TilePlanner.Default.Plan(2048, 2048, 2048, 8).Count, Is.GreaterThan(TilePlanner.Default.Plan(2048, 2048, 2048, 2).Count));
 }
