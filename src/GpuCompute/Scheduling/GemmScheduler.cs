@@ -36,23 +36,60 @@ internal sealed class GemmScheduler(
     private TileExecutor<T> Prepare<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var work = new GemmWorkload(
-            planner.Plan(problem.M, problem.N, problem.K, devices.Count), problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta));
-        // One device, or a policy blind to speed, needs no calibration: placeholder models only record what they see.
-        bool needsModels = devices.Count > 1 && (work.Count == 1 || policy is SchedulingPolicy.Adaptive or SchedulingPolicy.Weighted);
+        GemmWorkload work = Plan(problem, devices.Count);
         var calibrationFailures = new List<DeviceFailedException>();
-        (IReadOnlyList<ComputeDevice> used, IReadOnlyList<DeviceModel> models) = needsModels
-            ? Calibrated<T>(calibrationFailures)
-            : (devices, devices.Select(_ => new DeviceModel(1)).ToArray());
-        if (work.Count == 1 && used.Count > 1)
+        IReadOnlyList<ComputeDevice> used = devices;
+        IReadOnlyList<DeviceModel> models;
+
+        // One device, or a policy blind to speed, needs no calibration: placeholder models only record what they see.
+        if (devices.Count > 1 && (work.Count == 1 || policy is SchedulingPolicy.Adaptive or SchedulingPolicy.Weighted))
         {
-            // Size awareness: nothing to balance, so the whole product goes to the device expected to finish first.
-            int best = Enumerable.Range(0, used.Count).MinBy(d => models[d].Seconds(work.Flops(0), work.BytesA(0) + work.BytesB(0) + work.BytesC(0)));
-            (used, models) = ([used[best]], [models[best]]);
+            (used, models) = Calibrated<T>(calibrationFailures);
+            (used, models, work) = WithoutDevicesTooSlowToHelp(problem, used, models);
+        }
+        else
+        {
+            models = devices.Select(_ => new DeviceModel(1)).ToArray();
         }
 
         var dispatcher = TileDispatcher.Create(policy, work, models, seed);
         return new TileExecutor<T>(problem, work, used, dispatcher, progress, cancellation, calibrationFailures);
+    }
+
+    private GemmWorkload Plan<T>(GemmProblem<T> problem, int deviceCount)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(planner.Plan(problem.M, problem.N, problem.K, deviceCount), problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta));
+
+    /// <summary>
+    /// Size awareness: leaves out devices whose expected share is under half a tile (they could only straggle, and
+    /// planning for them cuts the product into needlessly small tiles), then plans for those that remain. A product of
+    /// one tile goes whole to the device expected to finish it first.
+    /// </summary>
+    private (IReadOnlyList<ComputeDevice>, IReadOnlyList<DeviceModel>, GemmWorkload) WithoutDevicesTooSlowToHelp<T>(
+        GemmProblem<T> problem, IReadOnlyList<ComputeDevice> candidates, IReadOnlyList<DeviceModel> models)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        while (true)
+        {
+            GemmWorkload work = Plan(problem, candidates.Count);
+            if (work.Count == 0)
+            {
+                return (candidates, models, work);
+            }
+
+            double flops = work.Flops(0), bytes = work.BytesA(0) + work.BytesB(0) + work.BytesC(0);
+            double[] rates = models.Select(m => flops / m.Seconds(flops, bytes)).ToArray();
+            int[] keep = work.Count == 1
+                ? [Array.IndexOf(rates, rates.Max())]
+                : Enumerable.Range(0, candidates.Count).Where(d => work.Count * rates[d] / rates.Sum() >= 0.5).ToArray();
+            if (keep.Length == candidates.Count)
+            {
+                return (candidates, models, work);
+            }
+
+            candidates = keep.Select(d => candidates[d]).ToArray();
+            models = keep.Select(d => models[d]).ToArray();
+        }
     }
 
     /// <summary>

@@ -127,6 +127,23 @@ public sealed class GemmSchedulerTests
         Assert.That(slowTiles, Is.GreaterThan(0), "the slow device still helps");
     }
 
+    [Test]
+    public void Run_DeviceFarTooSlowToHelp_IsLeftOutAndTheResultIsRight()
+    {
+        // 5000:1: the slow device's share would be a small fraction of one tile, so it would only straggle.
+        using var fast = new ThrottledDevice("fast:0", 5);
+        using var slow = new ThrottledDevice("slow:0", 0.001);
+        var scheduler = new GemmScheduler([fast, slow], SchedulingPolicy.Adaptive, 1, SmallTiles);
+        HostMatrix<double> a = TestMatrices.Random<double>(64, 64, 1), b = TestMatrices.Random<double>(64, 64, 2);
+        var c = new HostMatrix<double>(64, 64);
+
+        GemmReport report = scheduler.Run(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, 0.0, c));
+
+        Assert.That(report.Devices.Single(d => d.DeviceId == "slow:0"), Has.Property(nameof(DeviceShare.Tiles)).EqualTo(0).And.Property(nameof(DeviceShare.Error)).Null);
+        Assert.That(report.Devices.Single(d => d.DeviceId == "fast:0").Tiles, Is.EqualTo(16));
+        ReferenceGemm.Compute(1.0, a, Transpose.None, b, Transpose.None, 0.0, c).AssertMatches(c, "slow device left out");
+    }
+
     /// <summary>An IProgress that reports on the worker's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<GemmProgress> report) : IProgress<GemmProgress>
     {
