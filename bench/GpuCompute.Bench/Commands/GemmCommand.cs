@@ -29,7 +29,7 @@ internal static class GemmCommand
     private static readonly Option<string?> BudgetOption = new("--memory-budget") { Description = "Device memory one tile may use on GPU/emulator devices, e.g. 64M or 2G (default: 3/4 of each device's memory); larger tiles stream through (out-of-core)." };
     private static readonly Option<FileInfo?> TraceOption = new("--trace") { Description = "Write the median run's tiles as Chrome trace-event JSON (open in ui.perfetto.dev)." };
 
-    /// <summary>Timed runs expected to take longer than this show a progress bar (human output only).</summary>
+    /// <summary>Timed runs expected to take longer than this show a progress bar (on an interactive terminal).</summary>
     private const double ProgressBarSeconds = 1.0;
 
     public static Command Create()
@@ -61,7 +61,7 @@ internal static class GemmCommand
         var c = new HostMatrix<T>(s.M, s.N);
 
         GemmReport warmUp = engine.Gemm(a, b, c); // calibration, kernel compilation, JIT tiering, page faults
-        List<GemmReport> runs = !s.Json && warmUp.Seconds * s.Repeat > ProgressBarSeconds
+        List<GemmReport> runs = !s.Json && AnsiConsole.Profile.Capabilities.Interactive && warmUp.Seconds * s.Repeat > ProgressBarSeconds
             ? RunWithProgressBar(engine, a, b, c, s.Repeat)
             : Enumerable.Range(0, s.Repeat).Select(_ => engine.Gemm(a, b, c)).ToList();
 
@@ -133,7 +133,7 @@ internal static class GemmCommand
     private static void PrintHuman(Settings s, SchedulingPolicy policy, List<GemmReport> runs, GemmReport median, double gflops, GemmCheck check)
     {
         AnsiConsole.MarkupLine(
-            $"[bold]GEMM[/] C = A·B  m={s.M} n={s.N} k={s.K}  {s.Precision}  policy {SchedulingPolicyNames.Name(policy)}  {median.Devices.Sum(d => d.Tiles)} tiles");
+            $"[bold]GEMM[/] C = A·B  m={s.M} n={s.N} k={s.K}  {s.Precision}  policy {SchedulingPolicyNames.Name(policy)}  {Plural(median.Devices.Sum(d => d.Tiles), "tile")}");
         AnsiConsole.MarkupLine(
             $"median of {runs.Count}: [bold]{median.Seconds:F4} s  {gflops:F1} GFLOP/s[/]  (min {runs.Min(r => r.Seconds):F4} s, max {runs.Max(r => r.Seconds):F4} s)");
         var table = new Table().AddColumns("device", "kind", "tiles", "busy s", "GFLOP/s", "share of work");
@@ -167,6 +167,8 @@ internal static class GemmCommand
 
         return matrix;
     }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static long? ParseBytes(string? text)
     {

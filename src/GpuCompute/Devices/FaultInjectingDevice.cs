@@ -8,7 +8,7 @@ namespace GpuCompute.Devices;
 /// by the wrapped device.
 /// </summary>
 internal sealed class FaultInjectingDevice(ComputeDevice inner, int okTiles)
-    : ComputeDevice(inner.Id, $"{inner.Name} (fault after {okTiles} tiles)", inner.Kind, inner.MemoryBytes)
+    : ComputeDevice(inner.Id, inner.Name, inner.Kind, inner.MemoryBytes)
 {
     private int tiles;
 
