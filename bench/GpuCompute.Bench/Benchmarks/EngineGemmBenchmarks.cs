@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using GpuCompute.Bench.Inputs;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Bench.Benchmarks;
@@ -19,11 +20,11 @@ public class EngineGemmBenchmarks
     {
         engine = new ComputeEngine();
         var random = new Random(1);
-        a32 = Fill(new HostMatrix<float>(Size, Size), random);
-        b32 = Fill(new HostMatrix<float>(Size, Size), random);
+        a32 = RandomMatrices.Create<float>(Size, Size, random);
+        b32 = RandomMatrices.Create<float>(Size, Size, random);
         c32 = new HostMatrix<float>(Size, Size);
-        a64 = Fill(new HostMatrix<double>(Size, Size), random);
-        b64 = Fill(new HostMatrix<double>(Size, Size), random);
+        a64 = RandomMatrices.Create<double>(Size, Size, random);
+        b64 = RandomMatrices.Create<double>(Size, Size, random);
         c64 = new HostMatrix<double>(Size, Size);
         engine.Gemm(a32, b32, c32);
         engine.Gemm(a64, b64, c64);
@@ -37,15 +38,4 @@ public class EngineGemmBenchmarks
 
     [Benchmark]
     public void GemmF64() => engine.Gemm(a64, b64, c64);
-
-    private static HostMatrix<T> Fill<T>(HostMatrix<T> matrix, Random random)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < matrix.Data.Length; i++)
-        {
-            matrix.Data[i] = T.CreateTruncating(random.NextDouble() - 0.5);
-        }
-
-        return matrix;
-    }
 }

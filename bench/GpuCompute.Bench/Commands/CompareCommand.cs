@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using GpuCompute.Bench.Baselines;
+using GpuCompute.Bench.Inputs;
 using GpuCompute.Matrices;
 using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
@@ -60,7 +61,7 @@ internal static class CompareCommand
         SystemBlas? blas = SystemBlas.TryLoad(s.CoreType, out string whyNot);
         blas?.SetThreads(s.Threads);
         var random = new Random(7);
-        HostMatrix<T> a = Random<T>(s.M, s.K, random), b = Random<T>(s.K, s.N, random);
+        HostMatrix<T> a = RandomMatrices.Create<T>(s.M, s.K, random), b = RandomMatrices.Create<T>(s.K, s.N, random);
         HostMatrix<T> ours = new(s.M, s.N), theirs = new(s.M, s.N);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = s.Threads, PersistModels = false });
 
@@ -173,18 +174,6 @@ internal static class CompareCommand
         }
 
         return norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
-    }
-
-    private static HostMatrix<T> Random<T>(int rows, int cols, Random random)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var matrix = new HostMatrix<T>(rows, cols);
-        for (int i = 0; i < matrix.Data.Length; i++)
-        {
-            matrix.Data[i] = T.CreateTruncating((random.NextDouble() * 2) - 1);
-        }
-
-        return matrix;
     }
 
     private sealed record Settings(int M, int N, int K, string Precision, int Repeat, int Threads, string? CoreType, bool MathNet, bool Json);

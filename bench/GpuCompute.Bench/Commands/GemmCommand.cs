@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Numerics;
 using System.Text.Json;
+using GpuCompute.Bench.Inputs;
 using GpuCompute.Bench.Verification;
 using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
@@ -56,8 +57,8 @@ internal static class GemmCommand
             InjectFaults = s.Faults,
             DeviceMemoryBudgetBytes = s.Budget,
         });
-        HostMatrix<T> a = RandomMatrix<T>(s.M, s.K, Seed);
-        HostMatrix<T> b = RandomMatrix<T>(s.K, s.N, Seed + 1);
+        HostMatrix<T> a = RandomMatrices.Create<T>(s.M, s.K, Seed);
+        HostMatrix<T> b = RandomMatrices.Create<T>(s.K, s.N, Seed + 1);
         var c = new HostMatrix<T>(s.M, s.N);
 
         GemmReport warmUp = engine.Gemm(a, b, c); // calibration, kernel compilation, JIT tiering, page faults
@@ -152,20 +153,6 @@ internal static class GemmCommand
         string verdict = check.Verified ? "[green]verified[/]" : "[red]NOT VERIFIED[/]";
         AnsiConsole.MarkupLine(
             $"check ({check.Method}, double-precision reference): rel_error {check.RelativeError:E2} (tolerance {check.Tolerance:E2}) {verdict}");
-    }
-
-    private static HostMatrix<T> RandomMatrix<T>(int rows, int cols, int seed)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var matrix = new HostMatrix<T>(rows, cols);
-        var random = new Random(seed);
-        T[] data = matrix.Data;
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = T.CreateTruncating((random.NextDouble() * 2.0) - 1.0);
-        }
-
-        return matrix;
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

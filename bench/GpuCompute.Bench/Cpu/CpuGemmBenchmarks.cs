@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using GpuCompute.Bench.Baselines;
+using GpuCompute.Bench.Inputs;
 using GpuCompute.Cpu;
 using GpuCompute.Matrices;
 
@@ -49,11 +50,11 @@ public class CpuGemmBenchmarks
 
         _blas?.SetThreads(Threads);
         var random = new Random(42);
-        _a32 = Fill(new HostMatrix<float>(Size, Size), random);
-        _b32 = Fill(new HostMatrix<float>(Size, Size), random);
+        _a32 = RandomMatrices.Create<float>(Size, Size, random);
+        _b32 = RandomMatrices.Create<float>(Size, Size, random);
         _c32 = new HostMatrix<float>(Size, Size);
-        _a64 = Fill(new HostMatrix<double>(Size, Size), random);
-        _b64 = Fill(new HostMatrix<double>(Size, Size), random);
+        _a64 = RandomMatrices.Create<double>(Size, Size, random);
+        _b64 = RandomMatrices.Create<double>(Size, Size, random);
         _c64 = new HostMatrix<double>(Size, Size);
     }
 
@@ -82,20 +83,5 @@ public class CpuGemmBenchmarks
         {
             CpuGemm.Multiply(1.0, _a64, Transpose.None, _b64, Transpose.None, 0.0, _c64, Threads);
         }
-    }
-
-    private static HostMatrix<T> Fill<T>(HostMatrix<T> matrix, Random random)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < matrix.Rows; i++)
-        {
-            Span<T> row = matrix.Row(i);
-            for (int j = 0; j < row.Length; j++)
-            {
-                row[j] = T.CreateTruncating((random.NextDouble() * 2.0) - 1.0);
-            }
-        }
-
-        return matrix;
     }
 }

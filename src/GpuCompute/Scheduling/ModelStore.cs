@@ -4,7 +4,7 @@ namespace GpuCompute.Scheduling;
 
 /// <summary>
 /// Device performance models persisted between runs in a JSON file (by default
-/// <c>$XDG_CACHE_HOME/gpucompute/performance-models.json</c>, else <c>~/.cache/…</c>), keyed by device identity and
+/// <c>$XDG_CACHE_HOME/gpucompute/performance-models.json</c>, else <c>~/.cache/…</c>, else the temporary folder), keyed by device identity and
 /// precision. A corrupt, unreadable or stale file is ignored with a warning and rewritten, never a crash.
 /// </summary>
 internal sealed class ModelStore
@@ -34,9 +34,13 @@ internal sealed class ModelStore
     {
         get
         {
+            // Without XDG_CACHE_HOME or a home folder (a bare service account), the temporary folder: never a path
+            // relative to the working directory.
             string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            string root = !string.IsNullOrEmpty(xdg) ? xdg
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            string root = Path.IsPathFullyQualified(xdg ?? string.Empty) ? xdg!
+                : Path.IsPathFullyQualified(home) ? Path.Combine(home, ".cache")
+                : Path.GetTempPath();
             return Path.Combine(root, "gpucompute", "performance-models.json");
         }
     }
