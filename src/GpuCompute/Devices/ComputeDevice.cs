@@ -59,6 +59,12 @@ public abstract class ComputeDevice : IDisposable
     internal abstract void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>
+    /// Measures host↔device transfers: bandwidth in bytes per second and the fixed cost of one copy in seconds, or
+    /// null for a device that computes from host memory (no transfers).
+    /// </summary>
+    internal virtual (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() => null;
+
     /// <summary>Releases managed resources when <paramref name="disposing"/> is true.</summary>
     protected virtual void Dispose(bool disposing)
     {

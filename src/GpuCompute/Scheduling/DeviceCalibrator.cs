@@ -21,21 +21,24 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
 
     private const double LongEnoughSeconds = 0.005;
 
-    /// <summary>
-    /// Host↔device bandwidth and per-tile latency assumed for GPUs until measured: a PCIe 3.0 x16 link's practical
-    /// ~12 GB/s and ~20 µs of launch and synchronisation.
-    /// </summary>
-    private const double GpuBandwidth = 12e9, GpuLatency = 20e-6;
-
     private readonly ConcurrentDictionary<(string DeviceId, Type Precision), DeviceModel> models = new();
 
     /// <summary>The model of <paramref name="device"/> in precision <typeparamref name="T"/>: stored, or measured now.</summary>
     public DeviceModel Model<T>(ComputeDevice device)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         models.GetOrAdd((device.Id, typeof(T)), _ =>
-            store?.Find(device.Identity, ScalarType.Name<T>()) is StoredModel stored
-                ? new DeviceModel(stored.Gflops, stored.BandwidthBytesPerSecond ?? double.PositiveInfinity, stored.LatencySeconds)
-                : Measure<T>(device));
+            store?.Find(device.Identity, ScalarType.Name<T>()) is StoredModel stored ? Restored(stored) : Measure<T>(device));
+
+    private static DeviceModel Restored(StoredModel stored)
+    {
+        var model = new DeviceModel(stored.Gflops, stored.BandwidthBytesPerSecond ?? double.PositiveInfinity, stored.LatencySeconds);
+        if (stored.Shapes is not null)
+        {
+            model.Restore(stored.Shapes);
+        }
+
+        return model;
+    }
 
     /// <summary>Measures <paramref name="device"/> again, replacing and storing its model.</summary>
     public DeviceModel Recalibrate<T>(ComputeDevice device)
@@ -55,12 +58,10 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
     private DeviceModel Measure<T>(ComputeDevice device)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        DeviceModel model = device.Kind switch
-        {
-            // The CPU device and the emulator compute from host memory (the emulator's copies are memcpy).
-            DeviceKind.Cpu or DeviceKind.IlgpuCpu => new DeviceModel(MeasureGflops<T>(device)),
-            _ => new DeviceModel(MeasureGflops<T>(device), GpuBandwidth, GpuLatency),
-        };
+        double gflops = MeasureGflops<T>(device);
+        DeviceModel model = device.MeasureTransfer() is (double bandwidth, double latency)
+            ? new DeviceModel(gflops, bandwidth, latency)
+            : new DeviceModel(gflops);
         models[(device.Id, typeof(T))] = model;
         Save(device, typeof(T), ScalarType.Name<T>());
         return model;
@@ -73,7 +74,8 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
             store.Save(
                 device.Identity,
                 name,
-                new StoredModel(model.Gflops, model.ComputesFromHost ? null : model.BandwidthBytesPerSecond, model.LatencySeconds, DateTimeOffset.UtcNow));
+                new StoredModel(
+                    model.Gflops, model.ComputesFromHost ? null : model.BandwidthBytesPerSecond, model.LatencySeconds, DateTimeOffset.UtcNow, model.ShapeThroughputs()));
         }
     }
 

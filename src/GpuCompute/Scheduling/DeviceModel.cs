@@ -1,11 +1,19 @@
+using System.Numerics;
+using GpuCompute.Gemm;
+
 namespace GpuCompute.Scheduling;
 
 /// <summary>
 /// What the scheduler expects of one device: its GEMM throughput and the cost of moving data between host and device.
-/// Seconds for a tile = latency + bytes it must receive / bandwidth + flops / throughput.
+/// Seconds for a tile = latency + bytes it must receive / bandwidth + flops / throughput, where the throughput is the
+/// one measured for tiles of that shape class (powers of two of rows, columns and K) once the device has run one, and
+/// the calibrated throughput before. Thread-safe.
 /// </summary>
 internal sealed class DeviceModel
 {
+    private readonly object gate = new();
+    private readonly Dictionary<ShapeClass, double> byShape = [];
+
     /// <summary>Weight of a new measurement in the running throughput estimate (an exponential moving average).</summary>
     private const double LearningRate = 0.3;
 
@@ -31,6 +39,7 @@ internal sealed class DeviceModel
         LatencySeconds = latencySeconds;
     }
 
+    /// <summary>The throughput for shapes not yet seen, refined from every tile.</summary>
     public double Gflops { get; private set; }
 
     public double BandwidthBytesPerSecond { get; }
@@ -42,15 +51,85 @@ internal sealed class DeviceModel
 
     public double TransferSeconds(double bytes) => ComputesFromHost ? 0 : bytes / BandwidthBytesPerSecond;
 
-    public double Seconds(double flops, double bytes) => LatencySeconds + TransferSeconds(bytes) + (flops / (Gflops * 1e9));
+    /// <summary>Expected seconds for <paramref name="tile"/> with inner dimension <paramref name="k"/>, moving <paramref name="bytes"/>.</summary>
+    public double Seconds(GemmTile tile, int k, double bytes) =>
+        LatencySeconds + TransferSeconds(bytes) + (tile.Flops(k) / (GflopsFor(tile, k) * 1e9));
 
-    /// <summary>Refines the throughput from a tile that took <paramref name="seconds"/> in all.</summary>
-    public void Observe(double flops, double bytes, double seconds)
+    /// <summary>The throughput expected for tiles shaped like <paramref name="tile"/>.</summary>
+    public double GflopsFor(GemmTile tile, int k)
+    {
+        lock (gate)
+        {
+            return byShape.TryGetValue(ShapeClass.Of(tile, k), out double gflops) ? gflops : Gflops;
+        }
+    }
+
+    /// <summary>Refines the throughput, overall and for this tile's shape class, from a tile that took <paramref name="seconds"/>.</summary>
+    public void Observe(GemmTile tile, int k, double bytes, double seconds)
     {
         double computeSeconds = seconds - LatencySeconds - TransferSeconds(bytes);
-        if (flops > 0 && computeSeconds > 0 && double.IsFinite(computeSeconds))
+        double flops = tile.Flops(k);
+        if (!(flops > 0 && computeSeconds > 0 && double.IsFinite(computeSeconds)))
         {
-            Gflops = ((1 - LearningRate) * Gflops) + (LearningRate * flops / computeSeconds / 1e9);
+            return;
         }
+
+        double measured = flops / computeSeconds / 1e9;
+        lock (gate)
+        {
+            Gflops = Blend(Gflops, measured);
+            ShapeClass shape = ShapeClass.Of(tile, k);
+            byShape[shape] = byShape.TryGetValue(shape, out double known) ? Blend(known, measured) : measured;
+        }
+    }
+
+    /// <summary>The per-shape throughputs learned so far, for persisting.</summary>
+    public IReadOnlyDictionary<string, double> ShapeThroughputs()
+    {
+        lock (gate)
+        {
+            return byShape.ToDictionary(p => p.Key.ToString(), p => p.Value);
+        }
+    }
+
+    /// <summary>Restores per-shape throughputs persisted by <see cref="ShapeThroughputs"/>; malformed entries are skipped.</summary>
+    public void Restore(IReadOnlyDictionary<string, double> shapes)
+    {
+        lock (gate)
+        {
+            foreach ((string key, double gflops) in shapes)
+            {
+                if (ShapeClass.TryParse(key, out ShapeClass shape) && gflops > 0 && double.IsFinite(gflops))
+                {
+                    byShape[shape] = gflops;
+                }
+            }
+        }
+    }
+
+    private static double Blend(double known, double measured) => ((1 - LearningRate) * known) + (LearningRate * measured);
+
+    /// <summary>Tiles whose rows, columns and K have the same powers of two run at about the same speed.</summary>
+    private readonly record struct ShapeClass(int Rows, int Cols, int Depth)
+    {
+        public static ShapeClass Of(GemmTile tile, int k) =>
+            new(BitOperations.Log2((uint)Math.Max(1, tile.Rows)), BitOperations.Log2((uint)Math.Max(1, tile.Cols)), BitOperations.Log2((uint)Math.Max(1, k)));
+
+        public static bool TryParse(string text, out ShapeClass shape)
+        {
+            string[] parts = text.Split('x');
+            shape = default;
+            if (parts.Length != 3 || !int.TryParse(parts[0], out int r) || !int.TryParse(parts[1], out int c) || !int.TryParse(parts[2], out int d)
+                || r is < 0 or > 31 || c is < 0 or > 31 || d is < 0 or > 31)
+            {
+                return false;
+            }
+
+            shape = new ShapeClass(r, c, d);
+            return true;
+        }
+
+        /// <summary>Log2 of rows, columns and K, as stored in the model cache: e.g. <c>10x10x12</c>.</summary>
+        public override string ToString() => $"{Rows}x{Cols}x{Depth}";
     }
 }

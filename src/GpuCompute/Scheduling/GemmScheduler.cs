@@ -78,7 +78,7 @@ internal sealed class GemmScheduler(
             }
 
             double flops = work.Flops(0), bytes = work.BytesA(0) + work.BytesB(0) + work.BytesC(0);
-            double[] rates = models.Select(m => flops / m.Seconds(flops, bytes)).ToArray();
+            double[] rates = models.Select(m => flops / m.Seconds(work.Tiles[0], work.K, bytes)).ToArray();
             int[] keep = work.Count == 1
                 ? [Array.IndexOf(rates, rates.Max())]
                 : Enumerable.Range(0, candidates.Count).Where(d => work.Count * rates[d] / rates.Sum() >= 0.5).ToArray();

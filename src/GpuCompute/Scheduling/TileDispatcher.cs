@@ -106,7 +106,7 @@ internal sealed class TileDispatcher
     public void Complete(int device, int tile, double seconds)
     {
         CheckInFlight(device, tile);
-        models[device].Observe(work.Flops(tile), inFlightBytes[device], seconds);
+        models[device].Observe(work.Tiles[tile], work.K, inFlightBytes[device], seconds);
         inFlight[device] = -1;
         completed++;
     }
@@ -125,7 +125,7 @@ internal sealed class TileDispatcher
     }
 
     /// <summary>Expected seconds for <paramref name="device"/> to compute <paramref name="tile"/> now.</summary>
-    private double Cost(int device, int tile) => models[device].Seconds(work.Flops(tile), BytesToMove(device, tile));
+    private double Cost(int device, int tile) => models[device].Seconds(work.Tiles[tile], work.K, BytesToMove(device, tile));
 
     private double BytesToMove(int device, int tile) =>
         models[device].ComputesFromHost ? 0
@@ -196,7 +196,7 @@ internal sealed class TileDispatcher
                     : (planA[d].Contains(work.PanelA(t)) ? 0 : work.BytesA(t))
                       + (planB[d].Contains(work.PanelB(t)) ? 0 : work.BytesB(t))
                       + work.BytesC(t);
-                double finish = ready[d] + models[d].Seconds(work.Flops(t), bytes);
+                double finish = ready[d] + models[d].Seconds(work.Tiles[t], work.K, bytes);
                 if (finish < bestFinish)
                 {
                     (best, bestFinish) = (d, finish);

@@ -102,14 +102,26 @@ public sealed class TileDispatcherTests
     }
 
     [Test]
-    public void DeviceModel_Observe_MovesTowardsTheMeasuredSpeed()
+    public void DeviceModel_Observe_LearnsPerShapeAndMovesTheBaseTowardsTheMeasuredSpeed()
     {
         var model = new DeviceModel(100);
+        var square = new GemmTile(0, 0, 1000, 1000);
+        var thin = new GemmTile(0, 0, 1000, 16);
         for (int i = 0; i < 30; i++)
         {
-            model.Observe(flops: 2e9, bytes: 0, seconds: 0.01); // 200 GFLOP/s measured
+            model.Observe(square, k: 1000, bytes: 0, seconds: 2e9 / 200e9); // 200 GFLOP/s on square tiles
         }
 
-        Assert.That(model.Gflops, Is.EqualTo(200).Within(1));
+        Assert.That(model.GflopsFor(square, 1000), Is.EqualTo(200).Within(1));
+        Assert.That(model.Gflops, Is.EqualTo(200).Within(1), "the base follows too");
+
+        model.Observe(thin, k: 1000, bytes: 0, seconds: thin.Flops(1000) / 20e9); // 20 GFLOP/s on thin tiles
+        Assert.That(model.GflopsFor(thin, 1000), Is.EqualTo(20).Within(0.01), "the first tile of a shape sets it");
+        Assert.That(model.GflopsFor(square, 1000), Is.EqualTo(200).Within(1), "other shapes keep theirs");
+
+        var restored = new DeviceModel(50);
+        restored.Restore(model.ShapeThroughputs());
+        Assert.That(restored.GflopsFor(thin, 1000), Is.EqualTo(20).Within(0.01));
+        Assert.That(restored.GflopsFor(new GemmTile(0, 0, 7, 7), 7), Is.EqualTo(50), "unseen shapes use the base");
     }
 }
