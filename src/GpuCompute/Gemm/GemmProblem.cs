@@ -60,16 +60,17 @@ internal sealed class GemmProblem<T>
 
         (int am, int ak) = opA == Transpose.None ? (a.Rows, a.Cols) : (a.Cols, a.Rows);
         (int bk, int bn) = opB == Transpose.None ? (b.Rows, b.Cols) : (b.Cols, b.Rows);
-        string shapes =
+        // Built only when a check fails: validation runs on every call, small products included.
+        string Shapes() =>
             $"op(A) is {am} x {ak} (A {a.Rows} x {a.Cols}, {opA}), op(B) is {bk} x {bn} (B {b.Rows} x {b.Cols}, {opB}), C is {c.Rows} x {c.Cols}";
         if (ak != bk)
         {
-            throw new ArgumentException($"GEMM inner dimensions differ: {shapes}; op(A) columns must equal op(B) rows.", nameof(b));
+            throw new ArgumentException($"GEMM inner dimensions differ: {Shapes()}; op(A) columns must equal op(B) rows.", nameof(b));
         }
 
         if (c.Rows != am || c.Cols != bn)
         {
-            throw new ArgumentException($"GEMM output has the wrong shape: {shapes}; C must be {am} x {bn}.", nameof(c));
+            throw new ArgumentException($"GEMM output has the wrong shape: {Shapes()}; C must be {am} x {bn}.", nameof(c));
         }
 
         if (Overlaps(c, a) || Overlaps(c, b))

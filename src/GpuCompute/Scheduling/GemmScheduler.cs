@@ -19,6 +19,11 @@ internal sealed class GemmScheduler(
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long start = Stopwatch.GetTimestamp();
+        if (devices.Count == 1 && planner.Plan(problem.M, problem.N, problem.K, 1) is [GemmTile only])
+        {
+            return RunWhole(problem, only, start);
+        }
+
         TileExecutor<T> executor = Prepare(problem, null, CancellationToken.None);
         (DeviceShare[] shares, TileRecord[] trace) = executor.Run();
         return Report(problem, start, shares, trace, executor.EarlierFailures);
@@ -31,6 +36,30 @@ internal sealed class GemmScheduler(
         TileExecutor<T> executor = Prepare(problem, progress, cancellation);
         (DeviceShare[] shares, TileRecord[] trace) = await executor.RunAsync().ConfigureAwait(false);
         return Report(problem, start, shares, trace, executor.EarlierFailures);
+    }
+
+    /// <summary>
+    /// One device, one tile: run it on the calling thread without the dispatcher, so small products pay no scheduling
+    /// cost (same results, report and failure as the general path).
+    /// </summary>
+    private GemmReport RunWhole<T>(GemmProblem<T> problem, GemmTile tile, long start)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ComputeDevice device = devices[0];
+        try
+        {
+            device.RunGemmTile(problem, tile);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new GemmFailedException([new DeviceFailedException(device.Id, tile, e)]);
+        }
+
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return new GemmReport(
+            problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, seconds,
+            [new DeviceShare(device.Id, device.Name, device.Kind, 1, seconds, problem.Flops, 0, null)],
+            [new TileRecord(device.Id, tile, 0, seconds, 0, Failed: false)]);
     }
 
     private TileExecutor<T> Prepare<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
