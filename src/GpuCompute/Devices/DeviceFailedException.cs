@@ -2,7 +2,10 @@ using GpuCompute.Gemm;
 
 namespace GpuCompute.Devices;
 
-/// <summary>A device threw while computing a tile; names the device and the tile, with the device's error inside.</summary>
+/// <summary>
+/// A device threw while computing a tile, or while being calibrated before one; names the device and the tile, with
+/// the device's error inside.
+/// </summary>
 public sealed class DeviceFailedException : Exception
 {
     /// <summary>Creates the exception for <paramref name="deviceId"/> failing on <paramref name="tile"/>.</summary>
@@ -13,9 +16,16 @@ public sealed class DeviceFailedException : Exception
         Tile = tile;
     }
 
+    /// <summary>Creates the exception for <paramref name="deviceId"/> failing while its speed was measured.</summary>
+    public DeviceFailedException(string deviceId, Exception inner)
+        : base($"Device {deviceId} failed while being calibrated: {inner.Message}", inner)
+    {
+        DeviceId = deviceId;
+    }
+
     /// <summary>The failing device's id.</summary>
     public string DeviceId { get; }
 
-    /// <summary>The tile it was computing.</summary>
-    public GemmTile Tile { get; }
+    /// <summary>The tile it was computing, or null when it failed while being calibrated.</summary>
+    public GemmTile? Tile { get; }
 }

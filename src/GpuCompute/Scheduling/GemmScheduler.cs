@@ -12,9 +12,6 @@ internal sealed class GemmScheduler(
 {
     private readonly DeviceCalibrator calibrator = calibrator ?? new DeviceCalibrator();
 
-    /// <summary>The device models this scheduler plans with.</summary>
-    public DeviceCalibrator Calibrator => calibrator;
-
     public GemmReport Run<T>(GemmProblem<T> problem)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -139,7 +136,7 @@ internal sealed class GemmScheduler(
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                failures.Add(new DeviceFailedException(device.Id, new GemmTile(0, 0, 0, 0), e));
+                failures.Add(new DeviceFailedException(device.Id, e));
             }
         }
 
