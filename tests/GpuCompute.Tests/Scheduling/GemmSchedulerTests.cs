@@ -19,8 +19,9 @@ public sealed class GemmSchedulerTests
     [TestCase(SchedulingPolicy.Random)]
     public void Run_DeviceFailsMidOperation_ItsTilesRerunElsewhereAndResultIsRight(SchedulingPolicy policy)
     {
-        using var healthy = new ThrottledDevice("healthy:0", 50);
-        using var faulty = new ThrottledDevice("faulty:0", 50);
+        // ~1.5 ms a tile, so that both workers are under way before either could finish (or steal) every tile.
+        using var healthy = new ThrottledDevice("healthy:0", 0.01);
+        using var faulty = new ThrottledDevice("faulty:0", 0.01);
         var scheduler = new GemmScheduler([healthy, faulty], policy, 1, SmallTiles);
         HostMatrix<float> a = TestMatrices.Random<float>(64, 30, 1);
         HostMatrix<float> b = TestMatrices.Random<float>(30, 64, 2);
@@ -48,8 +49,8 @@ public sealed class GemmSchedulerTests
     [Test]
     public void Run_EveryDeviceFails_ThrowsOneExceptionNamingEach()
     {
-        using var first = new ThrottledDevice("first:0", 50);
-        using var second = new ThrottledDevice("second:0", 50);
+        using var first = new ThrottledDevice("first:0", 0.01);
+        using var second = new ThrottledDevice("second:0", 0.01);
         var scheduler = new GemmScheduler([first, second], SchedulingPolicy.Adaptive, 1, SmallTiles);
         HostMatrix<double> a = TestMatrices.Random<double>(64, 20, 1), b = TestMatrices.Random<double>(20, 64, 2);
         scheduler.Run(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(64, 64))); // calibrates
