@@ -36,6 +36,9 @@ public abstract class ComputeDevice : IDisposable
     /// <summary>What identifies this device's performance across runs (the key of its stored models).</summary>
     internal virtual string Identity => $"{Kind}|{Id}|{Name}|{MemoryBytes}";
 
+    /// <summary>The device that really holds data and runs kernels (a wrapper such as fault injection returns the wrapped one).</summary>
+    internal virtual ComputeDevice DataDevice => this;
+
     /// <summary>True once the device has been disposed.</summary>
     public bool IsDisposed => Volatile.Read(ref disposed) != 0;
 
@@ -64,6 +67,12 @@ public abstract class ComputeDevice : IDisposable
     /// null for a device that computes from host memory (no transfers).
     /// </summary>
     internal virtual (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() => null;
+
+    /// <summary>Allocates <paramref name="length"/> elements of this device's memory for device-resident data.</summary>
+    /// <exception cref="NotSupportedException">The device cannot hold data (a test or simulated device).</exception>
+    internal virtual DeviceMemory<T> Allocate<T>(long length)
+        where T : unmanaged =>
+        throw new NotSupportedException($"Device {Id} cannot hold device-resident data.");
 
     /// <summary>Releases managed resources when <paramref name="disposing"/> is true.</summary>
     protected virtual void Dispose(bool disposing)

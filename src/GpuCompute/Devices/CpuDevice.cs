@@ -1,11 +1,16 @@
 using GpuCompute.Cpu;
 using GpuCompute.Gemm;
+using ILGPU;
+using ILGPU.Runtime.CPU;
 
 namespace GpuCompute.Devices;
 
 /// <summary>The managed multicore CPU device: GpuCompute's own packed SIMD code on every core. Always present.</summary>
 public sealed class CpuDevice : ComputeDevice
 {
+    private readonly Lock gate = new();
+    private Context? hostContext;
+
     internal CpuDevice(int threads)
         : base("cpu", CpuDescription.ProcessorName(), DeviceKind.Cpu, CpuDescription.TotalMemoryBytes())
     {
@@ -17,6 +22,23 @@ public sealed class CpuDevice : ComputeDevice
     public int Threads { get; }
 
     internal override string Identity => $"{base.Identity}|{Threads} threads";
+
+    /// <summary>
+    /// ILGPU's implicit host accelerator, which only wraps host memory as views for user kernels (it launches nothing).
+    /// Its context is made at first use, so engines that never hold device-resident data never load ILGPU.
+    /// </summary>
+    internal CPUAccelerator HostAccelerator
+    {
+        get
+        {
+            lock (gate)
+            {
+                ObjectDisposedException.ThrowIf(IsDisposed, this);
+                hostContext ??= Context.Create(_ => { });
+                return hostContext.GetImplicitCPUAccelerator();
+            }
+        }
+    }
 
     internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
     {
@@ -30,5 +52,21 @@ public sealed class CpuDevice : ComputeDevice
             problem.Beta,
             problem.TileC(tile),
             Threads);
+    }
+
+    internal override DeviceMemory<T> Allocate<T>(long length) => new HostMemory<T>(this, length);
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (gate)
+            {
+                hostContext?.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -23,9 +23,16 @@ public sealed class DeviceFailedException : Exception
         DeviceId = deviceId;
     }
 
+    /// <summary>Creates the exception for <paramref name="deviceId"/> failing during <paramref name="operation"/> on device-resident data.</summary>
+    public DeviceFailedException(string deviceId, string operation, Exception inner)
+        : base($"Device {deviceId} failed during {operation}: {inner.Message}", inner)
+    {
+        DeviceId = deviceId;
+    }
+
     /// <summary>The failing device's id.</summary>
     public string DeviceId { get; }
 
-    /// <summary>The tile it was computing, or null when it failed while being calibrated.</summary>
+    /// <summary>The tile it was computing, or null when it failed while being calibrated or outside GEMM.</summary>
     public GemmTile? Tile { get; }
 }

@@ -24,6 +24,11 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okTiles)
         inner.RunGemmTile(problem, tile);
     }
 
+    // Faults are injected into GEMM tiles only; device-resident data lives in the wrapped device.
+    internal override DeviceMemory<T> Allocate<T>(long length) => inner.Allocate<T>(length);
+
+    internal override ComputeDevice DataDevice => inner.DataDevice;
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

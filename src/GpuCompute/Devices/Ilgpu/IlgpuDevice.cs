@@ -22,6 +22,7 @@ public sealed class IlgpuDevice : ComputeDevice
     private readonly Accelerator accelerator;
     private readonly IGemmRunner<float> floatRunner;
     private readonly IGemmRunner<double> doubleRunner;
+    private readonly Dictionary<object, Delegate> kernels = [];
 
     private IlgpuDevice(string id, DeviceKind kind, Accelerator accelerator, long memoryBytes)
         : base(id, kind == DeviceKind.IlgpuCpu ? "ILGPU CPU accelerator (emulator)" : accelerator.Name, kind, memoryBytes)
@@ -60,6 +61,31 @@ public sealed class IlgpuDevice : ComputeDevice
             }
         }
     }
+
+    /// <summary>The lock that serializes everything done on the accelerator (launches, copies, allocations).</summary>
+    internal Lock Gate => gate;
+
+    /// <summary>The accelerator; use it under <see cref="Gate"/>.</summary>
+    internal Accelerator Accelerator => accelerator;
+
+    /// <summary>
+    /// The kernel loaded for <paramref name="key"/> (an entry point and its specialization), loading it on first use:
+    /// each kernel is compiled once per device and the typed launcher reused. Call under <see cref="Gate"/>.
+    /// </summary>
+    internal TLauncher Kernel<TLauncher>(object key, Func<Accelerator, TLauncher> load)
+        where TLauncher : Delegate
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!kernels.TryGetValue(key, out Delegate? launcher))
+        {
+            launcher = load(accelerator);
+            kernels.Add(key, launcher);
+        }
+
+        return (TLauncher)launcher;
+    }
+
+    internal override DeviceMemory<T> Allocate<T>(long length) => new AcceleratorMemory<T>(this, length);
 
     /// <summary>The ILGPU accelerator type behind this device.</summary>
     public AcceleratorType AcceleratorType => accelerator.AcceleratorType;

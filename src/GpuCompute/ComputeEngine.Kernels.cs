@@ -1,0 +1,120 @@
+using GpuCompute.Data;
+using GpuCompute.Devices;
+using GpuCompute.Kernels;
+using GpuCompute.UserKernels;
+
+namespace GpuCompute;
+
+/// <summary>User kernels: C# operator structs run across the devices that hold their data.</summary>
+public sealed partial class ComputeEngine
+{
+    /// <summary>
+    /// Runs a user kernel for every index of <paramref name="range"/>, each device running the indices its part of the
+    /// layout covers, with the kernel struct <paramref name="bind"/> returns for that part. Blocks until every device is done.
+    /// </summary>
+    /// <remarks>
+    /// <para>The range's layout is the data's: arrays bound with <see cref="KernelBinding.View{T}(DeviceVector{T})"/>
+    /// must have it, so each device reads and writes only its own memory. On the CPU device the kernel runs as plain
+    /// C# on every core; on GPUs it is compiled by ILGPU once per kernel type and device, at first use.</para>
+    /// <example><code>
+    /// using var x = engine.UploadVector(xs);
+    /// using var y = engine.UploadVector(ys, x.Layout);
+    /// engine.For(x.Layout, part => new Saxpy(2f, part.View(x), part.View(y)));
+    /// </code></example>
+    /// </remarks>
+    /// <exception cref="ArgumentException">Bound data does not match the range (length or split), or belongs to another engine.</exception>
+    /// <exception cref="DeviceFailedException">A device failed; the data on the other devices is complete.</exception>
+    public void For<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
+        where TKernel : struct, IKernel1D =>
+        Launch(range, bind, "a 1-D user kernel", (binding, kernel) => UserKernelRunner.Run1D(binding.Device, kernel, binding.First, binding.Count));
+
+    /// <summary>Runs a user kernel for every index in [0, <paramref name="length"/>) with the engine's default
+    /// <see cref="Layout(long)"/> of that length. See <see cref="For{TKernel}(DataLayout, Func{KernelBinding, TKernel})"/>.</summary>
+    public void For<TKernel>(long length, Func<KernelBinding, TKernel> bind)
+        where TKernel : struct, IKernel1D =>
+        For(Layout(length), bind);
+
+    /// <summary>
+    /// Runs a 2-D user kernel for every (row, column) of <paramref name="rows"/> × <paramref name="columns"/>, each
+    /// device running the rows its part of <paramref name="rows"/> covers. Same rules as
+    /// <see cref="For{TKernel}(DataLayout, Func{KernelBinding, TKernel})"/>; a matrix's <see cref="DeviceMatrix{T}.Layout"/>
+    /// is a row layout.
+    /// </summary>
+    public void For2D<TKernel>(DataLayout rows, long columns, Func<KernelBinding, TKernel> bind)
+        where TKernel : struct, IKernel2D
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        Launch(rows, bind, "a 2-D user kernel", (binding, kernel) => UserKernelRunner.Run2D(binding.Device, kernel, binding.First, binding.Count, columns));
+    }
+
+    /// <summary>
+    /// Runs a kernel that uses group intrinsics (shared memory, barriers, warp shuffles) in groups of
+    /// <paramref name="groupSize"/> consecutive indices. Only ILGPU devices run such kernels: the range's layout must
+    /// not include the CPU device (see <see cref="GroupLayout"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The range has a part on the CPU device.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The group size is not positive or exceeds a device's limit.</exception>
+    public void ForGroups<TKernel>(DataLayout range, int groupSize, Func<KernelBinding, TKernel> bind)
+        where TKernel : struct, IGroupKernel1D
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groupSize);
+        ArgumentNullException.ThrowIfNull(range);
+        if (range.Parts.FirstOrDefault(p => p.Device.DataDevice is CpuDevice) is { Device: not null } cpuPart)
+        {
+            throw new ArgumentException(
+                $"A kernel with group intrinsics runs only on ILGPU devices, but the range has a part on {cpuPart.Device.Id}: use GroupLayout(count).", nameof(range));
+        }
+
+        Launch(range, bind, "a grouped user kernel", (binding, kernel) => UserKernelRunner.RunGrouped1D(binding.Device, kernel, binding.First, binding.Count, groupSize));
+    }
+
+    /// <summary>The default split of <paramref name="count"/> items across the engine's ILGPU devices only (GPUs, or the
+    /// emulator when named): the layout for data that grouped kernels work on.</summary>
+    /// <exception cref="InvalidOperationException">The engine has no ILGPU device.</exception>
+    public DataLayout GroupLayout(long count)
+    {
+        ComputeDevice[] ilgpu = Devices.Where(d => d.DataDevice is Devices.Ilgpu.IlgpuDevice).ToArray();
+        return ilgpu.Length > 0
+            ? Layout(count, ilgpu)
+            : throw new InvalidOperationException($"Kernels with group intrinsics need a GPU or the ilgpu-cpu emulator; this engine has {string.Join(", ", Devices.Select(d => d.Id))}.");
+    }
+
+    /// <summary>ILGPU emits its launchers into a dynamic assembly named ILGPURuntime, which must be able to see the kernel type.</summary>
+    private static bool IlgpuCanSee(Type kernel) =>
+        kernel.IsVisible || kernel.Assembly.GetCustomAttributes(typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute), false)
+            .Cast<System.Runtime.CompilerServices.InternalsVisibleToAttribute>().Any(a => a.AssemblyName.Split(',')[0].Trim() == "ILGPURuntime");
+
+    private void Launch<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind, string what, Action<KernelBinding, TKernel> run)
+        where TKernel : struct
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(range);
+        ArgumentNullException.ThrowIfNull(bind);
+        DataGuard.Owned(this, range, nameof(range));
+        if (range.Parts.Any(p => p.Device.DataDevice is Devices.Ilgpu.IlgpuDevice) && !IlgpuCanSee(typeof(TKernel)))
+        {
+            throw new ArgumentException(
+                $"ILGPU cannot compile the kernel {typeof(TKernel).FullName}: make it public (and any type enclosing it), or declare " +
+                "[assembly: InternalsVisibleTo(\"ILGPURuntime\")] in its assembly.", nameof(bind));
+        }
+
+        var temporaries = new List<IDisposable>();
+        try
+        {
+            // Bind every part first (argument errors surface before any device starts), then run the parts together.
+            var bindings = new KernelBinding[range.Parts.Count];
+            var kernels = new TKernel[range.Parts.Count];
+            for (int p = 0; p < bindings.Length; p++)
+            {
+                bindings[p] = new KernelBinding(this, range, p, temporaries);
+                kernels[p] = bind(bindings[p]);
+            }
+
+            PartExecution.Run(range, what, p => run(bindings[p], kernels[p]));
+        }
+        finally
+        {
+            temporaries.ForEach(t => t.Dispose());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using GpuCompute.Devices;
+
+namespace GpuCompute.Data;
+
+/// <summary>
+/// The storage behind every device-resident type: <see cref="DataLayout.Count"/> items of <see cref="ItemSize"/>
+/// elements, each device's run of items in one block of that device's memory.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal sealed class DistributedArray<T> : IDisposable
+    where T : unmanaged
+{
+    private readonly DeviceMemory<T>[] parts;
+    private int disposed;
+
+    public DistributedArray(DataLayout layout, long itemSize)
+    {
+        Layout = layout;
+        ItemSize = itemSize;
+        parts = new DeviceMemory<T>[layout.Parts.Count];
+        try
+        {
+            for (int p = 0; p < parts.Length; p++)
+            {
+                parts[p] = layout.Parts[p].Device.Allocate<T>(checked(layout.Parts[p].Count * itemSize));
+            }
+        }
+        catch
+        {
+            Array.ForEach(parts, part => part?.Dispose());
+            throw;
+        }
+    }
+
+    public DataLayout Layout { get; }
+
+    /// <summary>Elements per item (1 for a vector, the columns for a matrix, rows × columns for a batch).</summary>
+    public long ItemSize { get; }
+
+    /// <summary>Total elements.</summary>
+    public long Length => Layout.Count * ItemSize;
+
+    public bool IsDisposed => Volatile.Read(ref disposed) != 0;
+
+    /// <summary>Part <paramref name="index"/>'s memory (same order as <see cref="DataLayout.Parts"/>).</summary>
+    public DeviceMemory<T> Part(int index)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return parts[index];
+    }
+
+    /// <summary>The global element index where part <paramref name="index"/> starts.</summary>
+    public long FirstElement(int index) => Layout.Parts[index].First * ItemSize;
+
+    /// <summary>Copies all elements from the host, part by part (in parallel across devices). Blocks.</summary>
+    public void CopyFromHost(ReadOnlySpan<T> source)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        for (int p = 0; p < parts.Length; p++)
+        {
+            parts[p].CopyFromHost(source.Slice((int)FirstElement(p), (int)parts[p].Length), 0);
+        }
+    }
+
+    /// <summary>Copies all elements to the host. Blocks.</summary>
+    public void CopyToHost(Span<T> destination)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        for (int p = 0; p < parts.Length; p++)
+        {
+            parts[p].CopyToHost(0, destination.Slice((int)FirstElement(p), (int)parts[p].Length));
+        }
+    }
+
+    /// <summary>Copies global elements [<paramref name="start"/>, start + destination.Length) to the host, from whichever parts hold them.</summary>
+    public void CopyRangeToHost(long start, Span<T> destination)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        long end = start + destination.Length;
+        for (int p = 0; p < parts.Length; p++)
+        {
+            long first = FirstElement(p), last = first + parts[p].Length;
+            long from = Math.Max(first, start), to = Math.Min(last, end);
+            if (to > from)
+            {
+                parts[p].CopyToHost(from - first, destination.Slice((int)(from - start), (int)(to - from)));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            Array.ForEach(parts, part => part.Dispose());
+        }
+    }
+}
