@@ -23,31 +23,32 @@ internal static class KernelCompiler
     public static Context CreateOfflineContext(OptimizationLevel level = OptimizationLevel.O1) =>
         Context.Create(builder => builder.EnableAlgorithms().EnableKernelIntrinsics().Optimize(level));
 
-    /// <summary>Compiles the explicitly grouped kernel <paramref name="kernel"/> to PTX for <paramref name="architecture"/>,
-    /// with the newest instruction set that driver <paramref name="driver"/> accepts.</summary>
-    public static string CompilePtx(Context context, MethodInfo kernel, CudaArchitecture architecture, CudaDriverVersion driver)
+    /// <summary>Compiles the kernel <paramref name="kernel"/> (explicitly grouped unless <paramref name="implicitlyGrouped"/>)
+    /// to PTX for <paramref name="architecture"/>, with the newest instruction set that driver <paramref name="driver"/> accepts.</summary>
+    public static string CompilePtx(Context context, MethodInfo kernel, CudaArchitecture architecture, CudaDriverVersion driver, bool implicitlyGrouped = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(kernel);
         CudaInstructionSet instructionSet = CudaAccelerator.GetInstructionSet(architecture, driver);
         using var backend = new PTXBackend(
             context, new CudaCapabilityContext(architecture), architecture, instructionSet, nvvmAPI: null);
-        var compiled = (PTXCompiledKernel)backend.Compile(
-            EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty);
+        var compiled = (PTXCompiledKernel)backend.Compile(Describe(kernel, implicitlyGrouped), KernelSpecialization.Empty);
         return compiled.PTXAssembly;
     }
 
-    /// <summary>Compiles the explicitly grouped kernel <paramref name="kernel"/> to OpenCL C (version 2.0 features with
-    /// the generic address space and fp64, as ILGPU requires of OpenCL devices).</summary>
-    public static string CompileOpenCL(Context context, MethodInfo kernel, CLDeviceVendor vendor = CLDeviceVendor.Other)
+    /// <summary>Compiles the kernel <paramref name="kernel"/> (explicitly grouped unless <paramref name="implicitlyGrouped"/>)
+    /// to OpenCL C (version 2.0 features with the generic address space and fp64, as ILGPU requires of OpenCL devices).</summary>
+    public static string CompileOpenCL(Context context, MethodInfo kernel, CLDeviceVendor vendor = CLDeviceVendor.Other, bool implicitlyGrouped = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(kernel);
         var capabilities = new CLCapabilityContext(
             float16: false, float64: true, genericAddressSpace: true, int64_Atomics: false, subGroups: false);
         using var backend = new CLBackend(context, capabilities, vendor, CLCVersion.CL20);
-        var compiled = (CLCompiledKernel)backend.Compile(
-            EntryPointDescription.FromExplicitlyGroupedKernel(kernel), KernelSpecialization.Empty);
+        var compiled = (CLCompiledKernel)backend.Compile(Describe(kernel, implicitlyGrouped), KernelSpecialization.Empty);
         return compiled.Source;
     }
+
+    private static EntryPointDescription Describe(MethodInfo kernel, bool implicitlyGrouped) =>
+        implicitlyGrouped ? EntryPointDescription.FromImplicitlyGroupedKernel(kernel) : EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
 }
