@@ -8,7 +8,7 @@ using ILGPU.IR.Values;
 
 namespace GpuCompute.Kernels.Intrinsics;
 
-/// <summary>Registers GpuCompute's kernel intrinsics (<see cref="KernelMath"/>) with an ILGPU context.</summary>
+/// <summary>Registers GpuCompute's kernel intrinsics (<see cref="KernelMath"/>, and the host fast path of the kernel views) with an ILGPU context.</summary>
 /// <remarks>
 /// ILGPU 1.5.3 maps no fused multiply-add (<c>MathF.FusedMultiplyAdd</c> compiles to an unresolved call), and inline
 /// PTX with an output (<c>CudaAsm.Emit</c>) goes through a local-memory slot. A code-generating intrinsic writes
@@ -35,6 +35,11 @@ public static class KernelIntrinsics
             manager.RegisterMethod(method, new CLIntrinsic(portable, IntrinsicImplementationMode.Redirect));
         }
 
+        // Views read host memory through raw addresses in plain C#; kernels compiled for GPUs use the view itself.
+        MethodInfo element = typeof(HostAddress).GetMethod(nameof(HostAddress.Element))!;
+        MethodInfo viewElement = typeof(HostAddress).GetMethod(nameof(HostAddress.ViewElement))!;
+        manager.RegisterMethod(element, new PTXIntrinsic(viewElement, IntrinsicImplementationMode.Redirect));
+        manager.RegisterMethod(element, new CLIntrinsic(viewElement, IntrinsicImplementationMode.Redirect));
         return builder;
     }
 

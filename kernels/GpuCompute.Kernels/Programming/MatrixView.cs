@@ -16,6 +16,9 @@ public readonly struct MatrixView<T>
 {
     private readonly ArrayView<T> data;
 
+    // The address of data[0] when the view is host memory, else 0 (see HostAddress).
+    private readonly long hostAddress;
+
     /// <summary>Creates a view of <paramref name="data"/> holding whole rows starting at global row <paramref name="firstRow"/>.</summary>
     /// <param name="data">The device memory: <c>localRows × columns</c> elements, row-major.</param>
     /// <param name="firstRow">The global row of <paramref name="data"/>'s first row.</param>
@@ -27,6 +30,7 @@ public readonly struct MatrixView<T>
         FirstRow = firstRow;
         Rows = rows;
         Columns = columns;
+        hostAddress = HostAddress.Of(data);
     }
 
     /// <summary>The whole matrix's rows (across every device).</summary>
@@ -44,5 +48,5 @@ public readonly struct MatrixView<T>
     /// <summary>The element at global (<paramref name="row"/>, <paramref name="column"/>).</summary>
     /// <param name="row">A global row present on this device.</param>
     /// <param name="column">A column in [0, <see cref="Columns"/>).</param>
-    public ref T this[long row, long column] => ref data[((row - FirstRow) * Columns) + column];
+    public ref T this[long row, long column] => ref HostAddress.Element(hostAddress, data, ((row - FirstRow) * Columns) + column);
 }

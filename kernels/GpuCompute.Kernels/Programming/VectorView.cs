@@ -16,6 +16,9 @@ public readonly struct VectorView<T>
 {
     private readonly ArrayView<T> data;
 
+    // The address of data[0] when the view is host memory, else 0 (see HostAddress).
+    private readonly long hostAddress;
+
     /// <summary>Creates a view of <paramref name="data"/> holding global elements starting at <paramref name="first"/>.</summary>
     /// <param name="data">The device memory.</param>
     /// <param name="first">The global index of <paramref name="data"/>'s first element.</param>
@@ -25,6 +28,7 @@ public readonly struct VectorView<T>
         this.data = data;
         First = first;
         Length = length;
+        hostAddress = HostAddress.Of(data);
     }
 
     /// <summary>The whole vector's length (across every device).</summary>
@@ -38,5 +42,5 @@ public readonly struct VectorView<T>
 
     /// <summary>The element at global index <paramref name="index"/>.</summary>
     /// <param name="index">A global index within this device's elements.</param>
-    public ref T this[long index] => ref data[index - First];
+    public ref T this[long index] => ref HostAddress.Element(hostAddress, data, index - First);
 }

@@ -13,9 +13,11 @@ namespace GpuCompute.UserKernels;
 /// </summary>
 internal static class UserKernelRunner
 {
-    /// <summary>Indices per CPU work item: enough to amortize scheduling, small enough to balance uneven kernels
-    /// (Mandelbrot rows differ a lot in cost).</summary>
-    private const long CpuChunk = 2048;
+    /// <summary>Fewest indices per CPU work item (each costs about a microsecond to schedule).</summary>
+    private const long MinCpuChunk = 2048;
+
+    /// <summary>Work items per CPU thread: enough to balance uneven kernels (Mandelbrot rows differ a lot in cost).</summary>
+    private const int CpuChunksPerThread = 16;
 
     /// <summary>ILGPU's launch dimensions are 32-bit: longer sub-ranges go in launches of at most this many indices.</summary>
     private const long MaxLaunch = 1L << 30;
@@ -26,13 +28,15 @@ internal static class UserKernelRunner
         switch (device.DataDevice)
         {
             case CpuDevice cpu:
-                long chunks = (count + CpuChunk - 1) / CpuChunk;
+                long chunk = Math.Max(MinCpuChunk, count / (cpu.Threads * CpuChunksPerThread));
+                long chunks = (count + chunk - 1) / chunk;
                 Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = cpu.Threads }, c =>
                 {
-                    long end = Math.Min(first + count, first + ((c + 1) * CpuChunk));
-                    for (long i = first + (c * CpuChunk); i < end; i++)
+                    TKernel local = kernel; // a copy on this thread's stack: its fields stay out of the shared closure
+                    long end = Math.Min(first + count, first + ((c + 1) * chunk));
+                    for (long i = first + (c * chunk); i < end; i++)
                     {
-                        kernel.Execute(i);
+                        local.Execute(i);
                     }
                 });
                 break;
@@ -63,9 +67,10 @@ internal static class UserKernelRunner
                 // Rows are the work items: each is a contiguous run of columns.
                 Parallel.For(firstRow, firstRow + rows, new ParallelOptions { MaxDegreeOfParallelism = cpu.Threads }, row =>
                 {
+                    TKernel local = kernel;
                     for (long column = 0; column < columns; column++)
                     {
-                        kernel.Execute(row, column);
+                        local.Execute(row, column);
                     }
                 });
                 break;
