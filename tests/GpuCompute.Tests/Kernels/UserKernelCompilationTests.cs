@@ -37,6 +37,9 @@ public sealed class UserKernelCompilationTests
     public void CompilePtx_Sm90_ProducesEntryWithoutLocalMemory(MethodInfo kernel, bool implicitlyGrouped)
     {
         string ptx = KernelCompiler.CompilePtx(context!, kernel, CudaArchitecture.SM_90, CudaDriverVersion.FromMajorMinor(13, 0), implicitlyGrouped);
+        string dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "generated-kernels");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, $"user-{TestContext.CurrentContext.Test.Name.GetHashCode():x8}-{kernel.GetGenericArguments()[0].Name}.ptx"), ptx);
 
         Assert.That(ptx, Does.Contain(".entry"));
         Assert.That(ptx, Does.Not.Contain("ld.local").And.Not.Contain("st.local"), "the kernel struct spilled to local memory");
