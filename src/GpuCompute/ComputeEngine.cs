@@ -140,5 +140,8 @@ public sealed partial class ComputeEngine : IDisposable
             model.ComputesFromHost ? null : model.BandwidthBytesPerSecond, model.LatencySeconds);
     }
 
+    /// <summary>True once the engine has been disposed (its devices, and data on them, are gone).</summary>
+    internal bool IsDisposed => Volatile.Read(ref disposed) != 0;
+
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
 }

@@ -30,6 +30,8 @@ internal static class DataGuard
         {
             throw new ObjectDisposedException(parameter, $"{parameter} has been disposed.");
         }
+
+        storage.ThrowIfUnusable();
     }
 
     /// <summary>Throws unless <paramref name="b"/>'s elements sit on the same devices at the same indices as <paramref name="a"/>'s.</summary>

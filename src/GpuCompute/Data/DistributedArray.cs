@@ -45,7 +45,7 @@ internal sealed class DistributedArray<T> : IDisposable
     /// <summary>Part <paramref name="index"/>'s memory (same order as <see cref="DataLayout.Parts"/>).</summary>
     public DeviceMemory<T> Part(int index)
     {
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfUnusable();
         return parts[index];
     }
 
@@ -55,7 +55,7 @@ internal sealed class DistributedArray<T> : IDisposable
     /// <summary>Copies all elements from the host, part by part (in parallel across devices). Blocks.</summary>
     public void CopyFromHost(ReadOnlySpan<T> source)
     {
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfUnusable();
         for (int p = 0; p < parts.Length; p++)
         {
             parts[p].CopyFromHost(source.Slice((int)FirstElement(p), (int)parts[p].Length), 0);
@@ -65,7 +65,7 @@ internal sealed class DistributedArray<T> : IDisposable
     /// <summary>Copies all elements to the host. Blocks.</summary>
     public void CopyToHost(Span<T> destination)
     {
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfUnusable();
         for (int p = 0; p < parts.Length; p++)
         {
             parts[p].CopyToHost(0, destination.Slice((int)FirstElement(p), (int)parts[p].Length));
@@ -75,7 +75,7 @@ internal sealed class DistributedArray<T> : IDisposable
     /// <summary>Copies global elements [<paramref name="start"/>, start + destination.Length) to the host, from whichever parts hold them.</summary>
     public void CopyRangeToHost(long start, Span<T> destination)
     {
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfUnusable();
         long end = start + destination.Length;
         for (int p = 0; p < parts.Length; p++)
         {
@@ -85,6 +85,16 @@ internal sealed class DistributedArray<T> : IDisposable
             {
                 parts[p].CopyToHost(from - first, destination.Slice((int)(from - start), (int)(to - from)));
             }
+        }
+    }
+
+    /// <summary>Throws if this array, or the engine whose devices hold it, has been disposed.</summary>
+    public void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (Layout.Owner.IsDisposed)
+        {
+            throw new ObjectDisposedException(nameof(ComputeEngine), "The engine holding this device-resident data has been disposed, and the data with it.");
         }
     }
 

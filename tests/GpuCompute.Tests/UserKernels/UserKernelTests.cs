@@ -219,6 +219,17 @@ public abstract class UserKernelTests
         Assert.That(() => engine.For(10, part => new SaxpyKernel(1f, part.View(disposed), part.View(disposed))), Throws.InstanceOf<ObjectDisposedException>());
     }
 
+    [Test]
+    public void DeviceData_AfterEngineDisposed_ThrowsAndDisposesQuietly()
+    {
+        var shortLived = new ComputeEngine(new ComputeEngineOptions { Devices = Devices, PersistModels = false });
+        DeviceVector<float> x = shortLived.UploadVector<float>(Random(100, 8), shortLived.Layout(100, shortLived.Devices));
+        shortLived.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => x.ToArray());
+        Assert.DoesNotThrow(x.Dispose);
+    }
+
     private static int Escape(double cr, double ci, int maxIterations)
     {
         double zr = 0, zi = 0;

@@ -55,7 +55,11 @@ internal sealed class AcceleratorMemory<T> : DeviceMemory<T>
     {
         lock (owner.Gate)
         {
-            buffer.Dispose();
+            // A disposed device already released every buffer with its accelerator.
+            if (!owner.IsDisposed)
+            {
+                buffer.Dispose();
+            }
         }
     }
 }
