@@ -1,0 +1,313 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using GpuCompute.Data;
+using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Kernels.Elementwise;
+using GpuCompute.Matrices;
+using GpuCompute.Operations;
+
+namespace GpuCompute;
+
+/// <summary>Element-wise operations on device vectors: each device computes its own part, in place where asked.</summary>
+/// <remarks>
+/// Every vector of one call must have the same length and split (make them with the same <see cref="DataLayout"/>);
+/// the result may be one of the inputs. On the CPU device built-in operators run as SIMD code (TensorPrimitives) on
+/// every core in chunks of 32K elements, user operators as a scalar loop; on GPUs every operator is an ILGPU kernel,
+/// one element per thread, compiled once per device, element type and operator.
+/// </remarks>
+public sealed partial class ComputeEngine
+{
+    /// <summary>result[i] ← op(x[i]) for every i. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <typeparam name="TOperator">The function: a built-in operator (<see cref="ExpOperator"/>, <see cref="ReluOperator"/>,
+    /// <see cref="ScaleOperator"/>) or a user struct (public, so ILGPU can compile it for GPUs).</typeparam>
+    /// <param name="x">The input.</param>
+    /// <param name="result">The output; may be <paramref name="x"/>.</param>
+    /// <param name="op">The operator's state (fields such as a factor); <c>default</c> for stateless operators.</param>
+    /// <exception cref="ArgumentNullException">A vector is null.</exception>
+    /// <exception cref="ArgumentException">The vectors' lengths or splits differ, a vector belongs to another engine, or
+    /// ILGPU cannot see the operator type.</exception>
+    /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    /// <exception cref="Devices.DeviceFailedException">A device failed.</exception>
+    public void Map<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<T>
+    {
+        CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
+        PartExecution.Run(result.Layout, "an element-wise map", p => PartOperations.Map(x.Storage.Part(p), result.Storage.Part(p), op));
+    }
+
+    /// <summary>result[i] ← op(x[i], y[i]) for every i. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <typeparam name="TOperator">The function: a built-in operator (<see cref="AddOperator"/>, <see cref="SubtractOperator"/>,
+    /// <see cref="MultiplyOperator"/>, <see cref="AxpyOperator"/>) or a public user struct.</typeparam>
+    /// <param name="x">The first input.</param>
+    /// <param name="y">The second input.</param>
+    /// <param name="result">The output; may be an input.</param>
+    /// <param name="op">The operator's state; <c>default</c> for stateless operators.</param>
+    /// <exception cref="ArgumentNullException">A vector is null.</exception>
+    /// <exception cref="ArgumentException">The vectors' lengths or splits differ, a vector belongs to another engine, or
+    /// ILGPU cannot see the operator type.</exception>
+    /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    /// <exception cref="Devices.DeviceFailedException">A device failed.</exception>
+    public void Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+    {
+        CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
+        CheckVector(y, nameof(y));
+        DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
+        PartExecution.Run(result.Layout, "an element-wise zip", p => PartOperations.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op));
+    }
+
+    /// <summary>result[i] ← op(x[i], y[i], z[i]) for every i. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <typeparam name="TOperator">The function: <see cref="MultiplyAddOperator"/> or a public user struct.</typeparam>
+    /// <param name="x">The first input.</param>
+    /// <param name="y">The second input.</param>
+    /// <param name="z">The third input.</param>
+    /// <param name="result">The output; may be an input.</param>
+    /// <param name="op">The operator's state; <c>default</c> for stateless operators.</param>
+    /// <exception cref="ArgumentNullException">A vector is null.</exception>
+    /// <exception cref="ArgumentException">The vectors' lengths or splits differ, a vector belongs to another engine, or
+    /// ILGPU cannot see the operator type.</exception>
+    /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    /// <exception cref="Devices.DeviceFailedException">A device failed.</exception>
+    public void Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, ITernaryOperator<T>
+    {
+        CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
+        CheckVector(y, nameof(y));
+        CheckVector(z, nameof(z));
+        DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
+        DataGuard.SameLayout(x.Storage, nameof(x), z.Storage, nameof(z));
+        PartExecution.Run(
+            result.Layout,
+            "an element-wise zip",
+            p => PartOperations.Zip(x.Storage.Part(p), y.Storage.Part(p), z.Storage.Part(p), result.Storage.Part(p), op));
+    }
+
+    /// <summary>result ← x + y, element-wise. See <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The first input.</param>
+    /// <param name="y">The second input.</param>
+    /// <param name="result">The output; may be an input.</param>
+    public void Add<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Zip<float, AddOperator>(F(x), F(y), F(result));
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Zip<double, AddOperator>(D(x), D(y), D(result));
+        }
+    }
+
+    /// <summary>result ← x − y, element-wise. See <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The first input.</param>
+    /// <param name="y">The second input.</param>
+    /// <param name="result">The output; may be an input.</param>
+    public void Subtract<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Zip<float, SubtractOperator>(F(x), F(y), F(result));
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Zip<double, SubtractOperator>(D(x), D(y), D(result));
+        }
+    }
+
+    /// <summary>result ← x · y, element-wise (the Hadamard product). See
+    /// <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The first input.</param>
+    /// <param name="y">The second input.</param>
+    /// <param name="result">The output; may be an input.</param>
+    public void Multiply<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Zip<float, MultiplyOperator>(F(x), F(y), F(result));
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Zip<double, MultiplyOperator>(D(x), D(y), D(result));
+        }
+    }
+
+    /// <summary>result ← α·x. See <see cref="Map{T, TOperator}(DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="alpha">The factor.</param>
+    /// <param name="x">The input.</param>
+    /// <param name="result">The output; may be <paramref name="x"/>.</param>
+    public void Scale<T>(T alpha, DeviceVector<T> x, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new ScaleOperator(double.CreateTruncating(alpha));
+        if (typeof(T) == typeof(float))
+        {
+            Map(F(x), F(result), op);
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Map(D(x), D(result), op);
+        }
+    }
+
+    /// <summary>y ← α·x + y (BLAS axpy), each element with one fused multiply-add on the CPU device and CUDA.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="alpha">The factor.</param>
+    /// <param name="x">The input.</param>
+    /// <param name="y">The input and output.</param>
+    public void Axpy<T>(T alpha, DeviceVector<T> x, DeviceVector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new AxpyOperator(double.CreateTruncating(alpha));
+        if (typeof(T) == typeof(float))
+        {
+            Zip(F(x), F(y), F(y), op);
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Zip(D(x), D(y), D(y), op);
+        }
+    }
+
+    /// <summary>result ← x·y + z, element-wise, fused (rounded once) on the CPU device and CUDA.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The first factor.</param>
+    /// <param name="y">The second factor.</param>
+    /// <param name="z">The addend.</param>
+    /// <param name="result">The output; may be an input.</param>
+    public void MultiplyAdd<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Zip<float, MultiplyAddOperator>(F(x), F(y), F(z), F(result));
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Zip<double, MultiplyAddOperator>(D(x), D(y), D(z), D(result));
+        }
+    }
+
+    /// <summary>result ← max(x, 0), element-wise (NaN stays NaN, −0 gives +0).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The input.</param>
+    /// <param name="result">The output; may be <paramref name="x"/>.</param>
+    public void Relu<T>(DeviceVector<T> x, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Map<float, ReluOperator>(F(x), F(result));
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Map<double, ReluOperator>(D(x), D(result));
+        }
+    }
+
+    /// <summary>result ← eˣ, element-wise (within a few ulp: SIMD approximations on the CPU device, the device's exp on GPUs).</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The input.</param>
+    /// <param name="result">The output; may be <paramref name="x"/>.</param>
+    public void Exp<T>(DeviceVector<T> x, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Map<float, ExpOperator>(F(x), F(result));
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Map<double, ExpOperator>(D(x), D(result));
+        }
+    }
+
+    /// <summary>Sets every element of <paramref name="result"/> to <paramref name="value"/>. Blocks until done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="result">The vector to fill.</param>
+    /// <exception cref="ArgumentNullException">The vector is null.</exception>
+    /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
+    public void Fill<T>(T value, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        CheckVector(result, nameof(result));
+        PartExecution.Run(result.Layout, "a fill", p => PartOperations.Fill(value, result.Storage.Part(p)));
+    }
+
+    /// <summary>result ← x, each device copying its own part. Blocks until done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The source.</param>
+    /// <param name="result">The destination (same length and split); copying a vector onto itself does nothing.</param>
+    /// <exception cref="ArgumentNullException">A vector is null.</exception>
+    /// <exception cref="ArgumentException">The lengths or splits differ, or a vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
+    public void Copy<T>(DeviceVector<T> x, DeviceVector<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        CheckVector(x, nameof(x));
+        CheckVector(result, nameof(result));
+        DataGuard.SameLayout(x.Storage, nameof(x), result.Storage, nameof(result));
+        PartExecution.Run(result.Layout, "a copy", p => PartOperations.Copy(x.Storage.Part(p), result.Storage.Part(p)));
+    }
+
+    private static DeviceVector<float> F<T>(DeviceVector<T> vector)
+        where T : unmanaged => Unsafe.As<DeviceVector<float>>(vector);
+
+    private static DeviceVector<double> D<T>(DeviceVector<T> vector)
+        where T : unmanaged => Unsafe.As<DeviceVector<double>>(vector);
+
+    private void CheckVector<T>(DeviceVector<T> vector, string name)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(vector, name);
+        DataGuard.Usable(this, vector.Storage, name);
+    }
+
+    /// <summary>The checks every map and zip starts with: engine alive, element type, both vectors usable and lined up,
+    /// and an operator ILGPU can compile when a part lives on an ILGPU device.</summary>
+    private void CheckOperands<T, TOperator>(DeviceVector<T> x, string xName, DeviceVector<T> result, string resultName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        CheckVector(x, xName);
+        CheckVector(result, resultName);
+        DataGuard.SameLayout(x.Storage, xName, result.Storage, resultName);
+        if (result.Layout.Parts.Any(p => p.Device.DataDevice is IlgpuDevice) && !IlgpuCanSee(typeof(TOperator)))
+        {
+            throw new ArgumentException(
+                $"ILGPU cannot compile the operator {typeof(TOperator).FullName}: make it public (and any type enclosing it), or declare " +
+                "[assembly: InternalsVisibleTo(\"ILGPURuntime\")] in its assembly.", "op");
+        }
+    }
+}

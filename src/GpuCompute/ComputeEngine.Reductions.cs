@@ -1,0 +1,184 @@
+using System.Numerics;
+using GpuCompute.Data;
+using GpuCompute.Matrices;
+using GpuCompute.Operations;
+
+namespace GpuCompute;
+
+/// <summary>Reductions of device vectors to one value: sums, dot products, norms, minimum and maximum.</summary>
+/// <remarks>
+/// <para>Accuracy. On the CPU device each chunk of 32K elements is reduced in blocks of 1024 elements with SIMD lanes in
+/// the element type (TensorPrimitives), and the block results are combined pairwise in double, as are the chunks'.
+/// On GPUs each thread accumulates a strided slice in the element type, a shared-memory tree combines each group's
+/// threads into one partial, and the partials are copied to the host and combined pairwise in double. The devices'
+/// results are combined on the host in double. So an f32 sum's error stays near (block length / lanes + log₂ n)·ε·Σ|x|
+/// instead of the n·ε·Σ|x| of a plain loop.</para>
+/// <para>Sum, dot product and norms of an empty vector are 0; its minimum and maximum do not exist (an exception).</para>
+/// </remarks>
+public sealed partial class ComputeEngine
+{
+    /// <summary>Σ x[i]. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The vector.</param>
+    /// <returns>The sum (0 for an empty vector).</returns>
+    /// <exception cref="ArgumentNullException">The vector is null.</exception>
+    /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
+    public T Sum<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckReduction(x, nameof(x));
+        return T.CreateTruncating(Reduce(ReductionKind.Sum, x, null, 1.0, "a sum"));
+    }
+
+    /// <summary>Σ x[i]·y[i]. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The first vector.</param>
+    /// <param name="y">The second vector (same length and split).</param>
+    /// <returns>The dot product (0 for empty vectors).</returns>
+    /// <exception cref="ArgumentNullException">A vector is null.</exception>
+    /// <exception cref="ArgumentException">The lengths or splits differ, or a vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
+    public T Dot<T>(DeviceVector<T> x, DeviceVector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckReduction(x, nameof(x));
+        CheckVector(y, nameof(y));
+        DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
+        return T.CreateTruncating(Reduce(ReductionKind.Dot, x, y, 1.0, "a dot product"));
+    }
+
+    /// <summary>Σ |x[i]|. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The vector.</param>
+    /// <returns>The 1-norm (0 for an empty vector).</returns>
+    /// <exception cref="ArgumentNullException">The vector is null.</exception>
+    /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
+    public T Norm1<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckReduction(x, nameof(x));
+        return T.CreateTruncating(Reduce(ReductionKind.AbsSum, x, null, 1.0, "a 1-norm"));
+    }
+
+    /// <summary>√(Σ x[i]²), without overflow or underflow in the squares. Blocks until every device is done.</summary>
+    /// <remarks>One pass sums the squares as they are. Only when that overflowed, or came out so small that squares may
+    /// have underflowed (below the element type's smallest normal number divided by ε, zero included) while the data is
+    /// not all zero, two more passes find max |x| and sum the squares of x scaled by a power of two that brings
+    /// max |x| to [1, 2) (exact, so the scaling adds no rounding).</remarks>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The vector.</param>
+    /// <returns>The Euclidean norm (0 for an empty vector; NaN if an element is NaN).</returns>
+    /// <exception cref="ArgumentNullException">The vector is null.</exception>
+    /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
+    public T Norm2<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckReduction(x, nameof(x));
+        double squares = Reduce(ReductionKind.SquareSum, x, null, 1.0, "a 2-norm");
+        // Below the smallest normal number / ε, squares may have lost digits to underflow (or vanished).
+        double underflowRisk = typeof(T) == typeof(float) ? Math.ScaleB(1.0, -126 + 23) : Math.ScaleB(1.0, -1022 + 52);
+        if (double.IsNaN(squares) || (squares >= underflowRisk && !double.IsInfinity(squares)))
+        {
+            return T.CreateTruncating(Math.Sqrt(squares));
+        }
+
+        double largest = Reduce(ReductionKind.MaxAbs, x, null, 1.0, "a 2-norm");
+        if (largest == 0 || !double.IsFinite(largest))
+        {
+            return T.CreateTruncating(largest);
+        }
+
+        int maxExponent = typeof(T) == typeof(float) ? 127 : 1023;
+        int shift = Math.Clamp(-Math.ILogB(largest), -maxExponent, maxExponent);
+        double scaled = Reduce(ReductionKind.SquareSum, x, null, Math.ScaleB(1.0, shift), "a 2-norm");
+        return T.CreateTruncating(Math.ScaleB(Math.Sqrt(scaled), -shift));
+    }
+
+    /// <summary>max |x[i]|. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The vector.</param>
+    /// <returns>The largest magnitude (0 for an empty vector; NaN if an element is NaN).</returns>
+    /// <exception cref="ArgumentNullException">The vector is null.</exception>
+    /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
+    public T NormInf<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckReduction(x, nameof(x));
+        return T.CreateTruncating(Reduce(ReductionKind.MaxAbs, x, null, 1.0, "an infinity norm"));
+    }
+
+    /// <summary>The smallest element and its index: the first on ties (−0 counts as smaller than +0); if any element is
+    /// NaN, the first NaN. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The vector.</param>
+    /// <returns>The minimum and its global index.</returns>
+    /// <exception cref="ArgumentNullException">The vector is null.</exception>
+    /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The vector is empty.</exception>
+    public IndexedValue<T> Min<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Extreme(x, max: false);
+
+    /// <summary>The largest element and its index: the first on ties (+0 counts as larger than −0); if any element is
+    /// NaN, the first NaN. Blocks until every device is done.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="x">The vector.</param>
+    /// <returns>The maximum and its global index.</returns>
+    /// <exception cref="ArgumentNullException">The vector is null.</exception>
+    /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The vector is empty.</exception>
+    public IndexedValue<T> Max<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Extreme(x, max: true);
+
+    private void CheckReduction<T>(DeviceVector<T> x, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        CheckVector(x, name);
+    }
+
+    private static double Reduce<T>(ReductionKind kind, DeviceVector<T> x, DeviceVector<T>? y, double scale, string operation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var partials = new double[x.Layout.Parts.Count];
+        PartExecution.Run(x.Layout, operation, p => partials[p] = PartOperations.Reduce(kind, x.Storage.Part(p), y?.Storage.Part(p), scale));
+        return Pairwise.Combine(kind, partials);
+    }
+
+    private IndexedValue<T> Extreme<T>(DeviceVector<T> x, bool max)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckReduction(x, nameof(x));
+        if (x.Length == 0)
+        {
+            throw new InvalidOperationException(
+                $"{(max ? "Max" : "Min")} of an empty vector has no value: x ({x}) has no elements.");
+        }
+
+        var parts = new (T Value, long Index)[x.Layout.Parts.Count];
+        PartExecution.Run(x.Layout, max ? "a maximum" : "a minimum", p =>
+        {
+            var (value, index) = PartOperations.Extreme(x.Storage.Part(p), max);
+            parts[p] = (value, index < 0 ? -1 : x.Storage.FirstElement(p) + index);
+        });
+
+        (T Value, long Index) best = (T.Zero, -1);
+        foreach (var part in parts)
+        {
+            if (CpuReductions.Prefer(max, part.Value, part.Index, best.Value, best.Index))
+            {
+                best = part;
+            }
+        }
+
+        return new IndexedValue<T>(best.Value, best.Index);
+    }
+}
