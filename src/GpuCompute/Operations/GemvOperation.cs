@@ -15,7 +15,7 @@ namespace GpuCompute.Operations;
 internal static class GemvOperation
 {
     /// <summary>Elements of A per CPU work item: large enough to amortize scheduling, small enough to balance.</summary>
-    private const long CpuChunkElements = 1 << 15;
+    private const long CpuChunkElements = 1 << 17;
 
     public static void Run<T>(T alpha, DeviceMatrix<T> a, DeviceVector<T> x, T beta, DeviceVector<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
