@@ -32,7 +32,7 @@ public sealed partial class ComputeEngine
     /// <summary>C ← A·B (α = 1, β = 0, no transposes). See <see cref="Gemm{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T})"/>.</summary>
     public GemmReport Gemm<T>(HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Gemm(T.One, a, Transpose.None, b, Transpose.None, T.Zero, c);
+        Gemm(T.One, a, Matrices.Transpose.None, b, Matrices.Transpose.None, T.Zero, c);
 
     /// <summary>
     /// C ← α·op(A)·op(B) + β·C without blocking the caller: the tiles run on the engine's worker threads and the task

@@ -1,0 +1,168 @@
+using System.Numerics;
+using GpuCompute.Data;
+using GpuCompute.Devices;
+using GpuCompute.Matrices;
+using GpuCompute.Operations;
+
+namespace GpuCompute;
+
+/// <summary>Linear algebra on device-resident data: GEMV, transpose and batched GEMM.</summary>
+public sealed partial class ComputeEngine
+{
+    /// <summary>
+    /// Matrix–vector product y ← α·A·x + β·y, with A m × n, x of n elements and y of m elements. Each device holding
+    /// rows of A computes the elements of y for those rows. Blocks until every device is done.
+    /// </summary>
+    /// <remarks>
+    /// <para>x may have any layout: every device holding rows of A needs all of x, so a device that does not hold x
+    /// whole gets a copy staged through the host (freed when the call returns); x on one device is used in place there.
+    /// y must be split exactly like A's rows, so no part of y moves.</para>
+    /// <para>With β = 0, y is only written, never read (NaN in y does not propagate). On the CPU device each row is a
+    /// vectorized dot product, rows in parallel over its threads; on ILGPU devices one group per row reduces the row
+    /// through shared memory. Accumulation is in <typeparamref name="T"/>.</para>
+    /// </remarks>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="alpha">α.</param>
+    /// <param name="a">A, m × n.</param>
+    /// <param name="x">x, n elements, any layout.</param>
+    /// <param name="beta">β.</param>
+    /// <param name="y">y, m elements, split like A's rows; overwritten with the result.</param>
+    /// <exception cref="ArgumentException">The sizes do not match, y is not split like A's rows, y is x or A, or data
+    /// belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The engine or an argument was disposed.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
+    /// <exception cref="DeviceFailedException">A device failed.</exception>
+    public void Gemv<T>(T alpha, DeviceMatrix<T> a, DeviceVector<T> x, T beta, DeviceVector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        DataGuard.Usable(this, a.Storage, nameof(a));
+        DataGuard.Usable(this, x.Storage, nameof(x));
+        DataGuard.Usable(this, y.Storage, nameof(y));
+        if (x.Length != a.Columns)
+        {
+            throw new ArgumentException($"x has {x.Length} elements but A is {a.Rows} x {a.Columns}, so it needs {a.Columns}.", nameof(x));
+        }
+
+        if (y.Length != a.Rows)
+        {
+            throw new ArgumentException($"y has {y.Length} elements but A is {a.Rows} x {a.Columns}, so it needs {a.Rows}.", nameof(y));
+        }
+
+        if (!y.Layout.Parts.SequenceEqual(a.Layout.Parts))
+        {
+            throw new ArgumentException(
+                $"y is split across devices differently from A's rows (y: {y.Layout}; A's rows: {a.Layout}): allocate y with a.Layout.", nameof(y));
+        }
+
+        if (ReferenceEquals(y.Storage, x.Storage) || ReferenceEquals(y.Storage, a.Storage))
+        {
+            throw new ArgumentException("y must not share memory with x or A: GEMV reads them while it writes y.", nameof(y));
+        }
+
+        GemvOperation.Run(alpha, a, x, beta, y);
+    }
+
+    /// <summary>
+    /// result ← Aᵀ: writes the transpose of the m × n matrix <paramref name="a"/> into the n × m matrix
+    /// <paramref name="result"/>, which may have any row layout. Blocks until every device is done.
+    /// </summary>
+    /// <remarks>
+    /// <para>Each device writes its own rows of result (columns of A). The block that a device's rows of result take
+    /// from the rows of A on the same device is transposed in place there (a tiled shared-memory kernel on ILGPU
+    /// devices, 32 × 32 cache blocks in parallel on the CPU device). Rows of A on another device travel through the
+    /// host: a part on the CPU device is read where it is, a part on an ILGPU device is copied to the host once; the
+    /// CPU device transposes from that image directly, an ILGPU device receives just its block (packed on the host,
+    /// copied to a temporary freed afterwards) and transposes it. So with one device nothing moves, and across devices
+    /// each element of A crosses the host at most once per device that needs it.</para>
+    /// </remarks>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="a">A, m × n.</param>
+    /// <param name="result">n × m, any row layout; overwritten. Must be a different matrix from <paramref name="a"/>.</param>
+    /// <exception cref="ArgumentException">The shapes do not match, result is a, or data belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The engine or an argument was disposed.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
+    /// <exception cref="DeviceFailedException">A device failed.</exception>
+    public void Transpose<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(result);
+        DataGuard.Usable(this, a.Storage, nameof(a));
+        DataGuard.Usable(this, result.Storage, nameof(result));
+        if (ReferenceEquals(a.Storage, result.Storage))
+        {
+            throw new ArgumentException("Cannot transpose a matrix into itself: give result as a separate n x m matrix.", nameof(result));
+        }
+
+        if (result.Rows != a.Columns || result.Columns != a.Rows)
+        {
+            throw new ArgumentException(
+                $"result is {result.Rows} x {result.Columns}, but the transpose of a {a.Rows} x {a.Columns} matrix is {a.Columns} x {a.Rows}.", nameof(result));
+        }
+
+        TransposeOperation.Run(a, result);
+    }
+
+    /// <summary>
+    /// Batched matrix product C_i ← α·A_i·B_i + β·C_i for every i, with A_i m × k, B_i k × n and C_i m × n. Each
+    /// device multiplies the matrices it holds; nothing moves between devices. Blocks until every device is done.
+    /// </summary>
+    /// <remarks>
+    /// <para>The three batches must have the same count and be split by the same matrix indices on the same devices
+    /// (allocate them with one layout). With β = 0, C is only written, never read.</para>
+    /// <para>On the CPU device each matrix runs through the packed SIMD GEMM on one thread, matrices in parallel over
+    /// the device's threads. On ILGPU devices one thread computes each element of C: a kernel aimed at many small
+    /// matrices (up to a few dozen rows and columns); for large matrices use <c>Multiply</c>, one product at a time.</para>
+    /// </remarks>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="alpha">α.</param>
+    /// <param name="a">The A matrices, each m × k.</param>
+    /// <param name="b">The B matrices, each k × n.</param>
+    /// <param name="beta">β.</param>
+    /// <param name="c">The C matrices, each m × n; overwritten with the results.</param>
+    /// <exception cref="ArgumentException">Counts or shapes do not match, the batches are split differently, C is A or
+    /// B, or data belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The engine or an argument was disposed.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
+    /// <exception cref="DeviceFailedException">A device failed.</exception>
+    public void GemmBatched<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(c);
+        DataGuard.Usable(this, a.Storage, nameof(a));
+        DataGuard.Usable(this, b.Storage, nameof(b));
+        DataGuard.Usable(this, c.Storage, nameof(c));
+        if (a.Count != c.Count || b.Count != c.Count || a.Columns != b.Rows || a.Rows != c.Rows || b.Columns != c.Columns)
+        {
+            throw new ArgumentException(
+                $"Batched GEMM needs A_i m x k, B_i k x n, C_i m x n and equal counts; got {a.Count} A of {a.Rows} x {a.Columns}, " +
+                $"{b.Count} B of {b.Rows} x {b.Columns} and {c.Count} C of {c.Rows} x {c.Columns}.",
+                a.Count != c.Count || a.Rows != c.Rows ? nameof(a) : nameof(b));
+        }
+
+        if (!a.Layout.Parts.SequenceEqual(c.Layout.Parts) || !b.Layout.Parts.SequenceEqual(c.Layout.Parts))
+        {
+            throw new ArgumentException(
+                $"The batches are split across devices differently (A: {a.Layout}; B: {b.Layout}; C: {c.Layout}): allocate them with the same layout.",
+                a.Layout.Parts.SequenceEqual(c.Layout.Parts) ? nameof(b) : nameof(a));
+        }
+
+        if (ReferenceEquals(c.Storage, a.Storage) || ReferenceEquals(c.Storage, b.Storage))
+        {
+            throw new ArgumentException("C must not share memory with A or B: the product reads them while it writes C.", nameof(c));
+        }
+
+        BatchedGemmOperation.Run(alpha, a, b, beta, c);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Reflection;
+using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Operations;
+using ILGPU;
+using ILGPU.Runtime.Cuda;
+using NUnit.Framework;
+
+namespace GpuCompute.Tests.Kernels;
+
+/// <summary>The GEMV, transpose and batched-GEMM kernels compile offline (no device) to PTX for sm_90 and to OpenCL C.</summary>
+[TestFixture]
+public sealed class LinearAlgebraKernelCompilationTests
+{
+    private Context? context;
+
+    public static IEnumerable<TestCaseData> Kernels()
+    {
+        yield return new TestCaseData(LinearAlgebraKernels.Gemv<float>(), "f32", true).SetArgDisplayNames("gemv-f32");
+        yield return new TestCaseData(LinearAlgebraKernels.Gemv<double>(), "f64", true).SetArgDisplayNames("gemv-f64");
+        yield return new TestCaseData(LinearAlgebraKernels.Transpose<float>(), "f32", false).SetArgDisplayNames("transpose-f32");
+        yield return new TestCaseData(LinearAlgebraKernels.Transpose<double>(), "f64", false).SetArgDisplayNames("transpose-f64");
+        yield return new TestCaseData(LinearAlgebraKernels.BatchedGemm<float>(), "f32", true).SetArgDisplayNames("gemm-batched-f32");
+        yield return new TestCaseData(LinearAlgebraKernels.BatchedGemm<double>(), "f64", true).SetArgDisplayNames("gemm-batched-f64");
+    }
+
+    [OneTimeSetUp]
+    public void CreateContext() => context = KernelCompiler.CreateOfflineContext();
+
+    [OneTimeTearDown]
+    public void DisposeContext() => context?.Dispose();
+
+    [TestCaseSource(nameof(Kernels))]
+    public void CompilePtx_Sm90(MethodInfo kernel, string ptxType, bool fma)
+    {
+        string ptx = KernelCompiler.CompilePtx(context!, kernel, CudaArchitecture.SM_90, CudaDriverVersion.FromMajorMinor(13, 0));
+
+        Assert.That(ptx, Does.Contain(".entry"), "no kernel entry in the PTX");
+        Assert.That(ptx, Does.Not.Contain("ld.local").And.Not.Contain("st.local"), "local-memory traffic");
+        if (fma)
+        {
+            Assert.That(ptx, Does.Contain($"fma.rn.{ptxType}").Or.Contain($"mad.rn.{ptxType}"), "no fused multiply-add");
+        }
+        else
+        {
+            Assert.That(ptx, Does.Contain(".shared"), "the tile is not staged in shared memory");
+        }
+    }
+
+    [TestCaseSource(nameof(Kernels))]
+    public void CompileOpenCL_ProducesKernelSource(MethodInfo kernel, string ptxType, bool fma)
+    {
+        _ = ptxType;
+        _ = fma;
+        string source = KernelCompiler.CompileOpenCL(context!, kernel);
+
+        Assert.That(source, Does.Contain("kernel"));
+    }
+}
