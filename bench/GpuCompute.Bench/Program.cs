@@ -3,7 +3,7 @@ using GpuCompute.Bench.Commands;
 
 namespace GpuCompute.Bench;
 
-/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>simulate</c>, <c>calibrate</c>, <c>compare</c>, <c>verify</c>, <c>kernels</c>, <c>benchmarks</c>.</summary>
+/// <summary>The bench CLI: <c>devices</c>, <c>gemm</c>, <c>op</c>, <c>simulate</c>, <c>calibrate</c>, <c>compare</c>, <c>verify</c>, <c>kernels</c>, <c>benchmarks</c>.</summary>
 internal static class Program
 {
     public static int Main(string[] args)
@@ -12,6 +12,7 @@ internal static class Program
         {
             DevicesCommand.Create(),
             GemmCommand.Create(),
+            OpCommand.Create(),
             SimulateCommand.Create(),
             CalibrateCommand.Create(),
             CompareCommand.Create(),
