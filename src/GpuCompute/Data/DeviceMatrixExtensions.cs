@@ -30,7 +30,7 @@ public static class DeviceMatrixExtensions
                 $"Cannot copy a {source.Rows} x {source.Cols} host matrix into a {matrix.Rows} x {matrix.Columns} device matrix.", nameof(source));
         }
 
-        matrix.CopyFromHost(source.LeadingDimension == source.Cols || source.Rows <= 1
+        matrix.CopyFromHost(source.LeadingDimension == source.Cols || source.Rows <= 1 || source.Cols == 0
             ? source.Data.AsSpan(source.Offset, source.Rows * source.Cols)
             : source.Clone().Data);
     }
