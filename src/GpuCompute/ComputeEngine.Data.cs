@@ -11,6 +11,9 @@ public sealed partial class ComputeEngine
     /// more than the work it would take over.</summary>
     private const long SplitThresholdElements = 1 << 16;
 
+    /// <summary>The device speeds default layouts are split by, taken once per engine.</summary>
+    private double[]? layoutSpeeds;
+
     /// <summary>
     /// The engine's default split of <paramref name="count"/> items across its devices: in proportion to each device's
     /// measured speed (its calibrated f32 GEMM throughput), leaving out devices whose share would be under 2 %.
@@ -113,8 +116,6 @@ public sealed partial class ComputeEngine
         batch.CopyFromHost(source);
         return batch;
     }
-
-    private double[]? layoutSpeeds;
 
     private DistributedArray<T> Allocate<T>(long count, long itemSize, DataLayout? layout, string parameter)
         where T : unmanaged
