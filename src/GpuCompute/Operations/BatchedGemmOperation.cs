@@ -42,12 +42,20 @@ internal static class BatchedGemmOperation
         });
     }
 
-    /// <summary>The CPU path: each matrix is a <see cref="HostMatrix{T}"/> view into the part's memory (no copy),
-    /// multiplied by <see cref="CpuGemm"/>; matrices run in parallel over the device's threads, one thread each (more
-    /// when there are fewer matrices than threads).</summary>
+    /// <summary>The CPU path: small matrices (m·n·k up to <see cref="CpuBatchedGemm.DirectLimit"/>) go to the
+    /// register-blocked <see cref="CpuBatchedGemm"/> kernels, which work in place with no per-call setup. Larger ones
+    /// are <see cref="HostMatrix{T}"/> views into the part's memory (no copy) multiplied by <see cref="CpuGemm"/>,
+    /// whose packing pays at that size; matrices run in parallel over the device's threads, one thread each (more when
+    /// there are fewer matrices than threads).</summary>
     private static void Cpu<T>(T alpha, T[] a, T[] b, T beta, T[] c, int count, int m, int n, int k, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if ((typeof(T) == typeof(float) || typeof(T) == typeof(double)) && (long)m * n * k <= CpuBatchedGemm.DirectLimit)
+        {
+            CpuBatchedGemm.Multiply(alpha, a, b, beta, c, count, m, n, k, threads);
+            return;
+        }
+
         int threadsPerMatrix = Math.Max(1, threads / Math.Max(1, count));
         int sizeA = m * k, sizeB = k * n, sizeC = m * n;
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>

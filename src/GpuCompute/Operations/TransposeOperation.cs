@@ -1,3 +1,4 @@
+using GpuCompute.Cpu;
 using GpuCompute.Data;
 using GpuCompute.Devices;
 using GpuCompute.Devices.Ilgpu;
@@ -19,9 +20,6 @@ namespace GpuCompute.Operations;
 /// </remarks>
 internal static class TransposeOperation
 {
-    /// <summary>Side of the CPU path's square cache blocks.</summary>
-    private const int CpuBlock = 32;
-
     public static void Run<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
         where T : unmanaged
     {
@@ -113,49 +111,10 @@ internal static class TransposeOperation
         Block(temporary, destination, new TransposeArguments(rows, columns, 0, columns, block.DestinationOffset, block.DestinationStride, 0));
     }
 
-    /// <summary>The CPU path: 128 × 128 macro tiles in parallel (each writes its own block of the destination, and its
-    /// source and destination pieces stay in cache), each done as 32 × 32 blocks. A block is first copied row by row
-    /// into a small buffer and then written out row by row, so neither side walks a column of a large power-of-two
-    /// stride (which would thrash one cache set).</summary>
+    /// <summary>The CPU path: <see cref="CpuTranspose"/> (register tiles with AVX-512, else blocked copies).</summary>
     private static void Cpu<T>(T[] source, T[] destination, TransposeArguments block, int threads)
-        where T : unmanaged
-    {
-        long rows = block.Rows, columns = block.Columns;
-        if (rows == 0 || columns == 0)
-        {
-            return;
-        }
-
-        const int macro = 4 * CpuBlock;
-        long tilesDown = (rows + macro - 1) / macro, tilesAcross = (columns + macro - 1) / macro;
-        Parallel.For(0, tilesDown * tilesAcross, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-        {
-            Span<T> tile = stackalloc T[CpuBlock * CpuBlock];
-            long top = t / tilesAcross * macro, left = t % tilesAcross * macro;
-            long bottom = Math.Min(rows, top + macro), right = Math.Min(columns, left + macro);
-            for (long j0 = left; j0 < right; j0 += CpuBlock)
-            {
-                int width = (int)Math.Min(CpuBlock, right - j0);
-                for (long i0 = top; i0 < bottom; i0 += CpuBlock)
-                {
-                    int height = (int)Math.Min(CpuBlock, bottom - i0);
-                    for (int r = 0; r < height; r++)
-                    {
-                        source.AsSpan((int)(block.SourceOffset + ((i0 + r) * block.SourceStride) + j0), width).CopyTo(tile.Slice(r * CpuBlock));
-                    }
-
-                    for (int c = 0; c < width; c++)
-                    {
-                        Span<T> to = destination.AsSpan((int)(block.DestinationOffset + ((j0 + c) * block.DestinationStride) + i0), height);
-                        for (int r = 0; r < to.Length; r++)
-                        {
-                            to[r] = tile[(r * CpuBlock) + c];
-                        }
-                    }
-                }
-            }
-        });
-    }
+        where T : unmanaged =>
+        CpuTranspose.Run(source, block.SourceOffset, block.SourceStride, destination, block.DestinationOffset, block.DestinationStride, block.Rows, block.Columns, threads);
 
     /// <summary>The ILGPU path: the tiled <see cref="TransposeKernel"/>.</summary>
     private static void Ilgpu<T>(IlgpuDevice gpu, ArrayView<T> source, ArrayView<T> destination, TransposeArguments block)

@@ -134,6 +134,12 @@ public abstract class LinearAlgebraTests
         IgnoreUnlessLarge();
         CheckBatched<float>(100, 17, 13, 19, 1f, 0.5f, seed: 6);
         CheckBatched<double>(100, 17, 13, 19, 1d, 0.5d, seed: 7);
+
+        // Either side of the CPU device's switch from its small-matrix kernels to the packed GEMM (m·n·k = 64³).
+        CheckBatched<float>(3, 64, 64, 64, 0.5f, 2f, seed: 8);
+        CheckBatched<float>(3, 64, 65, 64, 0.5f, 2f, seed: 9);
+        CheckBatched<double>(3, 64, 64, 64, -1d, 0d, seed: 10, nanC: true);
+        CheckBatched<double>(3, 65, 64, 64, -1d, 0d, seed: 11, nanC: true);
     }
 
     [Test]
