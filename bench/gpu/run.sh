@@ -18,7 +18,7 @@ for precision in f32 f64; do
 done
 "$bench" gemm --size 16384 --devices cuda,cpu --repeat 2 --json > "$out/gemm-f32-16384-cuda-cpu.json" 2> "$out/gemm-f32-16384-cuda-cpu.err"
 # Device-resident operations: each verifies itself against a double reference (exit 1 if not); logs per op.
-for op in axpy add relu exp dot sum asum nrm2 amax gemv transpose batched-gemm; do
+for op in axpy add relu exp dot sum asum nrm2 amax imax gemv transpose batched-gemm; do
   for devices in cuda cuda,cpu; do
     "$bench" op "$op" --devices "$devices" --json > "$out/op-$op-$devices.json" 2> "$out/op-$op-$devices.err"
     echo "op $op on $devices exit $?" >> "$out/ops.txt"

@@ -11,7 +11,7 @@ namespace GpuCompute.Bench.Operations;
 internal static class OpCases
 {
     /// <summary>The operation names, as typed on the command line.</summary>
-    public static readonly string[] Names = ["axpy", "scale", "add", "relu", "exp", "dot", "sum", "asum", "nrm2", "amax", "gemv", "transpose", "batched-gemm"];
+    public static readonly string[] Names = ["axpy", "scale", "add", "relu", "exp", "dot", "sum", "asum", "nrm2", "amax", "imax", "gemv", "transpose", "batched-gemm"];
 
     public static OpCase Create<T>(ComputeEngine engine, string name, long size, int batch, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -92,6 +92,18 @@ internal static class OpCases
                 return new OpCase(name, flops, bytes, true, run,
                     () => (Math.Abs(double.CreateTruncating(result) - exact) / Math.Max(scale, double.Epsilon), tolerance),
                     new Disposables(dx, dy));
+            }
+
+            case "imax":
+            {
+                T[] x = Random<T>(size, seed);
+                DeviceVector<T> dx = engine.UploadVector<T>(x);
+                GpuCompute.Operations.IndexedValue<T> found = default;
+                long expected = size == 0 ? -1 : Array.IndexOf(x, x.Max());
+                return new OpCase(name, size, s * size, true,
+                    () => found = size == 0 ? default : engine.Max(dx),
+                    () => (size == 0 || (found.Index == expected && found.Value == x[expected]) ? 0 : 1, 0),
+                    new Disposables(dx));
             }
 
             case "gemv":
