@@ -205,27 +205,47 @@ internal static class OpCases
         }
     }
 
+    /// <summary>The exact-as-possible reference: compensated (Neumaier) sums in double, so that at 2²⁶ terms the
+    /// reference's own error (a plain double loop drifts by ~1e-12 relative) stays far below the f64 tolerance.</summary>
     private static (double Exact, double Scale) Reduction<T>(string name, T[] x, T[] y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double sum = 0, magnitude = 0, squares = 0, max = 0;
+        var sum = new CompensatedSum();
+        var magnitude = new CompensatedSum();
+        var squares = new CompensatedSum();
+        double max = 0;
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
             double term = name == "dot" ? v * double.CreateTruncating(y[i]) : v;
-            sum += term;
-            magnitude += Math.Abs(term);
-            squares += v * v;
+            sum.Add(term);
+            magnitude.Add(Math.Abs(term));
+            squares.Add(v * v);
             max = Math.Max(max, Math.Abs(v));
         }
 
         return name switch
         {
-            "dot" or "sum" => (sum, magnitude),
-            "asum" => (magnitude, magnitude),
-            "nrm2" => (Math.Sqrt(squares), Math.Sqrt(squares)),
+            "dot" or "sum" => (sum.Value, magnitude.Value),
+            "asum" => (magnitude.Value, magnitude.Value),
+            "nrm2" => (Math.Sqrt(squares.Value), Math.Sqrt(squares.Value)),
             _ => (max, Math.Max(max, double.Epsilon)),
         };
+    }
+
+    /// <summary>Neumaier's compensated summation.</summary>
+    private struct CompensatedSum
+    {
+        private double sum, compensation;
+
+        public readonly double Value => sum + compensation;
+
+        public void Add(double value)
+        {
+            double t = sum + value;
+            compensation += Math.Abs(sum) >= Math.Abs(value) ? (sum - t) + value : (value - t) + sum;
+            sum = t;
+        }
     }
 
     /// <summary>Largest error relative to each element's magnitude (the size of the terms it was computed from).</summary>
