@@ -117,7 +117,8 @@ public sealed class CpuReductionCoreTests
         {
             foreach (double scale in new[] { 1.0, 0.25 })
             {
-                double expected = 0, magnitude = 0;
+                // Neumaier-compensated reference: a plain double loop's own error (~√n·ε) exceeds the f64 bound past ~10⁵ terms.
+                double expected = 0, compensation = 0, magnitude = 0;
                 for (int i = 0; i < n; i++)
                 {
                     double a = double.CreateTruncating(x[i]), b = double.CreateTruncating(y[i]);
@@ -129,9 +130,21 @@ public sealed class CpuReductionCoreTests
                         ReductionKind.SquareSum => (a * scale) * (a * scale),
                         _ => Math.Abs(a),
                     };
-                    expected = kind == ReductionKind.MaxAbs ? Math.Max(expected, term) : expected + term;
+                    if (kind == ReductionKind.MaxAbs)
+                    {
+                        expected = Math.Max(expected, term);
+                    }
+                    else
+                    {
+                        double t = expected + term;
+                        compensation += Math.Abs(expected) >= Math.Abs(term) ? (expected - t) + term : (term - t) + expected;
+                        expected = t;
+                    }
+
                     magnitude += Math.Abs(term);
                 }
+
+                expected += compensation;
 
                 double actual = CpuReductions.Reduce(kind, x, kind == ReductionKind.Dot ? y : null, T.CreateTruncating(scale), 2);
                 double tolerance = kind == ReductionKind.MaxAbs ? 0 : bound * epsilon * magnitude;
