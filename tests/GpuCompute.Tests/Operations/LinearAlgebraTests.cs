@@ -64,6 +64,23 @@ public abstract class LinearAlgebraTests
     [TestCaseSource(nameof(GemvShapes))]
     public void Gemv_F64_MatchesReference(int m, int n) => CheckGemv<double>(m, n, -0.5, 2.0, seed: m + (7 * n));
 
+    /// <summary>The CPU path's 4-row steps: every row remainder (rows 1–9) against column counts around the vector
+    /// widths (16 floats, 8 doubles per AVX-512 vector; 2 vectors per unrolled step).</summary>
+    [Test]
+    public void Gemv_RowGroupsAndColumnTails_MatchReference()
+    {
+        foreach (int m in Enumerable.Range(1, 9))
+        {
+            foreach (int n in new[] { 15, 16, 17, 31, 32, 33, 63, 64, 65 })
+            {
+                CheckGemv<float>(m, n, 1.25f, -0.5f, seed: (100 * m) + n);
+                CheckGemv<double>(m, n, -0.75, 1.5, seed: (100 * m) + n + 1);
+                CheckGemvBetaZero<float>(m, n, seed: (100 * m) + n + 2);
+                CheckGemvBetaZero<double>(m, n, seed: (100 * m) + n + 3);
+            }
+        }
+    }
+
     [Test]
     public void Gemv_Large_MatchesReference()
     {
@@ -317,6 +334,21 @@ public abstract class LinearAlgebraTests
         engine.Gemv(alpha, da, dx, beta, dy);
 
         expected.AssertMatches(new HostMatrix<T>(dy.ToArray(), m, 1, 1), $"GEMV {m} x {n} ({da.Layout}; x on {dx.Layout})");
+    }
+
+    private void CheckGemvBetaZero<T>(int m, int n, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        HostMatrix<T> a = TestMatrices.Random<T>(m, n, seed), x = TestMatrices.Random<T>(n, 1, seed + 1);
+        T alpha = T.CreateTruncating(1.5);
+        var expected = ReferenceGemm.Compute(alpha, a, Transpose.None, x, Transpose.None, T.Zero, new HostMatrix<T>(m, 1));
+
+        using DeviceMatrix<T> da = Upload(a, Even(m));
+        using DeviceVector<T> dx = engine.UploadVector<T>(x.Data, Even(n));
+        using DeviceVector<T> dy = engine.UploadVector<T>(Enumerable.Repeat(T.NaN, m).ToArray(), da.Layout);
+        engine.Gemv(alpha, da, dx, T.Zero, dy);
+
+        expected.AssertMatches(new HostMatrix<T>(dy.ToArray(), m, 1, 1), $"GEMV {m} x {n} with beta = 0 over NaN y");
     }
 
     private void CheckTranspose<T>(int m, int n, DataLayout aRows, DataLayout resultRows)
