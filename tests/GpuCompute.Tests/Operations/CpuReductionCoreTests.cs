@@ -12,7 +12,7 @@ namespace GpuCompute.Tests.Operations;
 /// </summary>
 public sealed class CpuReductionCoreTests
 {
-    private static readonly int[] Lengths = [1, 7, 63, 64, 65, 127, 128, 129, 1023, 1024, 1025, 4099, 32767, 32768, 32769, 100_003, 262_143, 262_144, 262_145, 600_001];
+    private static readonly int[] Lengths = [1, 7, 63, 64, 65, 127, 128, 129, 1023, 1024, 1025, 4095, 4096, 4099, 5121, 7168, 8257, 32767, 32768, 32769, 100_003, 262_143, 262_144, 262_145, 600_001];
 
     [Test]
     public void Extreme_AgreesWithTensorPrimitives([ValueSource(nameof(Lengths))] int n, [Values] bool f64)
