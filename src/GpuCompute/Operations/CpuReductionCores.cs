@@ -20,8 +20,8 @@ namespace GpuCompute.Operations;
 /// of every segment summed at a time, each in its own accumulators); that changes which blocks are summed together in
 /// time, not the bound above.
 /// MaxAbs: exact maxima (its segments read concurrently too), NaN tracked per vector so that any NaN gives NaN.
-/// Extreme: per lane the best value and the iteration it was seen (strict comparison, so each lane keeps its first
-/// best), NaNs tracked per vector (any NaN: the first NaN is searched); lanes are reduced to the best value at the
+/// Extreme: the chunk's first elements as <see cref="Segments"/> concurrent streams, one accumulator each; per lane the
+/// best value and the iteration it was seen (strict comparison, so each lane keeps its first best), NaNs tracked per vector (any NaN: the first NaN is searched); lanes are reduced to the best value at the
 /// lowest index; a zero result is then settled by a search for the first −0 (min) or +0 (max), since IEEE comparisons
 /// do not order −0 below +0.
 /// </remarks>
@@ -239,23 +239,24 @@ internal static class CpuReductionCores
         where TL : ILanes<T, TV>
         where TOrder : IOrder
     {
-        int n = x.Length, lanes = TL.Count, step = Accumulators * lanes;
+        int n = x.Length, lanes = TL.Count, step = Segments * lanes;
         int best = 0, body = 0;
         if (n >= step)
         {
+            // Segments concurrent streams of `segment` elements (a multiple of lanes), one accumulator each.
             ref T xs = ref MemoryMarshal.GetReference(x);
-            TV b0 = TL.Load(ref xs, 0), b1 = TL.Load(ref xs, (nuint)lanes);
-            TV b2 = TL.Load(ref xs, (nuint)(2 * lanes)), b3 = TL.Load(ref xs, (nuint)(3 * lanes));
+            nuint segment = (nuint)(n / step * lanes);
+            TV b0 = TL.Load(ref xs, 0), b1 = TL.Load(ref xs, segment);
+            TV b2 = TL.Load(ref xs, 2 * segment), b3 = TL.Load(ref xs, 3 * segment);
             TV nan = TL.Or(TL.Or(TL.IsNaN(b0), TL.IsNaN(b1)), TL.Or(TL.IsNaN(b2), TL.IsNaN(b3)));
             TV i0 = TL.Zero, i1 = TL.Zero, i2 = TL.Zero, i3 = TL.Zero;
             TV iteration = TL.Zero, one = TL.Create(T.One);
-            nuint i = (nuint)step;
-            for (; (int)i + step <= n; i += (nuint)step)
+            for (nuint j = (nuint)lanes; j < segment; j += (nuint)lanes)
             {
                 // The iteration count as T: exact, since a chunk has far fewer than 2^24 iterations.
                 iteration = TL.Add(iteration, one);
-                TV v0 = TL.Load(ref xs, i), v1 = TL.Load(ref xs, i + (nuint)lanes);
-                TV v2 = TL.Load(ref xs, i + (nuint)(2 * lanes)), v3 = TL.Load(ref xs, i + (nuint)(3 * lanes));
+                TV v0 = TL.Load(ref xs, j), v1 = TL.Load(ref xs, j + segment);
+                TV v2 = TL.Load(ref xs, j + (2 * segment)), v3 = TL.Load(ref xs, j + (3 * segment));
                 TV m0 = TOrder.Better<T, TV, TL>(v0, b0), m1 = TOrder.Better<T, TV, TL>(v1, b1);
                 TV m2 = TOrder.Better<T, TV, TL>(v2, b2), m3 = TOrder.Better<T, TV, TL>(v3, b3);
                 b0 = TL.Select(m0, v0, b0);
@@ -269,13 +270,13 @@ internal static class CpuReductionCores
                 nan = TL.Or(nan, TL.Or(TL.Or(TL.IsNaN(v0), TL.IsNaN(v1)), TL.Or(TL.IsNaN(v2), TL.IsNaN(v3))));
             }
 
-            body = (int)i;
+            body = (int)(Segments * segment);
             if (TL.Any(nan))
             {
                 return FirstNaN(x[..body]);
             }
 
-            // Candidates: lane l of accumulator k, last improved at iteration t, holds element t·step + k·lanes + l.
+            // Candidates: lane l of segment k, last improved at iteration t, holds element k·segment + t·lanes + l.
             Span<T> values = stackalloc T[step], iterations = stackalloc T[step];
             ref T v = ref MemoryMarshal.GetReference(values);
             ref T t = ref MemoryMarshal.GetReference(iterations);
@@ -291,7 +292,7 @@ internal static class CpuReductionCores
             best = int.MaxValue;
             for (int c = 0; c < step; c++)
             {
-                int index = (int.CreateTruncating(iterations[c]) * step) + c;
+                int index = ((c / lanes) * (int)segment) + (int.CreateTruncating(iterations[c]) * lanes) + (c % lanes);
                 if (TOrder.IsBetter(values[c], bestValue) || (values[c] == bestValue && index < best))
                 {
                     (bestValue, best) = (values[c], index);
