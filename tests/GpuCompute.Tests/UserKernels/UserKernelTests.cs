@@ -1,6 +1,7 @@
 using GpuCompute.Data;
 using GpuCompute.Devices.Ilgpu;
 using GpuCompute.Tests.UserKernels.Examples;
+using GpuCompute.Tests.Support;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.UserKernels;
@@ -9,35 +10,10 @@ namespace GpuCompute.Tests.UserKernels;
 /// User kernels written once and run on every device set by thin subclasses: plain C# on the CPU device, ILGPU's
 /// emulator, both at once, and CUDA/OpenCL when present. Every result is checked against a host computation.
 /// </summary>
-public abstract class UserKernelTests
+public abstract class UserKernelTests : DeviceSetFixture
 {
-    private ComputeEngine engine = null!;
-
-    /// <summary>The device list (as in GPUCOMPUTE_DEVICES).</summary>
-    protected abstract string Devices { get; }
-
     /// <summary>Scale for work sizes: the emulator runs one OS thread per simulated thread, so it gets small grids.</summary>
     protected virtual int Scale => 4;
-
-    /// <summary>Splits <paramref name="count"/> items across every engine device in equal shares (the default layout
-    /// would put small data on one device).</summary>
-    protected DataLayout Even(long count) => engine.Layout(count, engine.Devices);
-
-    [OneTimeSetUp]
-    public void CreateEngine()
-    {
-        try
-        {
-            engine = new ComputeEngine(new ComputeEngineOptions { Devices = Devices, PersistModels = false });
-        }
-        catch (InvalidOperationException e) when (Devices is "cuda" or "opencl")
-        {
-            Assert.Ignore($"No {Devices} device on this machine: {e.Message}");
-        }
-    }
-
-    [OneTimeTearDown]
-    public void DisposeEngine() => engine?.Dispose();
 
     [TestCase(0)]
     [TestCase(1)]
@@ -50,10 +26,10 @@ public abstract class UserKernelTests
     public void For_Saxpy_MatchesHostLoop(int length)
     {
         float[] x = Random(length, 1), y = Random(length, 2);
-        using DeviceVector<float> dx = engine.UploadVector<float>(x, Even(length));
-        using DeviceVector<float> dy = engine.UploadVector<float>(y, dx.Layout);
+        using DeviceVector<float> dx = Engine.UploadVector<float>(x, Even(length));
+        using DeviceVector<float> dy = Engine.UploadVector<float>(y, dx.Layout);
 
-        engine.For(dx.Layout, part => new SaxpyKernel(2.5f, part.View(dx), part.View(dy)));
+        Engine.For(dx.Layout, part => new SaxpyKernel(2.5f, part.View(dx), part.View(dy)));
 
         float[] result = dy.ToArray();
         for (int i = 0; i < length; i++)
@@ -68,9 +44,9 @@ public abstract class UserKernelTests
         // The set lies in [-2, 0.5] × [-1.25, 1.25]; its area is 1.50659… (Förstemann's pixel counts).
         int columns = 100 * Scale, rows = 100 * Scale, maxIterations = 250 * Scale;
         double step = 2.5 / columns;
-        using DeviceMatrix<int> counts = engine.AllocateMatrix<int>(rows, columns, Even(rows));
+        using DeviceMatrix<int> counts = Engine.AllocateMatrix<int>(rows, columns, Even(rows));
 
-        engine.For2D(counts.Layout, columns, part => new MandelbrotKernel(part.View(counts), -2.0, -1.25, step, maxIterations));
+        Engine.For2D(counts.Layout, columns, part => new MandelbrotKernel(part.View(counts), -2.0, -1.25, step, maxIterations));
 
         int[] image = counts.ToArray();
         var reference = new int[rows * columns];
@@ -95,15 +71,15 @@ public abstract class UserKernelTests
         int rows = 24 * Scale, columns = 17 * Scale, steps = 5;
         float[] start = Random(rows * columns, 3);
         DataLayout layout = Even(rows);
-        using DeviceMatrix<float> a = engine.AllocateMatrix<float>(rows, columns, layout);
-        using DeviceMatrix<float> b = engine.AllocateMatrix<float>(rows, columns, layout);
+        using DeviceMatrix<float> a = Engine.AllocateMatrix<float>(rows, columns, layout);
+        using DeviceMatrix<float> b = Engine.AllocateMatrix<float>(rows, columns, layout);
         a.CopyFromHost(start);
 
         DeviceMatrix<float> current = a, next = b;
         for (int s = 0; s < steps; s++)
         {
             DeviceMatrix<float> from = current, to = next;
-            engine.For2D(layout, columns, part => new HeatStencilKernel(part.ViewWithHalo(from, 1), part.View(to), 0.2f));
+            Engine.For2D(layout, columns, part => new HeatStencilKernel(part.ViewWithHalo(from, 1), part.View(to), 0.2f));
             (current, next) = (next, current);
         }
 
@@ -140,13 +116,13 @@ public abstract class UserKernelTests
         double[] masses = Random(bodies, 5).Select(v => 1.0 + Math.Abs(v)).ToArray();
         double[] velocities = Random(3 * bodies, 6).Select(v => (double)v).ToArray();
         DataLayout layout = Even(bodies);
-        using DeviceMatrix<double> p = engine.AllocateMatrix<double>(bodies, 3, layout);
-        using DeviceVector<double> m = engine.UploadVector<double>(masses, layout);
-        using DeviceMatrix<double> v = engine.AllocateMatrix<double>(bodies, 3, layout);
+        using DeviceMatrix<double> p = Engine.AllocateMatrix<double>(bodies, 3, layout);
+        using DeviceVector<double> m = Engine.UploadVector<double>(masses, layout);
+        using DeviceMatrix<double> v = Engine.AllocateMatrix<double>(bodies, 3, layout);
         p.CopyFromHost(positions);
         v.CopyFromHost(velocities);
 
-        engine.For(layout, part => new NBodyKernel(part.Whole(p.AsVector()), part.Whole(m), part.View(v), 0.01, 0.1));
+        Engine.For(layout, part => new NBodyKernel(part.Whole(p.AsVector()), part.Whole(m), part.View(v), 0.01, 0.1));
 
         double[] result = v.ToArray();
         for (int i = 0; i < bodies; i++)
@@ -169,23 +145,23 @@ public abstract class UserKernelTests
     [Test]
     public void ForGroups_GroupCentering_MatchesHostOnIlgpuDevices()
     {
-        if (!engine.Devices.Any(d => d is IlgpuDevice))
+        if (!Engine.Devices.Any(d => d is IlgpuDevice))
         {
-            DataLayout onCpu = engine.Layout(64);
-            Assert.Throws<ArgumentException>(() => engine.ForGroups(onCpu, GroupCenteringKernel.GroupSize, part => default(GroupCenteringKernel)));
-            Assert.Throws<InvalidOperationException>(() => engine.GroupLayout(64));
+            DataLayout onCpu = Engine.Layout(64);
+            Assert.Throws<ArgumentException>(() => Engine.ForGroups(onCpu, GroupCenteringKernel.GroupSize, part => default(GroupCenteringKernel)));
+            Assert.Throws<InvalidOperationException>(() => Engine.GroupLayout(64));
             return;
         }
 
         // Whole groups per device part, so the groups line up with the host's.
         int groups = 6 * Scale, length = (groups * GroupCenteringKernel.GroupSize) - 5;
-        DataLayout layout = engine.GroupLayout(length);
+        DataLayout layout = Engine.GroupLayout(length);
         Assume.That(layout.Parts, Has.All.Matches<LayoutPart>(p => p.First % GroupCenteringKernel.GroupSize == 0), "parts start on group edges");
         float[] x = Random(length, 7);
-        using DeviceVector<float> input = engine.UploadVector<float>(x, layout);
-        using DeviceVector<float> output = engine.AllocateVector<float>(length, layout);
+        using DeviceVector<float> input = Engine.UploadVector<float>(x, layout);
+        using DeviceVector<float> output = Engine.AllocateVector<float>(length, layout);
 
-        engine.ForGroups(layout, GroupCenteringKernel.GroupSize, part => new GroupCenteringKernel(part.View(input), part.View(output)));
+        Engine.ForGroups(layout, GroupCenteringKernel.GroupSize, part => new GroupCenteringKernel(part.View(input), part.View(output)));
 
         float[] result = output.ToArray();
         for (int g = 0; g * GroupCenteringKernel.GroupSize < length; g++)
@@ -202,8 +178,8 @@ public abstract class UserKernelTests
     [Test]
     public void For_RangeLargerThanData_ThrowsNamingBothLengths()
     {
-        using DeviceVector<float> x = engine.AllocateVector<float>(900);
-        var e = Assert.Throws<ArgumentException>(() => engine.For(1000, part => new SaxpyKernel(1f, part.View(x), part.View(x))));
+        using DeviceVector<float> x = Engine.AllocateVector<float>(900);
+        var e = Assert.Throws<ArgumentException>(() => Engine.For(1000, part => new SaxpyKernel(1f, part.View(x), part.View(x))));
         Assert.That(e!.Message, Does.Contain("1000").And.Contain("900"));
     }
 
@@ -212,11 +188,11 @@ public abstract class UserKernelTests
     {
         using var other = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu" });
         using DeviceVector<float> foreign = other.AllocateVector<float>(10);
-        DeviceVector<float> disposed = engine.AllocateVector<float>(10);
+        DeviceVector<float> disposed = Engine.AllocateVector<float>(10);
         disposed.Dispose();
 
-        Assert.That(() => engine.For(10, part => new SaxpyKernel(1f, part.View(foreign), part.View(foreign))), Throws.ArgumentException.With.Message.Contains("another ComputeEngine"));
-        Assert.That(() => engine.For(10, part => new SaxpyKernel(1f, part.View(disposed), part.View(disposed))), Throws.InstanceOf<ObjectDisposedException>());
+        Assert.That(() => Engine.For(10, part => new SaxpyKernel(1f, part.View(foreign), part.View(foreign))), Throws.ArgumentException.With.Message.Contains("another ComputeEngine"));
+        Assert.That(() => Engine.For(10, part => new SaxpyKernel(1f, part.View(disposed), part.View(disposed))), Throws.InstanceOf<ObjectDisposedException>());
     }
 
     [Test]
