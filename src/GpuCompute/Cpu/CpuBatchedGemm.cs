@@ -1,7 +1,7 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using GpuCompute.Operations;
 
 namespace GpuCompute.Cpu;
 
@@ -88,10 +88,10 @@ internal static unsafe partial class CpuBatchedGemm
                     switch (path)
                     {
                         case CpuBatchedKernel.Vector512:
-                            Matrix512(ai, bi, ci, m, n, k, alpha, beta);
+                            MatrixSimd<T, Vector512<T>, Lanes512<T>>(ai, bi, ci, m, n, k, alpha, beta);
                             break;
                         case CpuBatchedKernel.Vector256:
-                            Matrix256(ai, bi, ci, m, n, k, alpha, beta);
+                            MatrixSimd<T, Vector256<T>, Lanes256<T>>(ai, bi, ci, m, n, k, alpha, beta);
                             break;
                         default:
                             MatrixScalar(ai, bi, ci, m, n, k, alpha, beta);
@@ -131,58 +131,6 @@ internal static unsafe partial class CpuBatchedGemm
                 T* cij = c + ((nint)i * n) + j;
                 *cij = beta == T.Zero ? alpha * sum : (alpha * sum) + (beta * *cij);
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma512<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
-        where T : unmanaged => typeof(T) == typeof(float)
-            ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
-            : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MaskLoad512<T>(T* p, Vector512<T> mask)
-        where T : unmanaged => typeof(T) == typeof(float)
-            ? Avx512F.MaskLoad((float*)p, mask.AsSingle(), Vector512<float>.Zero).As<float, T>()
-            : Avx512F.MaskLoad((double*)p, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MaskStore512<T>(T* p, Vector512<T> mask, Vector512<T> value)
-        where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Avx512F.MaskStore((float*)p, mask.AsSingle(), value.AsSingle());
-        }
-        else
-        {
-            Avx512F.MaskStore((double*)p, mask.AsDouble(), value.AsDouble());
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma256<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z)
-        where T : unmanaged => typeof(T) == typeof(float)
-            ? Fma.MultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
-            : Fma.MultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> MaskLoad256<T>(T* p, Vector256<T> mask)
-        where T : unmanaged => typeof(T) == typeof(float)
-            ? Avx.MaskLoad((float*)p, mask.AsSingle()).As<float, T>()
-            : Avx.MaskLoad((double*)p, mask.AsDouble()).As<double, T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MaskStore256<T>(T* p, Vector256<T> mask, Vector256<T> value)
-        where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Avx.MaskStore((float*)p, mask.AsSingle(), value.AsSingle());
-        }
-        else
-        {
-            Avx.MaskStore((double*)p, mask.AsDouble(), value.AsDouble());
         }
     }
 

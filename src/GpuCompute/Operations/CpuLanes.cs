@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace GpuCompute.Operations;
 
 /// <summary>
-/// The SIMD operations the CPU reduction cores need, over one vector width (<see cref="Lanes512{T}"/> or
-/// <see cref="Lanes256{T}"/>), so that each core is written once and the JIT specializes it per width and element
-/// type (float or double).
+/// The SIMD operations the CPU reduction cores, GEMV and the batched GEMM kernels need, over one vector width
+/// (<see cref="Lanes512{T}"/> or <see cref="Lanes256{T}"/>), so that each core is written once and the JIT specializes
+/// it per width and element type (float or double).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 /// <typeparam name="TV">The vector type, <see cref="Vector512{T}"/> or <see cref="Vector256{T}"/>.</typeparam>
@@ -31,6 +31,17 @@ internal interface ILanes<T, TV>
     static abstract TV Load(ref T source, nuint offset);
 
     static abstract void Store(TV value, ref T destination);
+
+    /// <summary>Lanes 0 … <paramref name="count"/> − 1 set (all of them when count ≥ <see cref="Count"/>): the mask of
+    /// a partial last vector.</summary>
+    static abstract TV FirstLanes(int count);
+
+    /// <summary>The lanes of <paramref name="mask"/> read from <paramref name="source"/>, zero elsewhere; memory under
+    /// the other lanes is not touched (no fault past the end of an array).</summary>
+    static abstract unsafe TV MaskLoad(T* source, TV mask);
+
+    /// <summary>Writes the lanes of <paramref name="mask"/> only; memory under the other lanes is not touched.</summary>
+    static abstract unsafe void MaskStore(T* destination, TV mask, TV value);
 
     static abstract TV Add(TV a, TV b);
 
@@ -82,6 +93,29 @@ internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<T> value, ref T destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FirstLanes(int count) => typeof(T) == typeof(float)
+        ? Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).As<int, T>()
+        : Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<T> MaskLoad(T* source, Vector512<T> mask) => typeof(T) == typeof(float)
+        ? Avx512F.MaskLoad((float*)source, mask.AsSingle(), Vector512<float>.Zero).As<float, T>()
+        : Avx512F.MaskLoad((double*)source, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void MaskStore(T* destination, Vector512<T> mask, Vector512<T> value)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx512F.MaskStore((float*)destination, mask.AsSingle(), value.AsSingle());
+        }
+        else
+        {
+            Avx512F.MaskStore((double*)destination, mask.AsDouble(), value.AsDouble());
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
@@ -149,6 +183,29 @@ internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<T> value, ref T destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FirstLanes(int count) => typeof(T) == typeof(float)
+        ? Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).As<int, T>()
+        : Vector256.LessThan(Vector256<long>.Indices, Vector256.Create((long)count)).As<long, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<T> MaskLoad(T* source, Vector256<T> mask) => typeof(T) == typeof(float)
+        ? Avx.MaskLoad((float*)source, mask.AsSingle()).As<float, T>()
+        : Avx.MaskLoad((double*)source, mask.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void MaskStore(T* destination, Vector256<T> mask, Vector256<T> value)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Avx.MaskStore((float*)destination, mask.AsSingle(), value.AsSingle());
+        }
+        else
+        {
+            Avx.MaskStore((double*)destination, mask.AsDouble(), value.AsDouble());
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
