@@ -68,24 +68,25 @@ internal static class IlgpuReductions
         lock (gpu.Gate)
         {
             KernelConfig config = Config(gpu.Accelerator, x.Length);
-            using MemoryBuffer1D<T, Stride1D.Dense> buffer = gpu.Accelerator.Allocate1D<T>(config.GridDim.X);
+            ArrayView<T> buffer = gpu.Scratch<T>("reduction partials", config.GridDim.X);
             if (y is null)
             {
                 var launch = gpu.Kernel(
                     (typeof(ReductionKernels), "reduce", typeof(T), typeof(TOperator)),
                     a => a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, TOperator>(ReductionKernels.Reduce));
-                launch(config, x.View, buffer.View, op);
+                launch(config, x.View, buffer, op);
             }
             else
             {
                 var launch = gpu.Kernel(
                     (typeof(ReductionKernels), "reduce2", typeof(T), typeof(TOperator)),
                     a => a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, TOperator>(ReductionKernels.Reduce2));
-                launch(config, x.View, y.View, buffer.View, op);
+                launch(config, x.View, y.View, buffer, op);
             }
 
             gpu.Accelerator.Synchronize();
-            partials = buffer.GetAsArray1D();
+            partials = new T[buffer.Length];
+            buffer.CopyToCPU(partials);
         }
 
         var values = new double[partials.Length];
@@ -107,15 +108,17 @@ internal static class IlgpuReductions
         lock (gpu.Gate)
         {
             KernelConfig config = Config(gpu.Accelerator, x.Length);
-            using MemoryBuffer1D<T, Stride1D.Dense> valueBuffer = gpu.Accelerator.Allocate1D<T>(config.GridDim.X);
-            using MemoryBuffer1D<long, Stride1D.Dense> indexBuffer = gpu.Accelerator.Allocate1D<long>(config.GridDim.X);
+            ArrayView<T> valueBuffer = gpu.Scratch<T>("extreme values", config.GridDim.X);
+            ArrayView<long> indexBuffer = gpu.Scratch<long>("extreme indices", config.GridDim.X);
             var launch = gpu.Kernel(
                 (typeof(ReductionKernels), "extreme", typeof(T), typeof(TOrder)),
                 a => a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<long>, TOrder>(ReductionKernels.ArgExtreme));
-            launch(config, x.View, valueBuffer.View, indexBuffer.View, order);
+            launch(config, x.View, valueBuffer, indexBuffer, order);
             gpu.Accelerator.Synchronize();
-            values = valueBuffer.GetAsArray1D();
-            indices = indexBuffer.GetAsArray1D();
+            values = new T[valueBuffer.Length];
+            indices = new long[indexBuffer.Length];
+            valueBuffer.CopyToCPU(values);
+            indexBuffer.CopyToCPU(indices);
         }
 
         (T Value, long Index) best = (default, -1);

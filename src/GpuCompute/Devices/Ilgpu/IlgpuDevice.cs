@@ -23,6 +23,7 @@ public sealed class IlgpuDevice : ComputeDevice
     private readonly IGemmRunner<float> floatRunner;
     private readonly IGemmRunner<double> doubleRunner;
     private readonly Dictionary<object, Delegate> kernels = [];
+    private readonly Dictionary<(string Slot, Type Element), MemoryBuffer> scratch = [];
 
     private IlgpuDevice(string id, DeviceKind kind, Accelerator accelerator, long memoryBytes)
         : base(id, kind == DeviceKind.IlgpuCpu ? "ILGPU CPU accelerator (emulator)" : accelerator.Name, kind, memoryBytes)
@@ -86,6 +87,27 @@ public sealed class IlgpuDevice : ComputeDevice
     }
 
     internal override DeviceMemory<T> Allocate<T>(long length) => new AcceleratorMemory<T>(this, length);
+
+    /// <summary>
+    /// A grow-only device buffer of at least <paramref name="length"/> elements kept under <paramref name="slot"/> for
+    /// small per-call results (a reduction's group partials): allocating and freeing one per call would cost a driver
+    /// allocation and, on CUDA, a device-wide synchronization in the free. Call under <see cref="Gate"/>; valid until
+    /// the next call for the same slot and type.
+    /// </summary>
+    internal ArrayView<T> Scratch<T>(string slot, long length)
+        where T : unmanaged
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        var key = (slot, typeof(T));
+        if (!scratch.TryGetValue(key, out MemoryBuffer? buffer) || buffer.Length < length)
+        {
+            buffer?.Dispose();
+            buffer = accelerator.Allocate1D<T>(Math.Max(length, 1024));
+            scratch[key] = buffer;
+        }
+
+        return ((MemoryBuffer1D<T, Stride1D.Dense>)buffer).View.SubView(0, length);
+    }
 
     /// <summary>The ILGPU accelerator type behind this device.</summary>
     public AcceleratorType AcceleratorType => accelerator.AcceleratorType;
@@ -171,6 +193,11 @@ public sealed class IlgpuDevice : ComputeDevice
             {
                 floatRunner.Dispose();
                 doubleRunner.Dispose();
+                foreach (MemoryBuffer buffer in scratch.Values)
+                {
+                    buffer.Dispose();
+                }
+
                 accelerator.Dispose();
             }
         }
