@@ -98,17 +98,7 @@ public sealed partial class ComputeEngine
     /// <param name="result">The output; may be an input.</param>
     public void Add<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Zip<float, AddOperator>(F(x), F(y), F(result));
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Zip<double, AddOperator>(D(x), D(y), D(result));
-        }
-    }
+        => ZipBuiltIn(x, y, result, default(AddOperator));
 
     /// <summary>result ← x − y, element-wise. See <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -117,17 +107,7 @@ public sealed partial class ComputeEngine
     /// <param name="result">The output; may be an input.</param>
     public void Subtract<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Zip<float, SubtractOperator>(F(x), F(y), F(result));
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Zip<double, SubtractOperator>(D(x), D(y), D(result));
-        }
-    }
+        => ZipBuiltIn(x, y, result, default(SubtractOperator));
 
     /// <summary>result ← x · y, element-wise (the Hadamard product). See
     /// <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
@@ -137,17 +117,7 @@ public sealed partial class ComputeEngine
     /// <param name="result">The output; may be an input.</param>
     public void Multiply<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Zip<float, MultiplyOperator>(F(x), F(y), F(result));
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Zip<double, MultiplyOperator>(D(x), D(y), D(result));
-        }
-    }
+        => ZipBuiltIn(x, y, result, default(MultiplyOperator));
 
     /// <summary>result ← α·x. See <see cref="Map{T, TOperator}(DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -156,18 +126,7 @@ public sealed partial class ComputeEngine
     /// <param name="result">The output; may be <paramref name="x"/>.</param>
     public void Scale<T>(T alpha, DeviceVector<T> x, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var op = new ScaleOperator(double.CreateTruncating(alpha));
-        if (typeof(T) == typeof(float))
-        {
-            Map(F(x), F(result), op);
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Map(D(x), D(result), op);
-        }
-    }
+        => MapBuiltIn(x, result, new ScaleOperator(double.CreateTruncating(alpha)));
 
     /// <summary>y ← α·x + y (BLAS axpy), each element with one fused multiply-add on the CPU device and CUDA.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -176,18 +135,7 @@ public sealed partial class ComputeEngine
     /// <param name="y">The input and output.</param>
     public void Axpy<T>(T alpha, DeviceVector<T> x, DeviceVector<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var op = new AxpyOperator(double.CreateTruncating(alpha));
-        if (typeof(T) == typeof(float))
-        {
-            Zip(F(x), F(y), F(y), op);
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Zip(D(x), D(y), D(y), op);
-        }
-    }
+        => ZipBuiltIn(x, y, y, new AxpyOperator(double.CreateTruncating(alpha)));
 
     /// <summary>result ← x·y + z, element-wise, fused (rounded once) on the CPU device and CUDA.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -197,17 +145,7 @@ public sealed partial class ComputeEngine
     /// <param name="result">The output; may be an input.</param>
     public void MultiplyAdd<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Zip<float, MultiplyAddOperator>(F(x), F(y), F(z), F(result));
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Zip<double, MultiplyAddOperator>(D(x), D(y), D(z), D(result));
-        }
-    }
+        => ZipBuiltIn(x, y, z, result, default(MultiplyAddOperator));
 
     /// <summary>result ← max(x, 0), element-wise (NaN stays NaN, −0 gives +0).</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -215,17 +153,7 @@ public sealed partial class ComputeEngine
     /// <param name="result">The output; may be <paramref name="x"/>.</param>
     public void Relu<T>(DeviceVector<T> x, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Map<float, ReluOperator>(F(x), F(result));
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Map<double, ReluOperator>(D(x), D(result));
-        }
-    }
+        => MapBuiltIn(x, result, default(ReluOperator));
 
     /// <summary>result ← eˣ, element-wise (within a few ulp: SIMD approximations on the CPU device, the device's exp on GPUs).</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -233,17 +161,7 @@ public sealed partial class ComputeEngine
     /// <param name="result">The output; may be <paramref name="x"/>.</param>
     public void Exp<T>(DeviceVector<T> x, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Map<float, ExpOperator>(F(x), F(result));
-        }
-        else
-        {
-            ScalarType.EnsureSupported<T>();
-            Map<double, ExpOperator>(D(x), D(result));
-        }
-    }
+        => MapBuiltIn(x, result, default(ExpOperator));
 
     /// <summary>Sets every element of <paramref name="result"/> to <paramref name="value"/>. Blocks until done.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -277,6 +195,53 @@ public sealed partial class ComputeEngine
         CheckVector(result, nameof(result));
         DataGuard.SameLayout(x.Storage, nameof(x), result.Storage, nameof(result));
         PartExecution.Run(result.Layout, "a copy", p => PartOperations.Copy(x.Storage.Part(p), result.Storage.Part(p)));
+    }
+
+    // The built-in operators implement both precisions in one struct; these pick the interface for T (the typeof tests
+    // fold away in the JIT's specialization).
+    private void MapBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<float>, IUnaryOperator<double>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Map(F(x), F(result), op);
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Map(D(x), D(result), op);
+        }
+    }
+
+    private void ZipBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<float>, IBinaryOperator<double>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Zip(F(x), F(y), F(result), op);
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Zip(D(x), D(y), D(result), op);
+        }
+    }
+
+    private void ZipBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, ITernaryOperator<float>, ITernaryOperator<double>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Zip(F(x), F(y), F(z), F(result), op);
+        }
+        else
+        {
+            ScalarType.EnsureSupported<T>();
+            Zip(D(x), D(y), D(z), D(result), op);
+        }
     }
 
     private static DeviceVector<float> F<T>(DeviceVector<T> vector)
