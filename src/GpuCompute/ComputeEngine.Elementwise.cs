@@ -119,7 +119,8 @@ public sealed partial class ComputeEngine
         where T : unmanaged, IFloatingPointIeee754<T>
         => ZipBuiltIn(x, y, result, default(MultiplyOperator));
 
-    /// <summary>result ← α·x. See <see cref="Map{T, TOperator}(DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
+    /// <summary>result ← α·x, element by element in IEEE arithmetic (so α = 0 maps NaN and ±∞ to NaN, unlike BLAS
+    /// implementations that special-case it). See <see cref="Map{T, TOperator}(DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="alpha">The factor.</param>
     /// <param name="x">The input.</param>
@@ -129,13 +130,22 @@ public sealed partial class ComputeEngine
         => MapBuiltIn(x, result, new ScaleOperator(double.CreateTruncating(alpha)));
 
     /// <summary>y ← α·x + y (BLAS axpy), each element with one fused multiply-add on the CPU device and CUDA.</summary>
+    /// <remarks>With α = 0, y is left as it is and x is not read (NaN or infinity in x does not reach y), as in BLAS.</remarks>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="alpha">The factor.</param>
     /// <param name="x">The input.</param>
     /// <param name="y">The input and output.</param>
     public void Axpy<T>(T alpha, DeviceVector<T> x, DeviceVector<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => ZipBuiltIn(x, y, y, new AxpyOperator(double.CreateTruncating(alpha)));
+    {
+        if (T.IsZero(alpha))
+        {
+            CheckOperands<T, AxpyOperator>(x, nameof(x), y, nameof(y));
+            return;
+        }
+
+        ZipBuiltIn(x, y, y, new AxpyOperator(double.CreateTruncating(alpha)));
+    }
 
     /// <summary>result ← x·y + z, element-wise, fused (rounded once) on the CPU device and CUDA.</summary>
     /// <typeparam name="T">float or double.</typeparam>

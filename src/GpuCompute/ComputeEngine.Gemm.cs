@@ -26,7 +26,20 @@ public sealed partial class ComputeEngine
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowIfDisposed();
-        return scheduler.Run(GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c));
+        var problem = GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c);
+        CancellationToken stop = BeginOperation(synchronous: true);
+        try
+        {
+            return scheduler.Run(problem, stop);
+        }
+        catch (Exception e) when (StoppedByDispose(e))
+        {
+            throw DisposedDuring(e);
+        }
+        finally
+        {
+            EndOperation(synchronous: true);
+        }
     }
 
     /// <summary>C ← A·B (α = 1, β = 0, no transposes). See <see cref="Gemm{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T})"/>.</summary>
@@ -40,8 +53,10 @@ public sealed partial class ComputeEngine
     /// </summary>
     /// <remarks>
     /// Same semantics as <see cref="Gemm{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T})"/>;
-    /// arguments are validated before the task is created. Cancellation stops every device before its next tile (within
-    /// about one tile's time); C is then partly written. Progress is reported after each tile.
+    /// arguments are validated before the task is created. Cancellation stops every device before its next tile, and a
+    /// long tile between its blocks (on the CPU device before every KC × NC block of each thread, on ILGPU devices
+    /// between out-of-core chunks); C is then partly written. Progress is reported after each tile. Disposing the engine
+    /// meanwhile ends the task with <see cref="ObjectDisposedException"/>.
     /// </remarks>
     /// <exception cref="OperationCanceledException">Through the task, when <paramref name="cancellation"/> fires first.</exception>
     public Task<GemmReport> GemmAsync<T>(
@@ -53,7 +68,26 @@ public sealed partial class ComputeEngine
         var problem = GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c);
         return cancellation.IsCancellationRequested
             ? Task.FromCanceled<GemmReport>(cancellation)
-            : scheduler.RunAsync(problem, progress, cancellation);
+            : RunAsync(problem, progress, cancellation);
+    }
+
+    private async Task<GemmReport> RunAsync<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CancellationToken stop = BeginOperation(synchronous: false);
+        try
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
+            return await scheduler.RunAsync(problem, progress, either.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested && StoppedByDispose(e))
+        {
+            throw DisposedDuring(e);
+        }
+        finally
+        {
+            EndOperation(synchronous: false);
+        }
     }
 
     /// <summary>Returns a new matrix A·B.</summary>

@@ -17,7 +17,8 @@ public sealed partial class ComputeEngine
     /// <para>x may have any layout: every device holding rows of A needs all of x, so a device that does not hold x
     /// whole gets a copy staged through the host (freed when the call returns); x on one device is used in place there.
     /// y must be split exactly like A's rows, so no part of y moves.</para>
-    /// <para>With β = 0, y is only written, never read (NaN in y does not propagate). On the CPU device each row is a
+    /// <para>With β = 0, y is only written, never read (NaN in y does not propagate). With α = 0, A and x are not read:
+    /// y ← β·y, as in BLAS. On the CPU device each row is a
     /// vectorized dot product, rows in parallel over its threads; on ILGPU devices one group per row reduces the row
     /// through shared memory. Accumulation is in <typeparamref name="T"/>.</para>
     /// </remarks>
@@ -62,6 +63,12 @@ public sealed partial class ComputeEngine
         if (ReferenceEquals(y.Storage, x.Storage) || ReferenceEquals(y.Storage, a.Storage))
         {
             throw new ArgumentException("y must not share memory with x or A: GEMV reads them while it writes y.", nameof(y));
+        }
+
+        if (T.IsZero(alpha))
+        {
+            ScaleOnly(beta, y);
+            return;
         }
 
         GemvOperation.Run(alpha, a, x, beta, y);
@@ -116,7 +123,8 @@ public sealed partial class ComputeEngine
     /// </summary>
     /// <remarks>
     /// <para>The three batches must have the same count and be split by the same matrix indices on the same devices
-    /// (allocate them with one layout). With β = 0, C is only written, never read.</para>
+    /// (allocate them with one layout). With β = 0, C is only written, never read; with α = 0 (or k = 0), A and B are not
+    /// read and C ← β·C, as in BLAS.</para>
     /// <para>On the CPU device each matrix runs through the packed SIMD GEMM on one thread, matrices in parallel over
     /// the device's threads. On ILGPU devices one thread computes each element of C: a kernel aimed at many small
     /// matrices (up to a few dozen rows and columns); for large matrices use <c>Multiply</c>, one product at a time.</para>
@@ -163,6 +171,29 @@ public sealed partial class ComputeEngine
             throw new ArgumentException("C must not share memory with A or B: the product reads them while it writes C.", nameof(c));
         }
 
+        if (T.IsZero(alpha) || a.Columns == 0)
+        {
+            ScaleOnly(beta, new DeviceVector<T>(c.Storage));
+            return;
+        }
+
         BatchedGemmOperation.Run(alpha, a, b, beta, c);
+    }
+
+    /// <summary>
+    /// The result of a product with no product term (α = 0, or an empty inner dimension): y ← β·y, without reading the
+    /// factors, as BLAS defines it. β = 0 writes zeros (NaN in y does not survive), β = 1 leaves y untouched.
+    /// </summary>
+    private void ScaleOnly<T>(T beta, DeviceVector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (T.IsZero(beta))
+        {
+            Fill(T.Zero, y);
+        }
+        else if (beta != T.One)
+        {
+            Scale(beta, y, y);
+        }
     }
 }

@@ -1,7 +1,9 @@
 using GpuCompute.Devices;
+using GpuCompute.Diagnostics;
 using GpuCompute.Devices.Ilgpu;
 using GpuCompute.Scheduling;
 using ILGPU;
+using Microsoft.Extensions.Logging;
 
 namespace GpuCompute;
 
@@ -15,7 +17,17 @@ public sealed partial class ComputeEngine : IDisposable
     private readonly Context? context;
     private readonly GemmScheduler scheduler;
     private readonly DeviceCalibrator calibrator;
+
+    // Cancelled by Dispose: operations in flight stop at their next check (between tiles, inside long CPU products,
+    // between out-of-core chunks) and end with ObjectDisposedException; Dispose waits for them before freeing devices.
+    private readonly CancellationTokenSource lifetime = new();
     private int disposed;
+    private int inFlight;
+
+    /// <summary>Operations the current thread is running work for (its own call, or tiles as an engine worker): Dispose
+    /// called from such a thread (a progress callback, say) cannot wait for them.</summary>
+    [ThreadStatic]
+    private static int operationDepth;
 
     /// <summary>Finds the devices named by <paramref name="options"/> (or <c>GPUCOMPUTE_DEVICES</c>) and sets them up.</summary>
     /// <exception cref="ArgumentException">A device or policy name is unknown (the message lists the valid ones).</exception>
@@ -23,6 +35,14 @@ public sealed partial class ComputeEngine : IDisposable
     public ComputeEngine(ComputeEngineOptions? options = null)
     {
         options ??= new ComputeEngineOptions();
+
+        // An empty environment variable means "unset", but an empty list given explicitly is a mistake, not "default".
+        if (options.Devices is { } named && (string.IsNullOrWhiteSpace(named) || named.Split(',').All(string.IsNullOrWhiteSpace)))
+        {
+            throw new ArgumentException(
+                $"The device list '{named}' names no device; give e.g. 'cpu', 'cuda,cpu' or 'default' (or leave it unset for the default).", nameof(options));
+        }
+
         var selection = DeviceSelection.Parse(options.Devices ?? Environment.GetEnvironmentVariable(DeviceSelection.EnvironmentVariable));
         string? policyName = Environment.GetEnvironmentVariable(SchedulingPolicyNames.EnvironmentVariable);
         Policy = options.Policy ?? (string.IsNullOrWhiteSpace(policyName) ? SchedulingPolicy.Adaptive : SchedulingPolicyNames.Parse(policyName));
@@ -88,7 +108,8 @@ public sealed partial class ComputeEngine : IDisposable
             ? selected.Select(d => inject.TryGetValue(d.Id, out int ok) ? new FaultInjectingDevice(d, ok) : d).ToArray()
             : selected;
 
-        Action<string> warn = options.Warning ?? (message => System.Diagnostics.Trace.TraceWarning(message));
+        ILogger logger = options.Logger ?? StandardErrorLogger.Instance;
+        Action<string> warn = message => EngineLog.Warning(logger, message);
         ModelStore? store = options.PersistModels ? new ModelStore(options.ModelCachePath ?? ModelStore.DefaultPath, warn) : null;
         calibrator = new DeviceCalibrator(store);
         scheduler = new GemmScheduler(Devices, Policy, options.RandomSeed, options.Tiling ?? TilePlanner.Default, calibrator);
@@ -100,12 +121,21 @@ public sealed partial class ComputeEngine : IDisposable
     /// <summary>How tiles are assigned to the devices.</summary>
     public SchedulingPolicy Policy { get; }
 
-    /// <summary>Releases every device, its kernels and buffers, and the ILGPU context.</summary>
+    /// <summary>
+    /// Releases every device, its kernels and buffers, and the ILGPU context. Operations still running are cancelled
+    /// first (they end with <see cref="ObjectDisposedException"/>) and waited for, so no device is freed under them.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
             return;
+        }
+
+        lifetime.Cancel();
+        if (operationDepth == 0)
+        {
+            SpinWait.SpinUntil(() => Volatile.Read(ref inFlight) == 0);
         }
 
         // Models refined by this engine's tiles make the next engine's first split better.
@@ -116,6 +146,7 @@ public sealed partial class ComputeEngine : IDisposable
         }
 
         context?.Dispose();
+        lifetime.Dispose();
     }
 
     /// <summary>
@@ -144,4 +175,52 @@ public sealed partial class ComputeEngine : IDisposable
     internal bool IsDisposed => Volatile.Read(ref disposed) != 0;
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+
+    /// <summary>Marks the calling thread as running engine work (an engine worker thread running tiles).</summary>
+    internal static void EnterWorkerThread() => operationDepth++;
+
+    /// <summary>Ends <see cref="EnterWorkerThread"/>.</summary>
+    internal static void ExitWorkerThread() => operationDepth--;
+
+    /// <summary>
+    /// Registers an operation in flight, so that <see cref="Dispose"/> waits for it; throws if the engine is already
+    /// disposed. Every call is paired with <see cref="EndOperation"/>; <paramref name="synchronous"/> (the same for both)
+    /// says that the calling thread runs the operation itself, start to end.
+    /// </summary>
+    /// <returns>The engine's lifetime token, cancelled by <see cref="Dispose"/>.</returns>
+    internal CancellationToken BeginOperation(bool synchronous)
+    {
+        Interlocked.Increment(ref inFlight);
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            Interlocked.Decrement(ref inFlight);
+            ThrowIfDisposed();
+        }
+
+        if (synchronous)
+        {
+            operationDepth++;
+        }
+
+        return lifetime.Token;
+    }
+
+    /// <summary>Ends an operation registered by <see cref="BeginOperation"/>.</summary>
+    internal void EndOperation(bool synchronous)
+    {
+        if (synchronous)
+        {
+            operationDepth--;
+        }
+
+        Interlocked.Decrement(ref inFlight);
+    }
+
+    /// <summary>What an operation stopped by <see cref="Dispose"/> throws instead of a cancellation or device failure.</summary>
+    private ObjectDisposedException DisposedDuring(Exception cause) =>
+        new(nameof(ComputeEngine), $"The engine was disposed while the operation was running, so it stopped before finishing ({cause.Message}).");
+
+    /// <summary>True when <paramref name="e"/> is how an operation ends because the engine was disposed under it.</summary>
+    private bool StoppedByDispose(Exception e) =>
+        IsDisposed && e is OperationCanceledException or GemmFailedException or DeviceFailedException;
 }

@@ -1,4 +1,5 @@
 using GpuCompute.Scheduling;
+using Microsoft.Extensions.Logging;
 
 namespace GpuCompute;
 
@@ -7,7 +8,7 @@ public sealed class ComputeEngineOptions
 {
     /// <summary>
     /// The devices to use, e.g. <c>cpu</c>, <c>cuda,cpu</c>, <c>ilgpu-cpu</c>; null falls back to
-    /// <c>GPUCOMPUTE_DEVICES</c>, then <c>default</c> (the CPU device and every GPU).
+    /// <c>GPUCOMPUTE_DEVICES</c>, then <c>default</c> (the CPU device and every GPU). An empty list is an error.
     /// </summary>
     public string? Devices { get; init; }
 
@@ -36,8 +37,9 @@ public sealed class ComputeEngineOptions
     /// <summary>The model cache file; null means <c>$XDG_CACHE_HOME/gpucompute/performance-models.json</c> (or <c>~/.cache/…</c>).</summary>
     public string? ModelCachePath { get; init; }
 
-    /// <summary>Receives warnings (e.g. an unreadable model cache); null sends them to <see cref="System.Diagnostics.Trace"/>.</summary>
-    public Action<string>? Warning { get; init; }
+    /// <summary>Receives the engine's warnings (an unreadable or oversized model cache, a cache that cannot be written);
+    /// null writes them to standard error, one line each.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>
     /// Devices (by id) that fail on purpose after computing the given number of operation tiles (calibration excluded):

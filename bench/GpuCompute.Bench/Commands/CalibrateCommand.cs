@@ -21,7 +21,6 @@ internal static class CalibrateCommand
             using var engine = new ComputeEngine(new ComputeEngineOptions
             {
                 Devices = parse.GetValue(DeviceListOption),
-                Warning = message => Console.Error.WriteLine($"warning: {message}"),
             });
             IReadOnlyList<DeviceCalibration> results = engine.Calibrate();
             var table = new Table().AddColumns("device", "precision", "GFLOP/s", "bandwidth GB/s", "latency µs");

@@ -53,7 +53,6 @@ internal static class GemmCommand
         {
             Devices = s.Devices,
             Policy = s.Policy,
-            Warning = message => Console.Error.WriteLine($"warning: {message}"),
             InjectFaults = s.Faults,
             DeviceMemoryBudgetBytes = s.Budget,
         });

@@ -68,7 +68,7 @@ internal static class OpCommand
     private static int Run<T>(Settings s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = s.Devices, Warning = m => Console.Error.WriteLine($"warning: {m}") });
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = s.Devices });
         OpCase op = OpCases.Create<T>(engine, s.Name, s.Size, s.Batch, Seed);
         using IDisposable resources = op.Resources;
 

@@ -24,6 +24,33 @@ public interface IReduceOperator<T>
     /// <param name="b">The second.</param>
     /// <returns>Both combined.</returns>
     T Combine(T a, T b);
+
+    /// <summary>Adds one element's contribution to a thread's running accumulator. Sums take a compensated (Neumaier)
+    /// step, so a thread's rounding error stays near 2ε·Σ|terms| however many elements it adds; other reductions
+    /// <see cref="Combine"/>.</summary>
+    /// <param name="accumulator">The thread's accumulator so far.</param>
+    /// <param name="term">The contribution (from <see cref="Load(T)"/>).</param>
+    /// <returns>The accumulator with the term added.</returns>
+    ReduceAccumulator<T> Accumulate(ReduceAccumulator<T> accumulator, T term);
+
+    /// <summary>The accumulator's value (for sums: the sum plus its carried error).</summary>
+    /// <param name="accumulator">The accumulator.</param>
+    /// <returns>Its value.</returns>
+    T Finish(ReduceAccumulator<T> accumulator);
+}
+
+/// <summary>A thread's running reduction: the value so far and, for compensated sums, the rounding error carried beside it.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <param name="value">The value so far.</param>
+/// <param name="carry">The rounding error not yet added in (zero for reductions other than sums).</param>
+public readonly struct ReduceAccumulator<T>(T value, T carry)
+    where T : unmanaged
+{
+    /// <summary>The value so far.</summary>
+    public T Value { get; } = value;
+
+    /// <summary>The rounding error not yet added in.</summary>
+    public T Carry { get; } = carry;
 }
 
 /// <summary>The order an arg-min or arg-max reduction uses, as an operator struct.</summary>

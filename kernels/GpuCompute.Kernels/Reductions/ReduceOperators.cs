@@ -22,6 +22,18 @@ public readonly struct SumReduction : IReduceOperator<float>, IReduceOperator<do
 
     /// <inheritdoc/>
     public double Combine(double a, double b) => a + b;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<float> Accumulate(ReduceAccumulator<float> accumulator, float term) => Compensated.Add(accumulator, term);
+
+    /// <inheritdoc/>
+    public float Finish(ReduceAccumulator<float> accumulator) => accumulator.Value + accumulator.Carry;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<double> Accumulate(ReduceAccumulator<double> accumulator, double term) => Compensated.Add(accumulator, term);
+
+    /// <inheritdoc/>
+    public double Finish(ReduceAccumulator<double> accumulator) => accumulator.Value + accumulator.Carry;
 }
 
 /// <summary>Σ |x|.</summary>
@@ -44,6 +56,18 @@ public readonly struct AbsSumReduction : IReduceOperator<float>, IReduceOperator
 
     /// <inheritdoc/>
     public double Combine(double a, double b) => a + b;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<float> Accumulate(ReduceAccumulator<float> accumulator, float term) => Compensated.Add(accumulator, term);
+
+    /// <inheritdoc/>
+    public float Finish(ReduceAccumulator<float> accumulator) => accumulator.Value + accumulator.Carry;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<double> Accumulate(ReduceAccumulator<double> accumulator, double term) => Compensated.Add(accumulator, term);
+
+    /// <inheritdoc/>
+    public double Finish(ReduceAccumulator<double> accumulator) => accumulator.Value + accumulator.Carry;
 }
 
 /// <summary>Σ (s·x)², with s a power of two chosen by the caller to keep the squares in range (1 for the fast pass).</summary>
@@ -80,6 +104,18 @@ public readonly struct SquareSumReduction(double scale) : IReduceOperator<float>
 
     /// <inheritdoc/>
     public double Combine(double a, double b) => a + b;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<float> Accumulate(ReduceAccumulator<float> accumulator, float term) => Compensated.Add(accumulator, term);
+
+    /// <inheritdoc/>
+    public float Finish(ReduceAccumulator<float> accumulator) => accumulator.Value + accumulator.Carry;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<double> Accumulate(ReduceAccumulator<double> accumulator, double term) => Compensated.Add(accumulator, term);
+
+    /// <inheritdoc/>
+    public double Finish(ReduceAccumulator<double> accumulator) => accumulator.Value + accumulator.Carry;
 }
 
 /// <summary>max |x|; NaN wins.</summary>
@@ -102,6 +138,38 @@ public readonly struct MaxAbsReduction : IReduceOperator<float>, IReduceOperator
 
     /// <inheritdoc/>
     public double Combine(double a, double b) => a > b || double.IsNaN(a) ? a : b;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<float> Accumulate(ReduceAccumulator<float> accumulator, float term) => new(Combine(accumulator.Value, term), 0f);
+
+    /// <inheritdoc/>
+    public float Finish(ReduceAccumulator<float> accumulator) => accumulator.Value;
+
+    /// <inheritdoc/>
+    public ReduceAccumulator<double> Accumulate(ReduceAccumulator<double> accumulator, double term) => new(Combine(accumulator.Value, term), 0.0);
+
+    /// <inheritdoc/>
+    public double Finish(ReduceAccumulator<double> accumulator) => accumulator.Value;
+}
+
+/// <summary>Neumaier's compensated summation step (Kahan's, correct also when the term outweighs the sum).</summary>
+internal static class Compensated
+{
+    public static ReduceAccumulator<float> Add(ReduceAccumulator<float> accumulator, float term)
+    {
+        float sum = accumulator.Value, total = sum + term;
+        float lost = Math.Abs(sum) >= Math.Abs(term) ? (sum - total) + term : (term - total) + sum;
+
+        // Once the sum overflows (or meets a NaN), the lost part is ∞ − ∞ = NaN: carry nothing, so ∞ and NaN survive.
+        return new ReduceAccumulator<float>(total, total - total == 0f ? accumulator.Carry + lost : 0f);
+    }
+
+    public static ReduceAccumulator<double> Add(ReduceAccumulator<double> accumulator, double term)
+    {
+        double sum = accumulator.Value, total = sum + term;
+        double lost = Math.Abs(sum) >= Math.Abs(term) ? (sum - total) + term : (term - total) + sum;
+        return new ReduceAccumulator<double>(total, total - total == 0.0 ? accumulator.Carry + lost : 0.0);
+    }
 }
 
 /// <summary>The order of a minimum: smaller wins, −0 before +0.</summary>

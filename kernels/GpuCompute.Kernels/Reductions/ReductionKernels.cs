@@ -4,8 +4,10 @@ namespace GpuCompute.Kernels.Reductions;
 
 /// <summary>
 /// Reduction kernels (explicitly grouped, at most <see cref="MaxGroupSize"/> threads per group): every thread
-/// accumulates a strided slice (indices thread, thread + grid size, …), a shared-memory tree combines the group's
-/// threads, and thread 0 writes one partial per group. The host combines the partials.
+/// accumulates a strided slice (indices thread, thread + grid size, …) with <see cref="IReduceOperator{T}.Accumulate"/>
+/// (compensated for sums, so a thread's error does not grow with the slice), a shared-memory tree combines the group's
+/// threads (log₂ of the group size additions), and thread 0 writes one partial per group. The host combines the
+/// partials pairwise in double.
 /// </summary>
 public static class ReductionKernels
 {
@@ -22,14 +24,14 @@ public static class ReductionKernels
         where T : unmanaged
         where TOperator : struct, IReduceOperator<T>
     {
-        T sum = default;
+        ReduceAccumulator<T> accumulator = default;
         long stride = (long)Grid.DimX * Group.DimX;
         for (long i = Grid.GlobalIndex.X; i < x.Length; i += stride)
         {
-            sum = op.Combine(sum, op.Load(x[i]));
+            accumulator = op.Accumulate(accumulator, op.Load(x[i]));
         }
 
-        FinishGroup(sum, partials, op);
+        FinishGroup(op.Finish(accumulator), partials, op);
     }
 
     /// <summary>partials[group] ← the group's combination of op.Load(x[i], y[i]).</summary>
@@ -43,15 +45,15 @@ public static class ReductionKernels
         where T : unmanaged
         where TOperator : struct, IReduceOperator<T>
     {
-        T sum = default;
+        ReduceAccumulator<T> accumulator = default;
         long stride = (long)Grid.DimX * Group.DimX;
         long n = Math.Min(x.Length, y.Length);
         for (long i = Grid.GlobalIndex.X; i < n; i += stride)
         {
-            sum = op.Combine(sum, op.Load(x[i], y[i]));
+            accumulator = op.Accumulate(accumulator, op.Load(x[i], y[i]));
         }
 
-        FinishGroup(sum, partials, op);
+        FinishGroup(op.Finish(accumulator), partials, op);
     }
 
     /// <summary>(values, indices)[group] ← the group's extreme of x by <paramref name="order"/> and its index: the first

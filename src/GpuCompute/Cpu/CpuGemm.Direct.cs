@@ -7,12 +7,17 @@ namespace GpuCompute.Cpu;
 /// <summary>The unpacked path for small products and the k = 0 case.</summary>
 internal static unsafe partial class CpuGemm
 {
-    /// <summary>C ← β·C (k = 0: the product is empty); β = 0 writes zeros without reading C.</summary>
+    /// <summary>C ← β·C (k = 0 or α = 0: the product is empty); β = 0 writes zeros without reading C, β = 1 leaves C as it is.</summary>
     private static void ScaleC<T>(in GemmArgs<T> args)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         HostMatrix<T> c = args.C;
         T beta = args.Beta;
+        if (beta == T.One)
+        {
+            return;
+        }
+
         for (int i = 0; i < c.Rows; i++)
         {
             Span<T> row = c.Row(i);

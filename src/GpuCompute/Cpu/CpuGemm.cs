@@ -22,14 +22,18 @@ internal static unsafe partial class CpuGemm
 {
     /// <summary>
     /// C ← α·op(A)·op(B) + β·C on up to <paramref name="maxThreads"/> threads. Shapes are trusted (validated by the
-    /// caller): op(A) is C.Rows × K and op(B) is K × C.Cols. β = 0 never reads C (BLAS semantics). Blocks until done.
+    /// caller): op(A) is C.Rows × K and op(B) is K × C.Cols. BLAS semantics: β = 0 never reads C, and α = 0 (or K = 0)
+    /// never reads A or B (C ← β·C). Blocks until done; <paramref name="cancellation"/> is checked before every KC × NC
+    /// block of each thread's part, and a cancelled product throws <see cref="OperationCanceledException"/> with C
+    /// partly written.
     /// </summary>
     public static void Multiply<T>(
-        T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c, int maxThreads)
+        T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c, int maxThreads,
+        CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Multiply(alpha, a, opA, b, opB, beta, c, maxThreads, CpuGemmConfig.Default);
+        => Multiply(alpha, a, opA, b, opB, beta, c, maxThreads, CpuGemmConfig.Default, cancellation);
 
-    /// <summary>As <see cref="Multiply{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T}, int)"/>
+    /// <summary>As <see cref="Multiply{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T}, int, CancellationToken)"/>
     /// with an explicit configuration (tests force kernel paths and small blocks with it).</summary>
     internal static void Multiply<T>(
         T alpha,
@@ -40,7 +44,8 @@ internal static unsafe partial class CpuGemm
         T beta,
         HostMatrix<T> c,
         int maxThreads,
-        CpuGemmConfig config)
+        CpuGemmConfig config,
+        CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = c.Rows, n = c.Cols, k = opA == Transpose.None ? a.Cols : a.Rows;
@@ -49,8 +54,10 @@ internal static unsafe partial class CpuGemm
             return;
         }
 
-        var args = new GemmArgs<T>(alpha, a, opA, b, opB, beta, c, k, config);
-        if (k == 0)
+        var args = new GemmArgs<T>(alpha, a, opA, b, opB, beta, c, k, config, cancellation);
+
+        // α = 0: the product term is absent, so A and B are not read (NaN in them does not reach C), as in BLAS.
+        if (k == 0 || T.IsZero(alpha))
         {
             ScaleC(args);
             return;
@@ -69,6 +76,7 @@ internal static unsafe partial class CpuGemm
         if (threads == 1)
         {
             RunPart(args, 0, m, 0, n);
+            cancellation.ThrowIfCancellationRequested();
             return;
         }
 
@@ -85,6 +93,7 @@ internal static unsafe partial class CpuGemm
                 RunPart(args, i0, i1, j0, j1);
             }
         });
+        cancellation.ThrowIfCancellationRequested();
     }
 
     /// <summary>
@@ -169,6 +178,12 @@ internal static unsafe partial class CpuGemm
                     int nc = Math.Min(blocking.Nc, j1 - jc);
                     for (int pc = 0; pc < k; pc += blocking.Kc)
                     {
+                        // A cancelled product stops here, between blocks; the caller throws once every thread is out.
+                        if (args.Cancellation.IsCancellationRequested)
+                        {
+                            return;
+                        }
+
                         int kc = Math.Min(blocking.Kc, k - pc);
                         if (!packBInChunks)
                         {
@@ -266,6 +281,7 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>The operands of one call, passed to the workers.</summary>
     private readonly record struct GemmArgs<T>(
-        T Alpha, HostMatrix<T> A, Transpose OpA, HostMatrix<T> B, Transpose OpB, T Beta, HostMatrix<T> C, int K, CpuGemmConfig Config)
+        T Alpha, HostMatrix<T> A, Transpose OpA, HostMatrix<T> B, Transpose OpB, T Beta, HostMatrix<T> C, int K, CpuGemmConfig Config,
+        CancellationToken Cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>;
 }

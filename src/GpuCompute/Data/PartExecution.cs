@@ -13,6 +13,21 @@ internal static class PartExecution
     /// </summary>
     public static void Run(DataLayout layout, string operation, Action<int> body)
     {
+        // Registered with the engine, so that Dispose waits for the parts instead of freeing their devices under them.
+        ComputeEngine engine = layout.Owner;
+        engine.BeginOperation(synchronous: true);
+        try
+        {
+            RunParts(layout, operation, body);
+        }
+        finally
+        {
+            engine.EndOperation(synchronous: true);
+        }
+    }
+
+    private static void RunParts(DataLayout layout, string operation, Action<int> body)
+    {
         int count = layout.Parts.Count;
         var failures = new Exception?[count];
         if (count == 1)

@@ -57,9 +57,11 @@ public abstract class ComputeDevice : IDisposable
 
     /// <summary>
     /// Computes one tile of a GEMM: C[tile] ← α·op(A)[tile rows, :]·op(B)[:, tile cols] + β·C[tile].
-    /// Blocks until the tile's result is in host memory. Shapes have been validated by the engine.
+    /// Blocks until the tile's result is in host memory. Shapes have been validated by the engine. A long tile checks
+    /// <paramref name="cancellation"/> between its blocks and throws <see cref="OperationCanceledException"/> when it
+    /// fires (the tile's block of C is then partly written).
     /// </summary>
-    internal abstract void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+    internal abstract void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>

@@ -40,7 +40,7 @@ public sealed class CpuDevice : ComputeDevice
         }
     }
 
-    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         CpuGemm.Multiply(
@@ -51,7 +51,8 @@ public sealed class CpuDevice : ComputeDevice
             problem.OpB,
             problem.Beta,
             problem.TileC(tile),
-            Threads);
+            Threads,
+            cancellation);
     }
 
     internal override DeviceMemory<T> Allocate<T>(long length) => new HostMemory<T>(this, length);

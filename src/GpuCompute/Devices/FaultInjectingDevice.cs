@@ -14,14 +14,14 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okTiles)
 
     internal override string Identity => inner.Identity;
 
-    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
     {
         if (Interlocked.Increment(ref tiles) > okTiles)
         {
             throw new InvalidOperationException($"fault injected into {Id} after {okTiles} tiles");
         }
 
-        inner.RunGemmTile(problem, tile);
+        inner.RunGemmTile(problem, tile, cancellation);
     }
 
     // Faults are injected into GEMM tiles only; device-resident data lives in the wrapped device.

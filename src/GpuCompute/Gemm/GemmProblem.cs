@@ -48,6 +48,9 @@ internal sealed class GemmProblem<T>
     /// <summary>2·M·N·K.</summary>
     public double Flops => 2.0 * M * N * K;
 
+    /// <summary>True when there is no product term (α = 0 or K = 0): C ← β·C, and A and B are never read.</summary>
+    public bool ScalesOnly => K == 0 || T.IsZero(Alpha);
+
     /// <summary>Checks the operands and builds the problem, throwing before any work starts if they do not fit.</summary>
     public static GemmProblem<T> Create(
         T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c)
@@ -94,17 +97,35 @@ internal sealed class GemmProblem<T>
     /// <summary>The block of C that tile <paramref name="tile"/> writes.</summary>
     public HostMatrix<T> TileC(GemmTile tile) => C.Slice(tile.Row, tile.Col, tile.Rows, tile.Cols);
 
-    /// <summary>True when the element ranges of two matrices over the same array intersect (conservatively, by span).</summary>
-    private static bool Overlaps(HostMatrix<T> x, HostMatrix<T> y)
+    /// <summary>True when two matrices over the same array share at least one element (exact for strided views, so
+    /// disjoint column blocks of one array do not count as overlapping).</summary>
+    internal static bool Overlaps(HostMatrix<T> x, HostMatrix<T> y)
     {
         if (!ReferenceEquals(x.Data, y.Data) || x.Rows == 0 || x.Cols == 0 || y.Rows == 0 || y.Cols == 0)
         {
             return false;
         }
 
-        long xEnd = x.Offset + ((long)(x.Rows - 1) * x.LeadingDimension) + x.Cols;
-        long yEnd = y.Offset + ((long)(y.Rows - 1) * y.LeadingDimension) + y.Cols;
-        return x.Offset < yEnd && y.Offset < xEnd;
+        // Each row of a view is the interval [offset + i·ld, offset + i·ld + cols). For one row [a, b) of the view with
+        // fewer rows, the rows j of the other that intersect it satisfy two linear inequalities in j, so they form an
+        // integer interval: the views overlap iff that interval is non-empty for some row. O(min(rows)), no enumeration.
+        (HostMatrix<T> few, HostMatrix<T> many) = x.Rows <= y.Rows ? (x, y) : (y, x);
+        long ld = many.LeadingDimension, origin = many.Offset, cols = many.Cols, last = many.Rows - 1;
+        for (long i = 0; i < few.Rows; i++)
+        {
+            long a = few.Offset + (i * few.LeadingDimension), b = a + few.Cols;
+            long lowest = Math.Max(0, FloorDiv(a - cols - origin, ld) + 1); // origin + j·ld + cols > a
+            long highest = Math.Min(last, CeilDiv(b - origin, ld) - 1);      // origin + j·ld < b
+            if (lowest <= highest)
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static long FloorDiv(long p, long q) => (p / q) - ((p % q != 0 && (p < 0) != (q < 0)) ? 1 : 0);
+        static long CeilDiv(long p, long q) => -FloorDiv(-p, q);
     }
 
     private static void CheckOp(Transpose op, string name)

@@ -31,7 +31,7 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
 
     private static DeviceModel Restored(StoredModel stored)
     {
-        var model = new DeviceModel(stored.Gflops, stored.BandwidthBytesPerSecond ?? double.PositiveInfinity, stored.LatencySeconds);
+        var model = new DeviceModel(stored.Gflops, stored.BandwidthBytesPerSecond ?? double.PositiveInfinity, stored.LatencySeconds, stored.MeasuredAt);
         if (stored.Shapes is not null)
         {
             model.Restore(stored.Shapes);
@@ -75,7 +75,7 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
                 device.Identity,
                 name,
                 new StoredModel(
-                    model.Gflops, model.ComputesFromHost ? null : model.BandwidthBytesPerSecond, model.LatencySeconds, DateTimeOffset.UtcNow, model.ShapeThroughputs()));
+                    model.Gflops, model.ComputesFromHost ? null : model.BandwidthBytesPerSecond, model.LatencySeconds, model.MeasuredAt, model.ShapeThroughputs()));
         }
     }
 
@@ -103,7 +103,7 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
         b.Fill(T.One);
         var problem = GemmProblem<T>.Create(T.One, a, Transpose.None, b, Transpose.None, T.Zero, new HostMatrix<T>(edge, edge));
         long start = Stopwatch.GetTimestamp();
-        device.RunGemmTile(problem, new GemmTile(0, 0, edge, edge));
+        device.RunGemmTile(problem, new GemmTile(0, 0, edge, edge), CancellationToken.None);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }

@@ -17,11 +17,22 @@ internal sealed class DeviceModel
     /// <summary>Weight of a new measurement in the running throughput estimate (an exponential moving average).</summary>
     private const double LearningRate = 0.3;
 
+    /// <summary>
+    /// Tiles shorter than this teach nothing: their time is mostly fixed per-call cost (thread start, packing set-up,
+    /// a launch), not throughput. Fifty 16³ products once taught the model that the CPU does 0.16 GFLOP/s in f64 (it
+    /// does ~150), which then skewed every split that used it.
+    /// </summary>
+    internal const double MinLearningSeconds = 1e-3;
+
+    /// <summary>Tiles with fewer flops than this teach nothing either, however long they took (a stalled tiny tile).</summary>
+    internal const double MinLearningFlops = 1e7;
+
     /// <param name="gflops">GEMM throughput in GFLOP/s (positive).</param>
     /// <param name="bandwidthBytesPerSecond">Host↔device bandwidth; <see cref="double.PositiveInfinity"/> when the
     /// device computes from host memory (transfers are free).</param>
     /// <param name="latencySeconds">Fixed cost per tile (launch, synchronisation).</param>
-    public DeviceModel(double gflops, double bandwidthBytesPerSecond = double.PositiveInfinity, double latencySeconds = 0)
+    /// <param name="measuredAt">When the model was measured (refining it later does not make it younger); null means now.</param>
+    public DeviceModel(double gflops, double bandwidthBytesPerSecond = double.PositiveInfinity, double latencySeconds = 0, DateTimeOffset? measuredAt = null)
     {
         if (!(gflops > 0) || double.IsInfinity(gflops))
         {
@@ -37,7 +48,11 @@ internal sealed class DeviceModel
         Gflops = gflops;
         BandwidthBytesPerSecond = bandwidthBytesPerSecond;
         LatencySeconds = latencySeconds;
+        MeasuredAt = measuredAt ?? DateTimeOffset.UtcNow;
     }
+
+    /// <summary>When the device was measured; the model expires a fixed time after it, however much it was refined.</summary>
+    public DateTimeOffset MeasuredAt { get; }
 
     /// <summary>The throughput for shapes not yet seen, refined from every tile.</summary>
     public double Gflops { get; private set; }
@@ -64,12 +79,13 @@ internal sealed class DeviceModel
         }
     }
 
-    /// <summary>Refines the throughput, overall and for this tile's shape class, from a tile that took <paramref name="seconds"/>.</summary>
+    /// <summary>Refines the throughput, overall and for this tile's shape class, from a tile that took <paramref name="seconds"/>;
+    /// tiles too small to time (under <see cref="MinLearningSeconds"/> or <see cref="MinLearningFlops"/>) are ignored.</summary>
     public void Observe(GemmTile tile, int k, double bytes, double seconds)
     {
         double computeSeconds = seconds - LatencySeconds - TransferSeconds(bytes);
         double flops = tile.Flops(k);
-        if (!(flops > 0 && computeSeconds > 0 && double.IsFinite(computeSeconds)))
+        if (!(flops >= MinLearningFlops && seconds >= MinLearningSeconds && computeSeconds > 0 && double.IsFinite(computeSeconds)))
         {
             return;
         }

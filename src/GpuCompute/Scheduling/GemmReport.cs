@@ -41,8 +41,8 @@ public sealed class GemmReport
     /// <summary>Every tile's run, in completion order.</summary>
     public IReadOnlyList<TileRecord> Trace { get; }
 
-    /// <summary>2·M·N·K.</summary>
-    public double Flops => 2.0 * M * N * K;
+    /// <summary>Floating-point operations the devices performed: 2·M·N·K, or 0 when α = 0 or K = 0 (C ← β·C only).</summary>
+    public double Flops => Devices.Sum(d => d.Flops);
 
     /// <summary>Throughput in GFLOP/s (0 for an empty product).</summary>
     public double Gflops => Seconds > 0 ? Flops / Seconds / 1e9 : 0;

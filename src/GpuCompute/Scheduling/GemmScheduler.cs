@@ -12,16 +12,23 @@ internal sealed class GemmScheduler(
 {
     private readonly DeviceCalibrator calibrator = calibrator ?? new DeviceCalibrator();
 
-    public GemmReport Run<T>(GemmProblem<T> problem)
+    /// <summary>Runs the product, blocking; <paramref name="cancellation"/> (the engine's lifetime) stops it between
+    /// tiles and inside long tiles.</summary>
+    public GemmReport Run<T>(GemmProblem<T> problem, CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long start = Stopwatch.GetTimestamp();
-        if (devices.Count == 1 && planner.Plan(problem.M, problem.N, problem.K, 1) is [GemmTile only])
+        if (problem.ScalesOnly)
         {
-            return RunWhole(problem, only, start);
+            return ScaleOnly(problem, start);
         }
 
-        TileExecutor<T> executor = Prepare(problem, null, CancellationToken.None);
+        if (devices.Count == 1 && planner.Plan(problem.M, problem.N, problem.K, 1) is [GemmTile only])
+        {
+            return RunWhole(problem, only, start, cancellation);
+        }
+
+        TileExecutor<T> executor = Prepare(problem, null, cancellation);
         (DeviceShare[] shares, TileRecord[] trace) = executor.Run();
         return Report(problem, start, shares, trace, executor.EarlierFailures);
     }
@@ -30,6 +37,11 @@ internal sealed class GemmScheduler(
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long start = Stopwatch.GetTimestamp();
+        if (problem.ScalesOnly)
+        {
+            return ScaleOnly(problem, start);
+        }
+
         TileExecutor<T> executor = Prepare(problem, progress, cancellation);
         (DeviceShare[] shares, TileRecord[] trace) = await executor.RunAsync().ConfigureAwait(false);
         return Report(problem, start, shares, trace, executor.EarlierFailures);
@@ -39,13 +51,17 @@ internal sealed class GemmScheduler(
     /// One device, one tile: run it on the calling thread without the dispatcher, so small products pay no scheduling
     /// cost (same results, report and failure as the general path).
     /// </summary>
-    private GemmReport RunWhole<T>(GemmProblem<T> problem, GemmTile tile, long start)
+    private GemmReport RunWhole<T>(GemmProblem<T> problem, GemmTile tile, long start, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ComputeDevice device = devices[0];
         try
         {
-            device.RunGemmTile(problem, tile);
+            device.RunGemmTile(problem, tile, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -57,6 +73,36 @@ internal sealed class GemmScheduler(
             problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, seconds,
             [new DeviceShare(device.Id, device.Name, device.Kind, 1, seconds, problem.Flops, 0, null)],
             [new TileRecord(device.Id, tile, 0, seconds, 0, Failed: false)]);
+    }
+
+    /// <summary>
+    /// α = 0 or K = 0: there is no product term, so C ← β·C on the calling thread without reading A or B (BLAS
+    /// semantics; NaN in A or B does not reach C). β = 0 writes zeros, β = 1 leaves C untouched. No device computes.
+    /// </summary>
+    private GemmReport ScaleOnly<T>(GemmProblem<T> problem, long start)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        HostMatrix<T> c = problem.C;
+        T beta = problem.Beta;
+        if (beta != T.One)
+        {
+            for (int i = 0; i < c.Rows; i++)
+            {
+                Span<T> row = c.Row(i);
+                if (T.IsZero(beta))
+                {
+                    row.Clear();
+                }
+                else
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+                }
+            }
+        }
+
+        return new GemmReport(
+            problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds,
+            devices.Select(d => new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null)).ToArray(), []);
     }
 
     private TileExecutor<T> Prepare<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)

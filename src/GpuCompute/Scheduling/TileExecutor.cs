@@ -101,6 +101,19 @@ internal sealed class TileExecutor<T>
 
     private void Work(int device)
     {
+        ComputeEngine.EnterWorkerThread();
+        try
+        {
+            WorkUntilDone(device);
+        }
+        finally
+        {
+            ComputeEngine.ExitWorkerThread();
+        }
+    }
+
+    private void WorkUntilDone(int device)
+    {
         using CancellationTokenRegistration wake = cancellation.Register(() =>
         {
             lock (gate)
@@ -133,7 +146,12 @@ internal sealed class TileExecutor<T>
             Exception? error = null;
             try
             {
-                devices[device].RunGemmTile(problem, work.Tiles[tile]);
+                devices[device].RunGemmTile(problem, work.Tiles[tile], cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Stopped inside the tile: not the device's fault. The operation ends as cancelled (see Results).
+                return;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -11,8 +11,9 @@ namespace GpuCompute.Verification;
 internal static class ReferenceGemm
 {
     /// <summary>
-    /// Returns α·op(A)·op(B) + β·C0 in double precision (β = 0 ignores C0 entirely, as BLAS does), with, per element,
-    /// the magnitude |α|·Σ|a||b| + |β||c| that bounds its rounding error.
+    /// Returns α·op(A)·op(B) + β·C0 in double precision with BLAS's reference semantics (β = 0 ignores C0 entirely; α = 0
+    /// ignores A and B entirely, so NaN in them does not matter), with, per element, the magnitude |α|·Σ|a||b| + |β||c|
+    /// that bounds its rounding error.
     /// </summary>
     public static Expected Compute<T>(
         T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c0)
@@ -27,7 +28,7 @@ internal static class ReferenceGemm
             for (int j = 0; j < n; j++)
             {
                 double sum = 0, abs = 0;
-                for (int p = 0; p < k; p++)
+                for (int p = 0; al != 0 && p < k; p++)
                 {
                     double x = double.CreateTruncating(opA == Transpose.None ? a[i, p] : a[p, i]);
                     double y = double.CreateTruncating(opB == Transpose.None ? b[p, j] : b[j, p]);
@@ -36,7 +37,7 @@ internal static class ReferenceGemm
                 }
 
                 double c = be == 0 ? 0 : double.CreateTruncating(c0[i, j]);
-                values[i, j] = be == 0 ? al * sum : (al * sum) + (be * c);
+                values[i, j] = al == 0 ? be * c : be == 0 ? al * sum : (al * sum) + (be * c);
                 magnitudes[i, j] = (Math.Abs(al) * abs) + (be == 0 ? 0 : Math.Abs(be * c));
             }
         }

@@ -45,6 +45,6 @@ public sealed class DeviceSelectionTests
 
     private sealed class FakeDevice(string id, DeviceKind kind) : ComputeDevice(id, id, kind, 0)
     {
-        internal override void RunGemmTile<T>(Gemm.GemmProblem<T> problem, Gemm.GemmTile tile) => throw new NotSupportedException();
+        internal override void RunGemmTile<T>(Gemm.GemmProblem<T> problem, Gemm.GemmTile tile, CancellationToken cancellation) => throw new NotSupportedException();
     }
 }

@@ -59,15 +59,15 @@ public sealed class ModelStoreTests
     public void Engine_CorruptCacheFile_WarnsAndStillComputes()
     {
         File.WriteAllText(FilePath, "\u0000garbage");
-        var warnings = new List<string>();
-        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", ModelCachePath = FilePath, Warning = warnings.Add });
+        var warnings = new ListLogger();
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", ModelCachePath = FilePath, Logger = warnings });
 
         HostMatrix<float> a = TestMatrices.Random<float>(30, 20, 1), b = TestMatrices.Random<float>(20, 10, 2);
         var c = new HostMatrix<float>(30, 10);
         engine.Gemm(a, b, c);
 
         ReferenceGemm.Compute(1f, a, Transpose.None, b, Transpose.None, 0f, c).AssertMatches(c, "with a corrupt model cache");
-        Assert.That(warnings, Has.Some.Contains("unreadable"));
+        Assert.That(warnings.Messages, Has.Some.Contains("unreadable"));
     }
 
     [Test]

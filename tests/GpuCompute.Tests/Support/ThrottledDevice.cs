@@ -20,7 +20,7 @@ internal sealed class ThrottledDevice(string id, double gflops)
     /// <summary>From now on, the device computes <paramref name="okTiles"/> more tiles, then throws on every tile.</summary>
     public void FailAfter(int okTiles) => Volatile.Write(ref failAfterCall, Calls + okTiles);
 
-    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
     {
         if (Interlocked.Increment(ref calls) > Volatile.Read(ref failAfterCall))
         {

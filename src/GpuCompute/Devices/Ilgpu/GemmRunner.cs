@@ -53,7 +53,7 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
     /// <summary>Device memory this runner may use for one tile's operands; larger tiles stream through in blocks.</summary>
     public long BudgetBytes { get; set; } = long.MaxValue;
 
-    public void Run(GemmProblem<T> problem, GemmTile tile)
+    public void Run(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
     {
         if (tile.Rows == 0 || tile.Cols == 0)
         {
@@ -67,7 +67,8 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
             for (int col = tile.Col; col < tile.Col + tile.Cols; col += cols)
             {
                 var block = new GemmTile(row, col, Math.Min(rows, tile.Row + tile.Rows - row), Math.Min(cols, tile.Col + tile.Cols - col));
-                RunBlock(problem, block, depth);
+                cancellation.ThrowIfCancellationRequested();
+                RunBlock(problem, block, depth, cancellation);
             }
         }
     }
@@ -111,7 +112,7 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
     /// (β for the first chunk, 1 after it). Chunk i + 1's panels are packed and uploaded while chunk i computes;
     /// panels a slot already holds for this operation are not sent again.
     /// </summary>
-    private void RunBlock(GemmProblem<T> problem, GemmTile block, int depth)
+    private void RunBlock(GemmProblem<T> problem, GemmTile block, int depth, CancellationToken cancellation)
     {
         HostMatrix<T> hostC = problem.TileC(block);
         ArrayView<T> viewC = T.IsZero(problem.Beta) ? c.Reserve(Count(hostC)) : c.Upload(copy, hostC);
@@ -146,6 +147,12 @@ internal sealed class GemmRunner<T, TScalar, TConfig> : IGemmRunner<T>
             }
 
             compute.Synchronize();
+
+            // Between chunks of K: the streams are idle, so a cancelled tile leaves nothing running on the device.
+            if (chunk + 1 < chunks)
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
         }
 
         c.Download(compute, viewC, hostC);

@@ -14,6 +14,7 @@ internal interface IGemmRunner<T> : IDisposable
     /// <summary>Loads (first call only) and compiles the kernel, without running it.</summary>
     void Warm();
 
-    /// <summary>Computes <paramref name="tile"/> of <paramref name="problem"/>; blocks until C is back in host memory.</summary>
-    void Run(GemmProblem<T> problem, GemmTile tile);
+    /// <summary>Computes <paramref name="tile"/> of <paramref name="problem"/>; blocks until C is back in host memory.
+    /// Checks <paramref name="cancellation"/> between out-of-core blocks and chunks of K.</summary>
+    void Run(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation);
 }

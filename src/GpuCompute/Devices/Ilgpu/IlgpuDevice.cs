@@ -135,7 +135,7 @@ public sealed class IlgpuDevice : ComputeDevice
     internal static IlgpuDevice Create(string id, DeviceKind kind, Accelerator accelerator, long memoryBytes) =>
         new(id, kind, accelerator, memoryBytes);
 
-    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile)
+    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(problem);
         lock (gate)
@@ -143,7 +143,7 @@ public sealed class IlgpuDevice : ComputeDevice
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             try
             {
-                Runner<T>().Run(problem, tile);
+                Runner<T>().Run(problem, tile, cancellation);
             }
             catch (Exception e) when (IsIlgpuFailure(e))
             {

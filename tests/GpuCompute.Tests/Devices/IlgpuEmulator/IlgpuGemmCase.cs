@@ -94,7 +94,7 @@ public sealed record IlgpuGemmCase(
         {
             for (int col = 0; col < N || (col == 0 && N == 0); col += tileCols)
             {
-                device.RunGemmTile(problem, new GemmTile(row, col, Math.Min(tileRows, M - row), Math.Min(tileCols, N - col)));
+                device.RunGemmTile(problem, new GemmTile(row, col, Math.Min(tileRows, M - row), Math.Min(tileCols, N - col)), CancellationToken.None);
             }
 
             if (M == 0)
