@@ -42,14 +42,21 @@ internal static class CompareCommand
         {
             (int m, int n, int k) = Shape.From(parse.GetValue(SizeOption), parse.GetValue(MOption), parse.GetValue(NOption), parse.GetValue(KOption), 2048);
             string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
-            int repeat = parse.GetValue(RepeatOption);
+            Shape.CheckHostable(m, n, k);
+            int repeat = Shape.Repeat(parse.GetValue(RepeatOption));
             int threads = parse.GetValue(ThreadsOption) ?? Environment.ProcessorCount;
-            if (repeat < 1 || threads < 1)
+            if (threads is < 1 or > 4096)
             {
-                throw new UsageException($"--repeat and --threads must be at least 1; got {repeat} and {threads}.");
+                throw new UsageException($"--threads must be between 1 and 4096; got {threads}.");
             }
 
-            var settings = new Settings(m, n, k, precision, repeat, threads, parse.GetValue(CoreTypeOption), parse.GetValue(MathNetOption), parse.GetValue(JsonOption));
+            string? coreType = parse.GetValue(CoreTypeOption);
+            if (coreType is not null && (coreType.Length == 0 || !coreType.All(char.IsAsciiLetterOrDigit)))
+            {
+                throw new UsageException($"--openblas-coretype takes an OpenBLAS core name such as SkylakeX or Haswell; got '{coreType}'.");
+            }
+
+            var settings = new Settings(m, n, k, precision, repeat, threads, coreType, parse.GetValue(MathNetOption), parse.GetValue(JsonOption));
             return precision == "f32" ? Run<float>(settings) : Run<double>(settings);
         });
         return command;

@@ -43,10 +43,14 @@ internal static class GemmCommand
         return command;
     }
 
-    private static int Execute(Settings settings) =>
-        settings.Precision == "f32" ? Run<float>(settings) : Run<double>(settings);
+    private static int Execute(Settings settings)
+    {
+        // The trace file is opened before the work: an unwritable path fails at once, not after every timed run.
+        using FileStream? trace = settings.Trace is null ? null : Shape.OpenForWriting(settings.Trace, "--trace");
+        return settings.Precision == "f32" ? Run<float>(settings, trace) : Run<double>(settings, trace);
+    }
 
-    private static int Run<T>(Settings s)
+    private static int Run<T>(Settings s, FileStream? trace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var engine = new ComputeEngine(new ComputeEngineOptions
@@ -66,10 +70,9 @@ internal static class GemmCommand
             : Enumerable.Range(0, s.Repeat).Select(_ => engine.Gemm(a, b, c)).ToList();
 
         GemmReport median = runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
-        if (s.Trace is not null)
+        if (trace is not null)
         {
-            using FileStream file = s.Trace.Create();
-            ChromeTrace.Write(median, file);
+            ChromeTrace.Write(median, trace);
         }
 
         var check = GemmCheck.Run(a, b, c, Seed + 2);
@@ -178,6 +181,11 @@ internal static class GemmCommand
         }
 
         var faults = new Dictionary<string, int>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new UsageException("--inject-fault names no device; give ID:N, e.g. ilgpu-cpu:0.");
+        }
+
         foreach (string entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int colon = entry.LastIndexOf(':');
@@ -205,18 +213,9 @@ internal static class GemmCommand
         public static Settings From(ParseResult parse)
         {
             (int mm, int nn, int kk) = Shape.From(parse.GetValue(SizeOption), parse.GetValue(MOption), parse.GetValue(NOption), parse.GetValue(KOption), 2048);
-            if ((long)mm * kk > Array.MaxLength || (long)kk * nn > Array.MaxLength || (long)mm * nn > Array.MaxLength)
-            {
-                throw new UsageException($"A {mm} x {nn} x {kk} product has a matrix of more than {Array.MaxLength} elements.");
-            }
-
+            Shape.CheckHostable(mm, nn, kk);
             string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
-
-            int repeat = parse.GetValue(RepeatOption);
-            if (repeat < 1)
-            {
-                throw new UsageException($"--repeat must be at least 1; got {repeat}.");
-            }
+            int repeat = Shape.Repeat(parse.GetValue(RepeatOption));
 
             string? policy = parse.GetValue(PolicyOption);
             return new Settings(

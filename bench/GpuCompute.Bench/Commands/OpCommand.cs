@@ -21,7 +21,7 @@ internal static class OpCommand
 
     private static readonly Argument<string> NameArgument = new("name") { Description = $"The operation: {string.Join(", ", OpCases.Names)}." };
     private static readonly Option<long?> SizeOption = new("--size") { Description = "Vector length (element-wise ops, reductions; default 2^25), or N of the N x N matrix (gemv, transpose; default 8192) or of each matrix (batched-gemm; default 32)." };
-    private static readonly Option<int> BatchOption = new("--batch") { Description = "Matrices in the batch (batched-gemm).", DefaultValueFactory = _ => 10_000 };
+    private static readonly Option<int?> BatchOption = new("--batch") { Description = "Matrices in the batch (batched-gemm only; default 10000)." };
     private static readonly Option<string> PrecisionOption = new("--precision") { Description = "f32 or f64.", DefaultValueFactory = _ => "f32" };
     private static readonly Option<string?> DeviceListOption = new("--devices") { Description = "Devices, e.g. cpu or cuda,cpu (default: GPUCOMPUTE_DEVICES, else every CPU and GPU device)." };
     private static readonly Option<int> RepeatOption = new("--repeat") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 15 };
@@ -47,14 +47,21 @@ internal static class OpCommand
 
         bool matrix = name is "gemv" or "transpose" or "batched-gemm";
         long size = parse.GetValue(SizeOption) ?? (name == "batched-gemm" ? 32 : matrix ? 8192 : 1L << 25);
-        int batch = parse.GetValue(BatchOption);
-        int repeat = parse.GetValue(RepeatOption);
-        if (size < 0 || batch < 1 || repeat < 1)
+        int? batchGiven = parse.GetValue(BatchOption);
+        if (batchGiven is not null && name != "batched-gemm")
         {
-            throw new UsageException($"--size must be ≥ 0, --batch and --repeat ≥ 1; got {size}, {batch}, {repeat}.");
+            throw new UsageException($"--batch applies to batched-gemm only, not to '{name}'.");
         }
 
-        long elements = name == "batched-gemm" ? batch * size * size : matrix ? size * size : size;
+        int batch = batchGiven ?? 10_000;
+        int repeat = Shape.Repeat(parse.GetValue(RepeatOption));
+        if (size < 0 || batch < 1)
+        {
+            throw new UsageException($"--size must be ≥ 0 and --batch ≥ 1; got {size} and {batch}.");
+        }
+
+        // In 128 bits: size² of a --size near 2^31.5 wraps a long past the check below.
+        Int128 elements = name == "batched-gemm" ? (Int128)batch * size * size : matrix ? (Int128)size * size : size;
         if (elements > Array.MaxLength)
         {
             throw new UsageException($"'{name}' with --size {size} needs {elements} elements per operand; the host side holds at most {Array.MaxLength}.");

@@ -27,6 +27,36 @@ internal static class Shape
         return (mm, nn, kk);
     }
 
+    /// <summary>The most timed runs a command accepts: more would run for hours and measure nothing new.</summary>
+    public const int MaxRepeat = 10_000;
+
+    /// <summary>Checks that an m × n × k product's matrices fit in host arrays.</summary>
+    public static void CheckHostable(int m, int n, int k)
+    {
+        if ((long)m * k > Array.MaxLength || (long)k * n > Array.MaxLength || (long)m * n > Array.MaxLength)
+        {
+            throw new UsageException($"A {m} x {n} x {k} product has a matrix of more than {Array.MaxLength} elements, more than a host array holds.");
+        }
+    }
+
+    /// <summary>Checks a <c>--repeat</c> value: 1 to <see cref="MaxRepeat"/>.</summary>
+    public static int Repeat(int repeat) =>
+        repeat is >= 1 and <= MaxRepeat ? repeat : throw new UsageException($"--repeat must be between 1 and {MaxRepeat}; got {repeat}.");
+
+    /// <summary>Opens <paramref name="file"/> for writing now, so that a path that cannot be written fails before any
+    /// work rather than after it.</summary>
+    public static FileStream OpenForWriting(FileInfo file, string option)
+    {
+        try
+        {
+            return file.Create();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new UsageException($"{option} cannot write '{file.FullName}': {e.Message}");
+        }
+    }
+
     public static string Precision(string text)
     {
         string precision = text.ToLowerInvariant();

@@ -42,6 +42,14 @@ internal static class SimulateCommand
         IReadOnlyList<SimulatedDevice> devices = SimulatedDevice.ParseList(parse.GetValue(DevicesOption)!);
         (int m, int n, int k) = Shape.From(parse.GetValue(SizeOption), parse.GetValue(MOption), parse.GetValue(NOption), parse.GetValue(KOption), 32768);
         string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
+
+        // The simulator plans real tiles (edges 256 to 4096): bound their count so a huge size fails instead of hanging.
+        const double MaxTiles = 1e6;
+        if (Math.Ceiling(m / 4096.0) * Math.Ceiling(n / 4096.0) > MaxTiles)
+        {
+            throw new UsageException($"A {m} x {n} C has more than {MaxTiles:0} tiles of 4096²: too large to simulate.");
+        }
+
         string policyName = parse.GetValue(PolicyOption)!;
         IEnumerable<SchedulingPolicy> policies = policyName.Equals("all", StringComparison.OrdinalIgnoreCase)
             ? SchedulingPolicyNames.Names.Select(SchedulingPolicyNames.Parse)

@@ -34,9 +34,11 @@ internal static class VerifyCommand
         command.SetAction(parse =>
         {
             int maxSize = parse.GetValue(MaxSizeOption);
-            if (maxSize < 1)
+            // The reference is a triple loop: above a few hundred the sweep takes minutes and checks nothing new.
+            const int Largest = 1024;
+            if (maxSize is < 1 or > Largest)
             {
-                throw new UsageException($"--max-size must be at least 1; got {maxSize}.");
+                throw new UsageException($"--max-size must be between 1 and {Largest}; got {maxSize}.");
             }
 
             string[] ids;
