@@ -1,0 +1,186 @@
+using CsCheck;
+using GpuCompute.Gemm;
+using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
+using GpuCompute.Tests.Support;
+using GpuCompute.Verification;
+using NUnit.Framework;
+
+namespace GpuCompute.Tests.Guarantees;
+
+/// <summary>The promises the README makes about misuse, each as a test: α = 0, aliasing, cancellation, disposal, warnings.</summary>
+public sealed class EngineGuaranteesTests
+{
+    [TestCase("cpu")]
+    [TestCase("ilgpu-cpu")]
+    [TestCase("cpu,ilgpu-cpu")]
+    public void Gemm_AlphaZeroWithNaNInA_GivesBetaTimesC(string devices)
+    {
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = devices, PersistModels = false, Policy = SchedulingPolicy.RoundRobin, Tiling = new(8, 16, 0) });
+        HostMatrix<double> a = TestMatrices.Random<double>(40, 30, 1), b = TestMatrices.Random<double>(30, 20, 2);
+        a.Fill(double.NaN);
+        var c = new HostMatrix<double>(40, 20);
+        c.Fill(2);
+
+        GemmReport report = engine.Gemm(0.0, a, Transpose.None, b, Transpose.None, 0.5, c);
+
+        Assert.That(c.Data, Is.All.EqualTo(1.0), "C ← 0.5·C, A never read");
+        Assert.That(report.Flops, Is.Zero, "no product was computed");
+    }
+
+    [Test]
+    public void Gemm_CAndADisjointColumnBlocksOfOneArray_IsAcceptedAndCorrect()
+    {
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
+        HostMatrix<float> whole = TestMatrices.Random<float>(64, 64, 3);
+        HostMatrix<float> a = whole.Slice(0, 0, 64, 32), c = whole.Slice(0, 32, 64, 32);
+        HostMatrix<float> b = TestMatrices.Random<float>(32, 32, 4);
+        ReferenceGemm.Expected expected = ReferenceGemm.Compute(1f, a, Transpose.None, b, Transpose.None, 0f, c);
+
+        engine.Gemm(a, b, c);
+
+        expected.AssertMatches(c, "C beside A in one array");
+        Assert.Throws<ArgumentException>(() => engine.Gemm(whole.Slice(0, 0, 64, 33), b.Slice(0, 0, 32, 32), whole.Slice(0, 32, 64, 32).Slice(0, 0, 64, 32)), "sharing column 32 is an overlap");
+    }
+
+    [Test]
+    public void Overlaps_RandomStridedViews_AgreesWithElementByElement()
+    {
+        var data = new float[400];
+        Gen<HostMatrix<float>> view = Gen.Select(Gen.Int[0, 6], Gen.Int[0, 6], Gen.Int[0, 5], Gen.Int[0, 60])
+            .Select(x => new HostMatrix<float>(data, x.Item1, x.Item2, Math.Max(1, x.Item2) + x.Item3, x.Item4));
+        Gen.Select(view, view).Sample(
+            (x, y) =>
+            {
+                bool brute = Elements(x).Intersect(Elements(y)).Any();
+                Assert.That(GemmProblem<float>.Overlaps(x, y), Is.EqualTo(brute), $"{Describe(x)} and {Describe(y)}");
+            },
+            iter: 3000,
+            threads: 1);
+
+        static IEnumerable<int> Elements(HostMatrix<float> m) =>
+            Enumerable.Range(0, m.Rows).SelectMany(i => Enumerable.Range(0, m.Cols).Select(j => m.Offset + (i * m.LeadingDimension) + j));
+
+        static string Describe(HostMatrix<float> m) => $"{m.Rows}x{m.Cols} ld {m.LeadingDimension} at {m.Offset}";
+    }
+
+    [Test]
+    public async Task GemmAsync_CancelledDuringAProductKeptWhole_StopsBeforeFinishing()
+    {
+        // One device keeps a 4000³ product (about a second here) as one tile; cancellation must reach inside it.
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
+        HostMatrix<double> a = TestMatrices.Random<double>(4000, 4000, 5), b = TestMatrices.Random<double>(4000, 4000, 6);
+        var c = new HostMatrix<double>(4000, 4000);
+        using var cancel = new CancellationTokenSource();
+        var progress = new List<GemmProgress>();
+
+        Task<GemmReport> task = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c, new SynchronousProgress(progress), cancel.Token);
+        await Task.Delay(100);
+        cancel.Cancel();
+
+        Assert.That(async () => await task, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(progress, Is.Empty, "the one tile never finished");
+    }
+
+    [Test]
+    public async Task GemmAsync_CancelledDuringOutOfCoreStreaming_StopsBetweenChunks()
+    {
+        // The emulator streams a tile through a tiny budget in many chunks of K; cancellation stops between them.
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "ilgpu-cpu", PersistModels = false, DeviceMemoryBudgetBytes = 16 << 10 });
+        HostMatrix<double> a = TestMatrices.Random<double>(120, 1200, 7), b = TestMatrices.Random<double>(1200, 100, 8);
+        var c = new HostMatrix<double>(120, 100);
+        engine.Gemm(TestMatrices.Random<double>(8, 8, 1), TestMatrices.Random<double>(8, 8, 2), new HostMatrix<double>(8, 8)); // compile the kernel first
+        using var cancel = new CancellationTokenSource();
+        var progress = new List<GemmProgress>();
+
+        Task<GemmReport> task = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c, new SynchronousProgress(progress), cancel.Token);
+        await Task.Delay(100);
+        cancel.Cancel();
+
+        Assert.That(async () => await task, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(progress, Is.Empty, "the streamed tile never finished");
+    }
+
+    [Test]
+    public async Task Dispose_WhileGemmAsyncRuns_TaskEndsWithObjectDisposed()
+    {
+        var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
+        HostMatrix<double> a = TestMatrices.Random<double>(3000, 3000, 9), b = TestMatrices.Random<double>(3000, 3000, 10);
+        var c = new HostMatrix<double>(3000, 3000);
+
+        Task<GemmReport> task = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c);
+        await Task.Delay(50);
+        engine.Dispose();
+
+        Assert.That(async () => await task, Throws.InstanceOf<ObjectDisposedException>(), "not a device failure");
+        Assert.Throws<ObjectDisposedException>(() => engine.Gemm(a, b, c));
+    }
+
+    [Test]
+    public void Dispose_WhileSynchronousGemmRuns_CallEndsWithObjectDisposed()
+    {
+        var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
+        HostMatrix<double> a = TestMatrices.Random<double>(3000, 3000, 11), b = TestMatrices.Random<double>(3000, 3000, 12);
+        var c = new HostMatrix<double>(3000, 3000);
+        Exception? thrown = null;
+        var caller = new Thread(() =>
+        {
+            try
+            {
+                engine.Gemm(a, b, c);
+            }
+            catch (Exception e)
+            {
+                thrown = e;
+            }
+        });
+
+        caller.Start();
+        Thread.Sleep(50);
+        engine.Dispose();
+        Assert.That(caller.Join(TimeSpan.FromSeconds(60)), Is.True, "the call returned");
+        Assert.That(thrown, Is.InstanceOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public void Constructor_EmptyDeviceList_Throws()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ComputeEngine(new ComputeEngineOptions { Devices = " , " }));
+        Assert.That(e!.Message, Does.Contain("names no device"));
+    }
+
+    [Test]
+    [NonParallelizable] // swaps Console.Error
+    public void Constructor_CorruptCacheWithDefaultOptions_WarnsOnStandardError()
+    {
+        string folder = Directory.CreateTempSubdirectory("gpucompute-warn-").FullName;
+        TextWriter saved = Console.Error;
+        var error = new StringWriter();
+        try
+        {
+            string path = Path.Combine(folder, "models.json");
+            File.WriteAllText(path, "{ garbage");
+            Console.SetError(error);
+            using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", ModelCachePath = path });
+        }
+        finally
+        {
+            Console.SetError(saved);
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Assert.That(error.ToString(), Does.StartWith("GpuCompute warning: ").And.Contain("unreadable"));
+    }
+
+    /// <summary>Reports on the calling thread, so the test sees every report before it asserts.</summary>
+    private sealed class SynchronousProgress(List<GemmProgress> reports) : IProgress<GemmProgress>
+    {
+        public void Report(GemmProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
+            }
+        }
+    }
+}
