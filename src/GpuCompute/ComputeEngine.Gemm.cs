@@ -54,7 +54,8 @@ public sealed partial class ComputeEngine
     /// <remarks>
     /// Same semantics as <see cref="Gemm{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T})"/>;
     /// arguments are validated before the task is created. Cancellation stops every device before its next tile, and a
-    /// long tile between its blocks (on the CPU device before every KC × NC block of each thread, on ILGPU devices
+    /// long tile between its blocks (on the CPU device before every MC × KC block of A each thread packs, about 10 ms
+    /// apart at 4000³ f64 here; on ILGPU devices
     /// between out-of-core chunks); C is then partly written. Progress is reported after each tile. Disposing the engine
     /// meanwhile ends the task with <see cref="ObjectDisposedException"/>.
     /// </remarks>

@@ -10,14 +10,14 @@ internal static class CpuDescription
         {
             if (File.Exists(cpuinfo))
             {
-                string? line = File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                string? line = BoundedRead.Lines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
                 if (line is not null && line.IndexOf(':', StringComparison.Ordinal) is int colon and >= 0)
                 {
                     return $"{line[(colon + 1)..].Trim()} ({Environment.ProcessorCount} threads)";
                 }
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // An unreadable /proc falls through to the generic name: the name is informational only.
         }

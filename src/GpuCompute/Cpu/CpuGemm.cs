@@ -23,8 +23,8 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// C ← α·op(A)·op(B) + β·C on up to <paramref name="maxThreads"/> threads. Shapes are trusted (validated by the
     /// caller): op(A) is C.Rows × K and op(B) is K × C.Cols. BLAS semantics: β = 0 never reads C, and α = 0 (or K = 0)
-    /// never reads A or B (C ← β·C). Blocks until done; <paramref name="cancellation"/> is checked before every KC × NC
-    /// block of each thread's part, and a cancelled product throws <see cref="OperationCanceledException"/> with C
+    /// never reads A or B (C ← β·C). Blocks until done; <paramref name="cancellation"/> is checked before every MC × KC
+    /// block of A that each thread packs (2·MC·KC·NC flops apart), and a cancelled product throws <see cref="OperationCanceledException"/> with C
     /// partly written.
     /// </summary>
     public static void Multiply<T>(
@@ -178,12 +178,6 @@ internal static unsafe partial class CpuGemm
                     int nc = Math.Min(blocking.Nc, j1 - jc);
                     for (int pc = 0; pc < k; pc += blocking.Kc)
                     {
-                        // A cancelled product stops here, between blocks; the caller throws once every thread is out.
-                        if (args.Cancellation.IsCancellationRequested)
-                        {
-                            return;
-                        }
-
                         int kc = Math.Min(blocking.Kc, k - pc);
                         if (!packBInChunks)
                         {
@@ -195,6 +189,13 @@ internal static unsafe partial class CpuGemm
                         bool skipC = first && betaZero;
                         for (int ic = i0; ic < i1; ic += blocking.Mc)
                         {
+                            // A cancelled product stops here, before the next MC × KC block (a few ms of work at
+                            // most); the caller throws once every thread is out.
+                            if (args.Cancellation.IsCancellationRequested)
+                            {
+                                return;
+                            }
+
                             int mc = Math.Min(blocking.Mc, i1 - ic);
                             PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr);
                             for (int jr = 0; jr < nc; jr += nr)

@@ -158,14 +158,14 @@ internal sealed class CpuGemmConfig
 
             foreach (string dir in Directory.EnumerateDirectories(root, "index*"))
             {
-                string levelText = File.ReadAllText(System.IO.Path.Combine(dir, "level")).Trim();
-                string type = File.ReadAllText(System.IO.Path.Combine(dir, "type")).Trim();
+                string levelText = BoundedRead.Text(System.IO.Path.Combine(dir, "level"));
+                string type = BoundedRead.Text(System.IO.Path.Combine(dir, "type"));
                 if (levelText != level.ToString(CultureInfo.InvariantCulture) || type == "Instruction")
                 {
                     continue;
                 }
 
-                string size = File.ReadAllText(System.IO.Path.Combine(dir, "size")).Trim();
+                string size = BoundedRead.Text(System.IO.Path.Combine(dir, "size"));
                 long scale = size.EndsWith('K') ? 1024 : size.EndsWith('M') ? 1024 * 1024 : 1;
                 if (long.TryParse(size.TrimEnd('K', 'M'), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value > 0)
                 {
