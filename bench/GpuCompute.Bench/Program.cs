@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using GpuCompute.Bench.Commands;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 
 namespace GpuCompute.Bench;
 

@@ -1,5 +1,5 @@
 using GpuCompute.Data;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Matrices;
 
 namespace GpuCompute;

@@ -1,10 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using GpuCompute.Data;
-using GpuCompute.Devices.Ilgpu;
 using GpuCompute.Kernels.Elementwise;
 using GpuCompute.Matrices;
-using GpuCompute.Operations;
 
 namespace GpuCompute;
 
@@ -29,13 +27,13 @@ public sealed partial class ComputeEngine
     /// ILGPU cannot see the operator type.</exception>
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    /// <exception cref="Devices.DeviceFailedException">A device failed.</exception>
+    /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
     public void Map<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IUnaryOperator<T>
     {
         CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
-        PartExecution.Run(result.Layout, "an element-wise map", p => PartOperations.Map(x.Storage.Part(p), result.Storage.Part(p), op));
+        PartExecution.Run(result.Layout, "an element-wise map", p => result.Layout.Parts[p].Device.Map(x.Storage.Part(p), result.Storage.Part(p), op));
     }
 
     /// <summary>result[i] ← op(x[i], y[i]) for every i. Blocks until every device is done.</summary>
@@ -51,7 +49,7 @@ public sealed partial class ComputeEngine
     /// ILGPU cannot see the operator type.</exception>
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    /// <exception cref="Devices.DeviceFailedException">A device failed.</exception>
+    /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
     public void Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IBinaryOperator<T>
@@ -59,7 +57,7 @@ public sealed partial class ComputeEngine
         CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
         CheckVector(y, nameof(y));
         DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
-        PartExecution.Run(result.Layout, "an element-wise zip", p => PartOperations.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op));
+        PartExecution.Run(result.Layout, "an element-wise zip", p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op));
     }
 
     /// <summary>result[i] ← op(x[i], y[i], z[i]) for every i. Blocks until every device is done.</summary>
@@ -75,7 +73,7 @@ public sealed partial class ComputeEngine
     /// ILGPU cannot see the operator type.</exception>
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    /// <exception cref="Devices.DeviceFailedException">A device failed.</exception>
+    /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
     public void Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, ITernaryOperator<T>
@@ -88,7 +86,7 @@ public sealed partial class ComputeEngine
         PartExecution.Run(
             result.Layout,
             "an element-wise zip",
-            p => PartOperations.Zip(x.Storage.Part(p), y.Storage.Part(p), z.Storage.Part(p), result.Storage.Part(p), op));
+            p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), z.Storage.Part(p), result.Storage.Part(p), op));
     }
 
     /// <summary>result ← x + y, element-wise. See <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
@@ -186,7 +184,7 @@ public sealed partial class ComputeEngine
         ThrowIfDisposed();
         ScalarType.EnsureSupported<T>();
         CheckVector(result, nameof(result));
-        PartExecution.Run(result.Layout, "a fill", p => PartOperations.Fill(value, result.Storage.Part(p)));
+        PartExecution.Run(result.Layout, "a fill", p => result.Layout.Parts[p].Device.Fill(value, result.Storage.Part(p)));
     }
 
     /// <summary>result ← x, each device copying its own part. Blocks until done.</summary>
@@ -204,7 +202,7 @@ public sealed partial class ComputeEngine
         CheckVector(x, nameof(x));
         CheckVector(result, nameof(result));
         DataGuard.SameLayout(x.Storage, nameof(x), result.Storage, nameof(result));
-        PartExecution.Run(result.Layout, "a copy", p => PartOperations.Copy(x.Storage.Part(p), result.Storage.Part(p)));
+        PartExecution.Run(result.Layout, "a copy", p => result.Layout.Parts[p].Device.Copy(x.Storage.Part(p), result.Storage.Part(p)));
     }
 
     // The built-in operators implement both precisions in one struct; these pick the interface for T (the typeof tests
@@ -278,7 +276,7 @@ public sealed partial class ComputeEngine
         CheckVector(x, xName);
         CheckVector(result, resultName);
         DataGuard.SameLayout(x.Storage, xName, result.Storage, resultName);
-        if (result.Layout.Parts.Any(p => p.Device.DataDevice is IlgpuDevice) && !IlgpuCanSee(typeof(TOperator)))
+        if (result.Layout.Parts.Any(p => p.Device.CompilesKernels) && !IlgpuCanSee(typeof(TOperator)))
         {
             throw new ArgumentException(
                 $"ILGPU cannot compile the operator {typeof(TOperator).FullName}: make it public (and any type enclosing it), or declare " +

@@ -21,7 +21,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentNullException">A matrix is null.</exception>
     /// <exception cref="ArgumentException">The shapes do not fit together, or C overlaps A or B.</exception>
     /// <exception cref="ObjectDisposedException">The engine has been disposed.</exception>
-    /// <exception cref="Devices.GemmFailedException">Every device failed; C is then partly written.</exception>
+    /// <exception cref="Backends.GemmFailedException">Every device failed; C is then partly written.</exception>
     public GemmReport Gemm<T>(T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

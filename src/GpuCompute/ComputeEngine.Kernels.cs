@@ -1,7 +1,6 @@
 using GpuCompute.Data;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Kernels;
-using GpuCompute.UserKernels;
 
 namespace GpuCompute;
 
@@ -26,7 +25,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="DeviceFailedException">A device failed; the data on the other devices is complete.</exception>
     public void For<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
         where TKernel : struct, IKernel1D =>
-        Launch(range, bind, "a 1-D user kernel", (binding, kernel) => UserKernelRunner.Run1D(binding.Device, kernel, binding.First, binding.Count));
+        Launch(range, bind, "a 1-D user kernel", (binding, kernel) => binding.Device.Run1D(kernel, binding.First, binding.Count));
 
     /// <summary>Runs a user kernel for every index in [0, <paramref name="length"/>) with the engine's default
     /// <see cref="Layout(long)"/> of that length. See <see cref="For{TKernel}(DataLayout, Func{KernelBinding, TKernel})"/>.</summary>
@@ -44,7 +43,7 @@ public sealed partial class ComputeEngine
         where TKernel : struct, IKernel2D
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        Launch(rows, bind, "a 2-D user kernel", (binding, kernel) => UserKernelRunner.Run2D(binding.Device, kernel, binding.First, binding.Count, columns));
+        Launch(rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns));
     }
 
     /// <summary>
@@ -59,13 +58,13 @@ public sealed partial class ComputeEngine
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groupSize);
         ArgumentNullException.ThrowIfNull(range);
-        if (range.Parts.FirstOrDefault(p => p.Device.DataDevice is CpuDevice) is { Device: not null } cpuPart)
+        if (range.Parts.FirstOrDefault(p => !p.Device.RunsGroupKernels) is { Device: not null } cpuPart)
         {
             throw new ArgumentException(
                 $"A kernel with group intrinsics runs only on ILGPU devices, but the range has a part on {cpuPart.Device.Id}: use GroupLayout(count).", nameof(range));
         }
 
-        Launch(range, bind, "a grouped user kernel", (binding, kernel) => UserKernelRunner.RunGrouped1D(binding.Device, kernel, binding.First, binding.Count, groupSize));
+        Launch(range, bind, "a grouped user kernel", (binding, kernel) => binding.Device.RunGrouped1D(kernel, binding.First, binding.Count, groupSize));
     }
 
     /// <summary>The default split of <paramref name="count"/> items across the engine's ILGPU devices only (GPUs, or the
@@ -73,7 +72,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="InvalidOperationException">The engine has no ILGPU device.</exception>
     public DataLayout GroupLayout(long count)
     {
-        ComputeDevice[] ilgpu = Devices.Where(d => d.DataDevice is Devices.Ilgpu.IlgpuDevice).ToArray();
+        ComputeDevice[] ilgpu = Devices.Where(d => d.RunsGroupKernels).ToArray();
         return ilgpu.Length > 0
             ? Layout(count, ilgpu)
             : throw new InvalidOperationException($"Kernels with group intrinsics need a GPU or the ilgpu-cpu emulator; this engine has {string.Join(", ", Devices.Select(d => d.Id))}.");
@@ -91,7 +90,7 @@ public sealed partial class ComputeEngine
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(bind);
         DataGuard.Owned(this, range, nameof(range));
-        if (range.Parts.Any(p => p.Device.DataDevice is Devices.Ilgpu.IlgpuDevice) && !IlgpuCanSee(typeof(TKernel)))
+        if (range.Parts.Any(p => p.Device.CompilesKernels) && !IlgpuCanSee(typeof(TKernel)))
         {
             throw new ArgumentException(
                 $"ILGPU cannot compile the kernel {typeof(TKernel).FullName}: make it public (and any type enclosing it), or declare " +

@@ -1,4 +1,6 @@
 using System.Numerics;
+using GpuCompute.Backends;
+using GpuCompute.Backends.Cpu;
 using GpuCompute.Data;
 using GpuCompute.Matrices;
 using GpuCompute.Operations;
@@ -149,7 +151,7 @@ public sealed partial class ComputeEngine
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var partials = new double[x.Layout.Parts.Count];
-        PartExecution.Run(x.Layout, operation, p => partials[p] = PartOperations.Reduce(kind, x.Storage.Part(p), y?.Storage.Part(p), scale));
+        PartExecution.Run(x.Layout, operation, p => partials[p] = x.Layout.Parts[p].Device.Reduce(kind, x.Storage.Part(p), y?.Storage.Part(p), scale));
         return Pairwise.Combine(kind, partials);
     }
 
@@ -166,7 +168,7 @@ public sealed partial class ComputeEngine
         var parts = new (T Value, long Index)[x.Layout.Parts.Count];
         PartExecution.Run(x.Layout, max ? "a maximum" : "a minimum", p =>
         {
-            var (value, index) = PartOperations.Extreme(x.Storage.Part(p), max);
+            var (value, index) = x.Layout.Parts[p].Device.Extreme(x.Storage.Part(p), max);
             parts[p] = (value, index < 0 ? -1 : x.Storage.FirstElement(p) + index);
         });
 

@@ -1,6 +1,7 @@
-using GpuCompute.Devices;
+using GpuCompute.Backends;
+using GpuCompute.Backends.Cpu;
 using GpuCompute.Diagnostics;
-using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Backends.Ilgpu;
 using GpuCompute.Scheduling;
 using ILGPU;
 using Microsoft.Extensions.Logging;
@@ -65,13 +66,13 @@ public sealed partial class ComputeEngine : IDisposable
             if (!selection.IsCpuOnly)
             {
                 context = IlgpuRuntime.CreateContext();
-                found.AddRange(IlgpuRuntime.DiscoverGpus(context));
+                found.AddRange(IlgpuRuntime.DiscoverGpus(context, options.DeviceMemoryBudgetBytes));
             }
 
             found.Add(new CpuDevice(threads));
             if (context is not null && selection.WantsEmulator)
             {
-                found.Add(IlgpuRuntime.CreateEmulator(context));
+                found.Add(IlgpuRuntime.CreateEmulator(context, options.DeviceMemoryBudgetBytes));
             }
 
             selected = selection.Select(found);
@@ -89,14 +90,6 @@ public sealed partial class ComputeEngine : IDisposable
             found.ForEach(d => d.Dispose());
             context?.Dispose();
             throw;
-        }
-
-        if (options.DeviceMemoryBudgetBytes is long budget)
-        {
-            foreach (IlgpuDevice device in selected.OfType<IlgpuDevice>())
-            {
-                device.MemoryBudgetBytes = budget;
-            }
         }
 
         foreach (ComputeDevice unused in found.Except(selected))

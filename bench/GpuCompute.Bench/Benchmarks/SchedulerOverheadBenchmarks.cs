@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using GpuCompute.Bench.Inputs;
-using GpuCompute.Cpu;
+using GpuCompute.Backends.Cpu;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Bench.Benchmarks;

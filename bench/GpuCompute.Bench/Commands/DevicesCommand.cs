@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using Spectre.Console;
 
 namespace GpuCompute.Bench.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
-using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Backends.Ilgpu;
 using GpuCompute.Kernels.Gemm;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
@@ -47,9 +47,9 @@ internal static class KernelsCommand
 
     private static IEnumerable<(string Name, MethodInfo Kernel)> Kernels()
     {
-        yield return ("gemm-f32-gpu", GemmKernels.EntryPoint<float, GpuTileConfig>());
-        yield return ("gemm-f64-gpu", GemmKernels.EntryPoint<double, GpuTileConfig>());
-        yield return ("gemm-f32-emulator", GemmKernels.EntryPoint<float, EmulatorTileConfig>());
-        yield return ("gemm-f64-emulator", GemmKernels.EntryPoint<double, EmulatorTileConfig>());
+        yield return ("gemm-f32-gpu", IlgpuEntryPoints.Gemm<float, GpuTileConfig>());
+        yield return ("gemm-f64-gpu", IlgpuEntryPoints.Gemm<double, GpuTileConfig>());
+        yield return ("gemm-f32-emulator", IlgpuEntryPoints.Gemm<float, EmulatorTileConfig>());
+        yield return ("gemm-f64-emulator", IlgpuEntryPoints.Gemm<double, EmulatorTileConfig>());
     }
 }

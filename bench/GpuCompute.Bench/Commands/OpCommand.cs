@@ -5,7 +5,7 @@ using System.Numerics;
 using System.Text.Json;
 using GpuCompute.Bench.Baselines;
 using GpuCompute.Bench.Operations;
-using GpuCompute.Devices;
+using GpuCompute.Backends.Cpu;
 using Spectre.Console;
 
 namespace GpuCompute.Bench.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Numerics;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Matrices;
 using GpuCompute.Verification;
 using Spectre.Console;

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using GpuCompute.Bench.Baselines;
 using GpuCompute.Bench.Inputs;
-using GpuCompute.Cpu;
+using GpuCompute.Backends.Cpu;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Bench.Cpu;

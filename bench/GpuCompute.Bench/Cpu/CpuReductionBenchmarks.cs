@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using GpuCompute.Operations;
+using GpuCompute.Backends;
+using GpuCompute.Backends.Cpu;
 
 namespace GpuCompute.Bench.Cpu;
 

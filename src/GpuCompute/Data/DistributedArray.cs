@@ -1,4 +1,4 @@
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 
 namespace GpuCompute.Data;
 
@@ -10,14 +10,14 @@ namespace GpuCompute.Data;
 internal sealed class DistributedArray<T> : IDisposable
     where T : unmanaged
 {
-    private readonly DeviceMemory<T>[] parts;
+    private readonly DeviceBuffer<T>[] parts;
     private int disposed;
 
     public DistributedArray(DataLayout layout, long itemSize)
     {
         Layout = layout;
         ItemSize = itemSize;
-        parts = new DeviceMemory<T>[layout.Parts.Count];
+        parts = new DeviceBuffer<T>[layout.Parts.Count];
         try
         {
             for (int p = 0; p < parts.Length; p++)
@@ -43,7 +43,7 @@ internal sealed class DistributedArray<T> : IDisposable
     public bool IsDisposed => Volatile.Read(ref disposed) != 0;
 
     /// <summary>Part <paramref name="index"/>'s memory (same order as <see cref="DataLayout.Parts"/>).</summary>
-    public DeviceMemory<T> Part(int index)
+    public DeviceBuffer<T> Part(int index)
     {
         ThrowIfUnusable();
         return parts[index];
@@ -72,19 +72,43 @@ internal sealed class DistributedArray<T> : IDisposable
         }
     }
 
-    /// <summary>Copies global elements [<paramref name="start"/>, start + destination.Length) to the host, from whichever parts hold them.</summary>
-    public void CopyRangeToHost(long start, Span<T> destination)
+    /// <summary>
+    /// Every element on <paramref name="device"/>: the array's own part when it lives wholly there, otherwise a copy
+    /// gathered from every part (device to device where they can, else through the host), freed with the loan.
+    /// </summary>
+    public Borrowed<T> Whole(ComputeDevice device)
     {
         ThrowIfUnusable();
-        long end = start + destination.Length;
-        for (int p = 0; p < parts.Length; p++)
+        return parts.Length == 1 && Layout.Parts[0].Device == device
+            ? new Borrowed<T>(parts[0], owned: false)
+            : new Borrowed<T>(Gather(device, 0, Length), owned: true);
+    }
+
+    /// <summary>A new buffer on <paramref name="device"/> holding global elements [<paramref name="start"/>, start +
+    /// <paramref name="length"/>), copied from whichever parts hold them. The caller disposes it.</summary>
+    public DeviceBuffer<T> Gather(ComputeDevice device, long start, long length)
+    {
+        ThrowIfUnusable();
+        DeviceBuffer<T> copy = device.Allocate<T>(length);
+        try
         {
-            long first = FirstElement(p), last = first + parts[p].Length;
-            long from = Math.Max(first, start), to = Math.Min(last, end);
-            if (to > from)
+            long end = start + length;
+            for (int p = 0; p < parts.Length; p++)
             {
-                parts[p].CopyToHost(from - first, destination.Slice((int)(from - start), (int)(to - from)));
+                long first = FirstElement(p), last = first + parts[p].Length;
+                long from = Math.Max(first, start), to = Math.Min(last, end);
+                if (to > from)
+                {
+                    parts[p].CopyTo(from - first, copy, from - start, to - from);
+                }
             }
+
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
         }
     }
 

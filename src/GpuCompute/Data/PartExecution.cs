@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 
 namespace GpuCompute.Data;
 

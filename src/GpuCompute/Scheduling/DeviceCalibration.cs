@@ -1,4 +1,4 @@
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 
 namespace GpuCompute.Scheduling;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Gemm;
 using GpuCompute.Matrices;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Gemm;
 
 namespace GpuCompute.Scheduling;

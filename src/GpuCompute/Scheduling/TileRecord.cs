@@ -3,7 +3,7 @@ using GpuCompute.Gemm;
 namespace GpuCompute.Scheduling;
 
 /// <summary>One tile's run: which device computed it and when, in seconds from the start of the operation.</summary>
-/// <param name="DeviceId">The device's <see cref="Devices.ComputeDevice.Id"/>.</param>
+/// <param name="DeviceId">The device's <see cref="Backends.ComputeDevice.Id"/>.</param>
 /// <param name="Tile">The block of C.</param>
 /// <param name="StartSeconds">When the device started the tile.</param>
 /// <param name="EndSeconds">When the tile's result was in host memory (or when the device failed on it).</param>

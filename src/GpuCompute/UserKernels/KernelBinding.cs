@@ -1,5 +1,5 @@
 using GpuCompute.Data;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 
 namespace GpuCompute.Kernels;
 
@@ -77,7 +77,7 @@ public sealed class KernelBinding
         }
 
         long first = Math.Max(0, Part.First - haloRows), end = Math.Min(matrix.Rows, Part.End + haloRows);
-        DeviceMemory<T> copy = Gather(storage, first * matrix.Columns, (end - first) * matrix.Columns);
+        DeviceBuffer<T> copy = Gather(storage, first * matrix.Columns, (end - first) * matrix.Columns);
         return new MatrixView<T>(copy.View, first, matrix.Rows, matrix.Columns);
     }
 
@@ -97,19 +97,13 @@ public sealed class KernelBinding
         return new VectorView<T>(Gather(storage, 0, storage.Length).View, 0, storage.Length);
     }
 
-    /// <summary>Copies global elements [start, start + length) of <paramref name="storage"/> into new memory on this device.</summary>
-    private DeviceMemory<T> Gather<T>(DistributedArray<T> storage, long start, long length)
+    /// <summary>Copies global elements [start, start + length) of <paramref name="storage"/> into new memory on this
+    /// device, freed after the launch.</summary>
+    private DeviceBuffer<T> Gather<T>(DistributedArray<T> storage, long start, long length)
         where T : unmanaged
     {
-        DeviceMemory<T> copy = Device.DataDevice.Allocate<T>(length);
+        DeviceBuffer<T> copy = storage.Gather(Device, start, length);
         temporaries.Add(copy);
-        if (length > 0)
-        {
-            T[] staging = new T[length];
-            storage.CopyRangeToHost(start, staging);
-            copy.CopyFromHost(staging, 0);
-        }
-
         return copy;
     }
 

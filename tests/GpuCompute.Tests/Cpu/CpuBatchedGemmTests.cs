@@ -1,5 +1,5 @@
 using System.Numerics;
-using GpuCompute.Cpu;
+using GpuCompute.Backends.Cpu;
 using GpuCompute.Matrices;
 using GpuCompute.Tests.Support;
 using GpuCompute.Verification;

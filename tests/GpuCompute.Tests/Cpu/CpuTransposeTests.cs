@@ -1,4 +1,4 @@
-using GpuCompute.Cpu;
+using GpuCompute.Backends.Cpu;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Cpu;

@@ -1,4 +1,4 @@
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Devices;

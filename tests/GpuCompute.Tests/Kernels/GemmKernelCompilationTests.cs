@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Backends.Ilgpu;
 using GpuCompute.Kernels.Gemm;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
@@ -17,10 +17,10 @@ public sealed partial class GemmKernelCompilationTests
 
     public static IEnumerable<TestCaseData> Kernels()
     {
-        yield return new TestCaseData("f32-gpu", GemmKernels.EntryPoint<float, GpuTileConfig>(), "f32").SetArgDisplayNames("f32-gpu");
-        yield return new TestCaseData("f64-gpu", GemmKernels.EntryPoint<double, GpuTileConfig>(), "f64").SetArgDisplayNames("f64-gpu");
-        yield return new TestCaseData("f32-emulator", GemmKernels.EntryPoint<float, EmulatorTileConfig>(), "f32").SetArgDisplayNames("f32-emulator");
-        yield return new TestCaseData("f64-emulator", GemmKernels.EntryPoint<double, EmulatorTileConfig>(), "f64").SetArgDisplayNames("f64-emulator");
+        yield return new TestCaseData("f32-gpu", IlgpuEntryPoints.Gemm<float, GpuTileConfig>(), "f32").SetArgDisplayNames("f32-gpu");
+        yield return new TestCaseData("f64-gpu", IlgpuEntryPoints.Gemm<double, GpuTileConfig>(), "f64").SetArgDisplayNames("f64-gpu");
+        yield return new TestCaseData("f32-emulator", IlgpuEntryPoints.Gemm<float, EmulatorTileConfig>(), "f32").SetArgDisplayNames("f32-emulator");
+        yield return new TestCaseData("f64-emulator", IlgpuEntryPoints.Gemm<double, EmulatorTileConfig>(), "f64").SetArgDisplayNames("f64-emulator");
     }
 
     [OneTimeSetUp]

@@ -1,4 +1,4 @@
-using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Backends.Ilgpu;
 using GpuCompute.Kernels.Gemm;
 using GpuCompute.Matrices;
 using GpuCompute.Tests.Support;

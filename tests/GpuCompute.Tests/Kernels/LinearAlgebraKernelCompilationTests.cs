@@ -1,6 +1,5 @@
 using System.Reflection;
-using GpuCompute.Devices.Ilgpu;
-using GpuCompute.Operations;
+using GpuCompute.Backends.Ilgpu;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
 using NUnit.Framework;
@@ -15,12 +14,12 @@ public sealed class LinearAlgebraKernelCompilationTests
 
     public static IEnumerable<TestCaseData> Kernels()
     {
-        yield return new TestCaseData(LinearAlgebraKernels.Gemv<float>(), "f32", true).SetArgDisplayNames("gemv-f32");
-        yield return new TestCaseData(LinearAlgebraKernels.Gemv<double>(), "f64", true).SetArgDisplayNames("gemv-f64");
-        yield return new TestCaseData(LinearAlgebraKernels.Transpose<float>(), "f32", false).SetArgDisplayNames("transpose-f32");
-        yield return new TestCaseData(LinearAlgebraKernels.Transpose<double>(), "f64", false).SetArgDisplayNames("transpose-f64");
-        yield return new TestCaseData(LinearAlgebraKernels.BatchedGemm<float>(), "f32", true).SetArgDisplayNames("gemm-batched-f32");
-        yield return new TestCaseData(LinearAlgebraKernels.BatchedGemm<double>(), "f64", true).SetArgDisplayNames("gemm-batched-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.Gemv<float>(), "f32", true).SetArgDisplayNames("gemv-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.Gemv<double>(), "f64", true).SetArgDisplayNames("gemv-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.Transpose<float>(), "f32", false).SetArgDisplayNames("transpose-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.Transpose<double>(), "f64", false).SetArgDisplayNames("transpose-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.BatchedGemm<float>(), "f32", true).SetArgDisplayNames("gemm-batched-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.BatchedGemm<double>(), "f64", true).SetArgDisplayNames("gemm-batched-f64");
     }
 
     [OneTimeSetUp]

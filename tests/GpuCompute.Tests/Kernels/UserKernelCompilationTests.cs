@@ -1,5 +1,5 @@
 using System.Reflection;
-using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Backends.Ilgpu;
 using GpuCompute.Kernels;
 using GpuCompute.Tests.UserKernels;
 using GpuCompute.Tests.UserKernels.Examples;

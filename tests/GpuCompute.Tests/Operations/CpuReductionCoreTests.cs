@@ -1,5 +1,6 @@
 using System.Numerics;
-using GpuCompute.Operations;
+using GpuCompute.Backends;
+using GpuCompute.Backends.Cpu;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Operations;

@@ -1,6 +1,6 @@
 using System.Numerics;
 using GpuCompute.Data;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Matrices;
 using GpuCompute.Tests.Support;
 using GpuCompute.Verification;

@@ -1,4 +1,4 @@
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Gemm;
 using GpuCompute.Matrices;
 using GpuCompute.Scheduling;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Gemm;
 
 namespace GpuCompute.Tests.Support;
@@ -28,7 +28,7 @@ internal sealed class ThrottledDevice(string id, double gflops)
         }
 
         long start = Stopwatch.GetTimestamp();
-        GpuCompute.Cpu.CpuGemm.Multiply(problem.Alpha, problem.TileA(tile), problem.OpA, problem.TileB(tile), problem.OpB, problem.Beta, problem.TileC(tile), 1);
+        GpuCompute.Backends.Cpu.CpuGemm.Multiply(problem.Alpha, problem.TileA(tile), problem.OpA, problem.TileB(tile), problem.OpB, problem.Beta, problem.TileC(tile), 1);
         TimeSpan target = TimeSpan.FromSeconds(tile.Flops(problem.K) / (gflops * 1e9));
         TimeSpan left = target - Stopwatch.GetElapsedTime(start);
         if (left > TimeSpan.Zero)

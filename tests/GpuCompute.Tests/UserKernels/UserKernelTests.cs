@@ -1,5 +1,5 @@
 using GpuCompute.Data;
-using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Backends.Ilgpu;
 using GpuCompute.Tests.UserKernels.Examples;
 using GpuCompute.Tests.Support;
 using NUnit.Framework;

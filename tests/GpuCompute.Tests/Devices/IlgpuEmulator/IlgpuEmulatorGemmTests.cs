@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using GpuCompute.Devices;
-using GpuCompute.Devices.Ilgpu;
+using GpuCompute.Backends;
+using GpuCompute.Backends.Ilgpu;
 using ILGPU;
 using NUnit.Framework;
 

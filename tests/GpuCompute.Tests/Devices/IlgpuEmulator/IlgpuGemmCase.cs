@@ -1,5 +1,5 @@
 using System.Numerics;
-using GpuCompute.Devices;
+using GpuCompute.Backends;
 using GpuCompute.Gemm;
 using GpuCompute.Matrices;
 using GpuCompute.Tests.Support;

@@ -1,0 +1,184 @@
+using System.Numerics;
+using GpuCompute.Gemm;
+using GpuCompute.Kernels;
+using GpuCompute.Kernels.Elementwise;
+using GpuCompute.Kernels.LinearAlgebra;
+
+namespace GpuCompute.Backends;
+
+/// <summary>One device the engine computes on: the managed CPU, a GPU, or ILGPU's emulator.</summary>
+/// <remarks>
+/// <para>Devices are created and disposed by <see cref="ComputeEngine"/>. A backend is one subclass: it owns its memory
+/// (<see cref="Allocate{T}"/>) and every per-part primitive the operations are built from (element-wise maps and zips,
+/// reductions, GEMV, transposes, GEMM tiles on host matrices and on device data, batched GEMM, user kernels). The
+/// operations plan work over the data's parts and call these; nothing outside a backend's folder looks at which
+/// backend it is.</para>
+/// <para>Primitives take buffers this device allocated, with shapes validated by the engine, and block until the
+/// device is done. A primitive a backend does not implement throws <see cref="NotSupportedException"/>.</para>
+/// </remarks>
+public abstract class ComputeDevice : IDisposable
+{
+    private int disposed;
+
+    /// <summary>Devices are made by the engine (and, for fault injection, by tests).</summary>
+    internal ComputeDevice(string id, string name, DeviceKind kind, long memoryBytes)
+    {
+        Id = id;
+        Name = name;
+        Kind = kind;
+        MemoryBytes = memoryBytes;
+    }
+
+    /// <summary>A stable identifier: <c>cpu</c>, <c>ilgpu-cpu</c>, <c>cuda:0</c>, <c>opencl:1</c>, …</summary>
+    public string Id { get; }
+
+    /// <summary>The hardware's name as the driver or OS reports it.</summary>
+    public string Name { get; }
+
+    /// <summary>The kind of device.</summary>
+    public DeviceKind Kind { get; }
+
+    /// <summary>Memory the device computes from, in bytes (host RAM for CPU devices).</summary>
+    public long MemoryBytes { get; }
+
+    /// <summary>True for devices the engine uses when none are named: the CPU device and every GPU, not the emulator.</summary>
+    public bool IsUsedByDefault => Kind != DeviceKind.IlgpuCpu;
+
+    /// <summary>True once the device has been disposed.</summary>
+    public bool IsDisposed => Volatile.Read(ref disposed) != 0;
+
+    /// <summary>What identifies this device's performance across runs (the key of its stored models).</summary>
+    internal virtual string Identity => $"{Kind}|{Id}|{Name}|{MemoryBytes}";
+
+    /// <summary>True when the device compiles kernels with ILGPU, which must be able to see the kernel and operator types.</summary>
+    internal virtual bool CompilesKernels => false;
+
+    /// <summary>True when the device runs kernels with group intrinsics (<see cref="IGroupKernel1D"/>): thread groups,
+    /// shared memory, barriers.</summary>
+    internal virtual bool RunsGroupKernels => false;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Id} ({Name})";
+
+    /// <summary>Releases the device's resources (accelerator, buffers, kernels).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    /// <summary>
+    /// Computes one tile of a GEMM on host matrices: C[tile] ← α·op(A)[tile rows, :]·op(B)[:, tile cols] + β·C[tile].
+    /// Blocks until the tile's result is in host memory. A long tile checks <paramref name="cancellation"/> between its
+    /// blocks and throws <see cref="OperationCanceledException"/> when it fires (the tile's block of C is then partly
+    /// written).
+    /// </summary>
+    internal abstract void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// Measures host↔device transfers: bandwidth in bytes per second and the fixed cost of one copy in seconds, or
+    /// null for a device that computes from host memory (no transfers).
+    /// </summary>
+    internal virtual (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() => null;
+
+    /// <summary>Allocates <paramref name="length"/> zeroed elements of this device's memory for device-resident data.</summary>
+    internal virtual DeviceBuffer<T> Allocate<T>(long length)
+        where T : unmanaged =>
+        throw Unsupported("hold device-resident data");
+
+    /// <summary>result[i] ← op(x[i]) over one part.</summary>
+    internal virtual void Map<T, TOperator>(DeviceBuffer<T> x, DeviceBuffer<T> result, TOperator op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<T> =>
+        throw Unsupported("run element-wise operations");
+
+    /// <summary>result[i] ← op(x[i], y[i]) over one part.</summary>
+    internal virtual void Zip<T, TOperator>(DeviceBuffer<T> x, DeviceBuffer<T> y, DeviceBuffer<T> result, TOperator op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T> =>
+        throw Unsupported("run element-wise operations");
+
+    /// <summary>result[i] ← op(x[i], y[i], z[i]) over one part.</summary>
+    internal virtual void Zip<T, TOperator>(DeviceBuffer<T> x, DeviceBuffer<T> y, DeviceBuffer<T> z, DeviceBuffer<T> result, TOperator op)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperator : struct, ITernaryOperator<T> =>
+        throw Unsupported("run element-wise operations");
+
+    /// <summary>result[i] ← value over one part.</summary>
+    internal virtual void Fill<T>(T value, DeviceBuffer<T> result)
+        where T : unmanaged =>
+        throw Unsupported("run element-wise operations");
+
+    /// <summary>result ← x, both on this device and of equal length.</summary>
+    internal virtual void Copy<T>(DeviceBuffer<T> x, DeviceBuffer<T> result)
+        where T : unmanaged =>
+        x.CopyWithinDevice(0, result, 0, result.Length);
+
+    /// <summary>One part's reduction of <paramref name="kind"/> (with <paramref name="y"/> for a dot product; squares of
+    /// x scaled by <paramref name="scale"/>), in double.</summary>
+    internal virtual double Reduce<T>(ReductionKind kind, DeviceBuffer<T> x, DeviceBuffer<T>? y, double scale)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run reductions");
+
+    /// <summary>One part's first extreme element (the first NaN if any) and its index within the part, −1 when empty.</summary>
+    internal virtual (T Value, long Index) Extreme<T>(DeviceBuffer<T> x, bool max)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run reductions");
+
+    /// <summary>y ← α·A·x + β·y for one part: A holds y.Length rows of <paramref name="columns"/>, x all of them.
+    /// β = 0 never reads y.</summary>
+    internal virtual void Gemv<T>(T alpha, DeviceBuffer<T> a, long columns, DeviceBuffer<T> x, T beta, DeviceBuffer<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run GEMV");
+
+    /// <summary>One block transpose between two buffers of this device (see <see cref="TransposeArguments"/>).</summary>
+    internal virtual void Transpose<T>(DeviceBuffer<T> source, DeviceBuffer<T> destination, TransposeArguments block)
+        where T : unmanaged =>
+        throw Unsupported("transpose");
+
+    /// <summary>One block transpose from a host image of another device's data into a buffer of this device.</summary>
+    internal virtual void TransposeFromHost<T>(T[] source, DeviceBuffer<T> destination, TransposeArguments block)
+        where T : unmanaged =>
+        throw Unsupported("transpose");
+
+    /// <summary>C_i ← α·A_i·B_i + β·C_i for the <paramref name="count"/> matrices of one part (each m × k, k × n, m × n).</summary>
+    internal virtual void GemmBatched<T>(T alpha, DeviceBuffer<T> a, DeviceBuffer<T> b, T beta, DeviceBuffer<T> c, long count, long m, long n, long k)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run batched GEMM");
+
+    /// <summary>
+    /// C ← α·op(A)·op(B) + β·C on buffers of this device (<see cref="DeviceGemm{T}"/>: row-major views with offsets
+    /// and leading dimensions). β = 0 never reads C. Checks <paramref name="cancellation"/> between blocks where the
+    /// backend can.
+    /// </summary>
+    internal virtual void Gemm<T>(DeviceGemm<T> gemm, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run GEMM on device-resident data");
+
+    /// <summary>Runs a 1-D user kernel for global indices [first, first + count).</summary>
+    internal virtual void Run1D<TKernel>(TKernel kernel, long first, long count)
+        where TKernel : struct, IKernel1D =>
+        throw Unsupported("run user kernels");
+
+    /// <summary>Runs a 2-D user kernel for global rows [firstRow, firstRow + rows) and every column.</summary>
+    internal virtual void Run2D<TKernel>(TKernel kernel, long firstRow, long rows, long columns)
+        where TKernel : struct, IKernel2D =>
+        throw Unsupported("run user kernels");
+
+    /// <summary>Runs a grouped user kernel for global indices [first, first + count) in groups of <paramref name="groupSize"/>.</summary>
+    internal virtual void RunGrouped1D<TKernel>(TKernel kernel, long first, long count, int groupSize)
+        where TKernel : struct, IGroupKernel1D =>
+        throw new ArgumentException(
+            $"The kernel uses group intrinsics, which only ILGPU devices (GPUs, ilgpu-cpu) run; its range has a part on {Id}. Use a layout without it.");
+
+    /// <summary>Releases managed resources when <paramref name="disposing"/> is true.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    private NotSupportedException Unsupported(string what) => new($"Device {Id} cannot {what}.");
+}

@@ -1,0 +1,142 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using GpuCompute.Matrices;
+
+namespace GpuCompute.Backends.Cpu;
+
+/// <summary>Packing of A and B into micro-panel order, and the α/β write-back of finished tiles.</summary>
+internal static unsafe partial class CpuGemm
+{
+    /// <summary>
+    /// Packs rows [i0, i0 + mc) × depth [p0, p0 + kc) of op(A) into MR-row micro-panels: panel r holds, for each p, the
+    /// MR elements op(A)(r·MR + 0..MR−1, p) next to each other; rows past the edge are zero.
+    /// </summary>
+    private static void PackA<T>(T* dst, T* a, nint lda, Transpose opA, int i0, int mc, int p0, int kc, int mr)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r0 = 0; r0 < mc; r0 += mr)
+        {
+            int rows = Math.Min(mr, mc - r0);
+            T* panel = dst + ((nint)r0 * kc);
+            if (opA == Transpose.None)
+            {
+                // op(A)(i, p) = A[i, p]: each source row is contiguous in p; scatter it with stride MR.
+                for (int r = 0; r < rows; r++)
+                {
+                    T* source = a + ((i0 + r0 + r) * lda) + p0;
+                    T* target = panel + r;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        target[(nint)p * mr] = source[p];
+                    }
+                }
+            }
+            else
+            {
+                // op(A)(i, p) = A[p, i]: the MR elements of one step are contiguous in A's row p.
+                for (int p = 0; p < kc; p++)
+                {
+                    new ReadOnlySpan<T>(a + ((p0 + p) * lda) + i0 + r0, rows).CopyTo(new Span<T>(panel + ((nint)p * mr), rows));
+                }
+            }
+
+            if (rows < mr)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    new Span<T>(panel + ((nint)p * mr) + rows, mr - rows).Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs depth [p0, p0 + kc) × columns [j0, j0 + nc) of op(B) into NR-column micro-panels: panel c holds, for each
+    /// p, the NR elements op(B)(p, c·NR + 0..NR−1) next to each other; columns past the edge are zero.
+    /// </summary>
+    private static void PackB<T>(T* dst, T* b, nint ldb, Transpose opB, int p0, int kc, int j0, int nc, int nr)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int c0 = 0; c0 < nc; c0 += nr)
+        {
+            int cols = Math.Min(nr, nc - c0);
+            T* panel = dst + ((nint)c0 * kc);
+            if (opB == Transpose.None)
+            {
+                // op(B)(p, j) = B[p, j]: one step's NR elements are contiguous in B's row p.
+                for (int p = 0; p < kc; p++)
+                {
+                    new ReadOnlySpan<T>(b + ((p0 + p) * ldb) + j0 + c0, cols).CopyTo(new Span<T>(panel + ((nint)p * nr), cols));
+                }
+            }
+            else
+            {
+                // op(B)(p, j) = B[j, p]: each source row is contiguous in p; scatter it with stride NR.
+                for (int col = 0; col < cols; col++)
+                {
+                    T* source = b + ((j0 + c0 + col) * ldb) + p0;
+                    T* target = panel + col;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        target[(nint)p * nr] = source[p];
+                    }
+                }
+            }
+
+            if (cols < nr)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    new Span<T>(panel + ((nint)p * nr) + cols, nr - cols).Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[0..rows, 0..cols] ← α·tile + β·C, or α·tile without reading C when <paramref name="skipC"/> (β = 0 on the
+    /// first depth slice). The tile is row-major with leading dimension <paramref name="ldt"/>.
+    /// </summary>
+    private static void WriteBack<T>(
+        CpuKernelPath path, T* tile, nint ldt, T* c, nint ldc, int rows, int cols, T alpha, T beta, bool skipC)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            T* source = tile + (r * ldt);
+            T* target = c + (r * ldc);
+            int j = 0;
+            if (path == CpuKernelPath.Vector512)
+            {
+                for (; j <= cols - Vector512<T>.Count; j += Vector512<T>.Count)
+                {
+                    Vector512<T> value = Vector512.Load(source + j) * alpha;
+                    if (!skipC)
+                    {
+                        value += Vector512.Load(target + j) * beta;
+                    }
+
+                    value.Store(target + j);
+                }
+            }
+            else if (path == CpuKernelPath.Vector256)
+            {
+                for (; j <= cols - Vector256<T>.Count; j += Vector256<T>.Count)
+                {
+                    Vector256<T> value = Vector256.Load(source + j) * alpha;
+                    if (!skipC)
+                    {
+                        value += Vector256.Load(target + j) * beta;
+                    }
+
+                    value.Store(target + j);
+                }
+            }
+
+            for (; j < cols; j++)
+            {
+                target[j] = skipC ? alpha * source[j] : (alpha * source[j]) + (beta * target[j]);
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using GpuCompute.Matrices;
+
+namespace GpuCompute.Backends.Cpu;
+
+/// <summary>
+/// GEMM on the host CPU, after the BLIS design: B is packed into KC × NC panels, A into MC × KC blocks (both in
+/// micro-panel order, zero-padded to whole tiles), and a register-blocked MR × NR micro-kernel (see
+/// <see cref="CpuMicroKernels"/>) accumulates each tile in vector registers. Block sizes and the kernel path come from
+/// one <see cref="CpuGemmConfig"/>.
+/// </summary>
+/// <remarks>
+/// Loop order per thread: jc (NC columns) → pc (KC depth, pack B) → ic (MC rows, pack A) → jr (NR) → ir (MR) → kernel;
+/// when a thread's rows fit in one MC block, B is packed a few micro-panels at a time inside the jr loop instead.
+/// Threads split C into a grid of row and column ranges shaped so that each part is as square as possible, and run the
+/// loops on their part independently (each packs what it reads), so no thread waits on another until the join.
+/// α and β are applied when a tile is written back: the first KC slice writes α·AB + β·C (or α·AB when β = 0, which never
+/// reads C) and later slices add α·AB. Every product is computed, so NaN and infinities in A or B propagate as in BLAS.
+/// </remarks>
+internal static unsafe partial class CpuGemm
+{
+    /// <summary>
+    /// C ← α·op(A)·op(B) + β·C on up to <paramref name="maxThreads"/> threads. Shapes are trusted (validated by the
+    /// caller): op(A) is C.Rows × K and op(B) is K × C.Cols. BLAS semantics: β = 0 never reads C, and α = 0 (or K = 0)
+    /// never reads A or B (C ← β·C). Blocks until done; <paramref name="cancellation"/> is checked before every MC × KC
+    /// block of A that each thread packs (2·MC·KC·NC flops apart), and a cancelled product throws <see cref="OperationCanceledException"/> with C
+    /// partly written.
+    /// </summary>
+    public static void Multiply<T>(
+        T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c, int maxThreads,
+        CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Multiply(alpha, a, opA, b, opB, beta, c, maxThreads, CpuGemmConfig.Default, cancellation);
+
+    /// <summary>As <see cref="Multiply{T}(T, HostMatrix{T}, Transpose, HostMatrix{T}, Transpose, T, HostMatrix{T}, int, CancellationToken)"/>
+    /// with an explicit configuration (tests force kernel paths and small blocks with it).</summary>
+    internal static void Multiply<T>(
+        T alpha,
+        HostMatrix<T> a,
+        Transpose opA,
+        HostMatrix<T> b,
+        Transpose opB,
+        T beta,
+        HostMatrix<T> c,
+        int maxThreads,
+        CpuGemmConfig config,
+        CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = c.Rows, n = c.Cols, k = opA == Transpose.None ? a.Cols : a.Rows;
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        var args = new GemmArgs<T>(alpha, a, opA, b, opB, beta, c, k, config, cancellation);
+
+        // α = 0: the product term is absent, so A and B are not read (NaN in them does not reach C), as in BLAS.
+        if (k == 0 || T.IsZero(alpha))
+        {
+            ScaleC(args);
+            return;
+        }
+
+        long volume = (long)m * n * k;
+        if (volume <= config.DirectMaxVolume || (config.DirectForVectorShapes && (m == 1 || n == 1)))
+        {
+            Direct(args);
+            return;
+        }
+
+        CpuGemmBlocking blocking = config.For<T>();
+        long wanted = Math.Max(1, volume / Math.Max(1, config.MinVolumePerThread));
+        int threads = Partition(m, n, blocking, (int)Math.Min(Math.Max(1, maxThreads), wanted), out int rowParts, out int colParts);
+        if (threads == 1)
+        {
+            RunPart(args, 0, m, 0, n);
+            cancellation.ThrowIfCancellationRequested();
+            return;
+        }
+
+        int rowTilesPerPart = CeilDiv(CeilDiv(m, blocking.Mr), rowParts) * blocking.Mr;
+        int colTilesPerPart = CeilDiv(CeilDiv(n, blocking.Nr), colParts) * blocking.Nr;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        {
+            int i0 = Math.Min(m, part / colParts * rowTilesPerPart);
+            int j0 = Math.Min(n, part % colParts * colTilesPerPart);
+            int i1 = Math.Min(m, i0 + rowTilesPerPart);
+            int j1 = Math.Min(n, j0 + colTilesPerPart);
+            if (i1 > i0 && j1 > j0)
+            {
+                RunPart(args, i0, i1, j0, j1);
+            }
+        });
+        cancellation.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Chooses how many threads to use (at most <paramref name="threads"/>) and a rows × columns grid of that many parts
+    /// whose parts are closest to square, with at least one micro-tile per part in each direction.
+    /// </summary>
+    internal static int Partition(int m, int n, CpuGemmBlocking blocking, int threads, out int rowParts, out int colParts)
+    {
+        int rowTiles = CeilDiv(m, blocking.Mr), colTiles = CeilDiv(n, blocking.Nr);
+        for (int t = Math.Max(1, threads); t > 1; t--)
+        {
+            double best = double.MaxValue;
+            rowParts = colParts = 0;
+            for (int r = 1; r <= t; r++)
+            {
+                int cp = t / r;
+                if (r * cp != t || r > rowTiles || cp > colTiles)
+                {
+                    continue;
+                }
+
+                // Ties go to the larger row count: a row split duplicates only the packing of B (a contiguous copy),
+                // a column split duplicates the packing of A (a transposing scatter).
+                double score = Math.Abs(Math.Log(((double)m / r) / ((double)n / cp)));
+                if (score <= best)
+                {
+                    best = score;
+                    rowParts = r;
+                    colParts = cp;
+                }
+            }
+
+            if (rowParts > 0)
+            {
+                return t;
+            }
+        }
+
+        rowParts = colParts = 1;
+        return 1;
+    }
+
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
+
+    /// <summary>The BLIS loops over C rows [i0, i1) and columns [j0, j1) on the calling thread.</summary>
+    private static void RunPart<T>(in GemmArgs<T> args, int i0, int i1, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CpuGemmConfig config = args.Config;
+        CpuKernelPath path = config.Path;
+        CpuGemmBlocking blocking = config.For<T>();
+        int mr = blocking.Mr, nr = blocking.Nr, k = args.K;
+        int kcMax = Math.Min(blocking.Kc, k);
+        int mcMax = Math.Min(blocking.Mc, RoundUp(i1 - i0, mr));
+        int ncMax = Math.Min(blocking.Nc, RoundUp(j1 - j0, nr));
+
+        // Each region starts on a 64-byte boundary (16 floats / 8 doubles; 16 elements covers both).
+        // With a single MC block the packed B panel would be read only once: pack B in chunks of a few micro-panels just
+        // before their use instead, so it stays in L2 rather than going through a panel of megabytes (short-wide C).
+        // Eight micro-panels (KC × 8·NR, 512 KiB at KC = 512) still read 1 KiB runs of each B row, kind to prefetchers.
+        bool packBInChunks = i1 - i0 <= blocking.Mc;
+        int chunkColumns = packBInChunks ? Math.Min(ncMax, 8 * nr) : ncMax;
+        int aElements = RoundUp(mcMax * kcMax, 16), bElements = RoundUp(kcMax * chunkColumns, 16);
+        CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)(aElements + bElements + (mr * nr)) * (nuint)sizeof(T));
+        try
+        {
+            HostMatrix<T> a = args.A, b = args.B, c = args.C;
+            fixed (T* aData = a.Data, bData = b.Data, cData = c.Data)
+            {
+                T* aPack = (T*)buffer.Pointer;
+                T* bPack = aPack + aElements;
+                T* tile = bPack + bElements;
+                T* aBase = aData + a.Offset, bBase = bData + b.Offset, cBase = cData + c.Offset;
+                nint lda = a.LeadingDimension, ldb = b.LeadingDimension, ldc = c.LeadingDimension;
+                T alpha = args.Alpha, one = T.One;
+                bool betaZero = T.IsZero(args.Beta);
+
+                for (int jc = j0; jc < j1; jc += blocking.Nc)
+                {
+                    int nc = Math.Min(blocking.Nc, j1 - jc);
+                    for (int pc = 0; pc < k; pc += blocking.Kc)
+                    {
+                        int kc = Math.Min(blocking.Kc, k - pc);
+                        if (!packBInChunks)
+                        {
+                            PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc, nc, nr);
+                        }
+
+                        bool first = pc == 0;
+                        T beta = first ? args.Beta : one;
+                        bool skipC = first && betaZero;
+                        for (int ic = i0; ic < i1; ic += blocking.Mc)
+                        {
+                            // A cancelled product stops here, before the next MC × KC block (a few ms of work at
+                            // most); the caller throws once every thread is out.
+                            if (args.Cancellation.IsCancellationRequested)
+                            {
+                                return;
+                            }
+
+                            int mc = Math.Min(blocking.Mc, i1 - ic);
+                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr);
+                            for (int jr = 0; jr < nc; jr += nr)
+                            {
+                                T* bPanel = bPack + ((nint)jr * kc);
+                                int cols = Math.Min(nr, nc - jr);
+                                if (packBInChunks)
+                                {
+                                    int offset = jr % chunkColumns;
+                                    if (offset == 0)
+                                    {
+                                        PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, Math.Min(chunkColumns, nc - jr), nr);
+                                    }
+
+                                    bPanel = bPack + ((nint)offset * kc);
+                                }
+
+                                T* cColumn = cBase + jc + jr;
+                                for (int ir = 0; ir < mc; ir += mr)
+                                {
+                                    T* aPanel = aPack + ((nint)ir * kc);
+                                    T* cTile = cColumn + ((ic + ir) * ldc);
+                                    int rows = Math.Min(mr, mc - ir);
+                                    if (rows == mr && cols == nr)
+                                    {
+                                        MicroKernel(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta, skipC);
+                                    }
+                                    else
+                                    {
+                                        // Edge tile: compute the whole padded tile into scratch, write back the valid part.
+                                        MicroKernel(path, kc, aPanel, bPanel, tile, nr, one, T.Zero, skipC: true);
+                                        WriteBack(path, tile, nr, cTile, ldc, rows, cols, alpha, beta, skipC);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    /// <summary>The micro-kernel for <typeparamref name="T"/> on <paramref name="path"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel<T>(
+        CpuKernelPath path, int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, bool skipC)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            switch (path)
+            {
+                case CpuKernelPath.Vector512:
+                    CpuMicroKernels.Single512(kc, (float*)a, (float*)b, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
+                    break;
+                case CpuKernelPath.Vector256:
+                    CpuMicroKernels.Single256(kc, (float*)a, (float*)b, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
+                    break;
+                default:
+                    CpuMicroKernels.Scalar(kc, (float*)a, (float*)b, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
+                    break;
+            }
+        }
+        else
+        {
+            switch (path)
+            {
+                case CpuKernelPath.Vector512:
+                    CpuMicroKernels.Double512(kc, (double*)a, (double*)b, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
+                    break;
+                case CpuKernelPath.Vector256:
+                    CpuMicroKernels.Double256(kc, (double*)a, (double*)b, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
+                    break;
+                default:
+                    CpuMicroKernels.Scalar(kc, (double*)a, (double*)b, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The operands of one call, passed to the workers.</summary>
+    private readonly record struct GemmArgs<T>(
+        T Alpha, HostMatrix<T> A, Transpose OpA, HostMatrix<T> B, Transpose OpB, T Beta, HostMatrix<T> C, int K, CpuGemmConfig Config,
+        CancellationToken Cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+}

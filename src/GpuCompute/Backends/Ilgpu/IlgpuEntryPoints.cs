@@ -1,0 +1,48 @@
+using System.Numerics;
+using System.Reflection;
+using GpuCompute.Kernels.Gemm;
+using GpuCompute.Kernels.LinearAlgebra;
+using ILGPU;
+
+namespace GpuCompute.Backends.Ilgpu;
+
+/// <summary>The closed entry points of the built-in kernels that are loaded from method handles (GEMM, GEMV, transpose,
+/// batched GEMM), for loading on devices and for offline compilation and listing.</summary>
+internal static class IlgpuEntryPoints
+{
+    /// <summary>The <see cref="GemmKernel.Gemm{T, TScalar, TConfig}"/> instance for <typeparamref name="T"/>.</summary>
+    public static MethodInfo Gemm<T, TConfig>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TConfig : struct, IGemmTileConfig =>
+        typeof(T) == typeof(float)
+            ? ((Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArguments<float>>)GemmKernel.Gemm<float, FloatScalar, TConfig>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<ArrayView<double>, ArrayView<double>, ArrayView<double>, GemmArguments<double>>)GemmKernel.Gemm<double, DoubleScalar, TConfig>).Method
+                : throw Unsupported<T>();
+
+    /// <summary>The GEMV entry point for <typeparamref name="T"/>.</summary>
+    public static MethodInfo Gemv<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? ((Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemvArguments<float>>)GemvKernel.Gemv<float, FloatLinearAlgebraScalar>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<ArrayView<double>, ArrayView<double>, ArrayView<double>, GemvArguments<double>>)GemvKernel.Gemv<double, DoubleLinearAlgebraScalar>).Method
+                : throw Unsupported<T>();
+
+    /// <summary>The block-transpose entry point for <typeparamref name="T"/>.</summary>
+    public static MethodInfo Transpose<T>()
+        where T : unmanaged =>
+        ((Action<ArrayView<T>, ArrayView<T>, TransposeArguments, long>)TransposeKernel.Transpose<T>).Method;
+
+    /// <summary>The batched-GEMM entry point for <typeparamref name="T"/>.</summary>
+    public static MethodInfo BatchedGemm<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? ((Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchedGemmArguments<float>, long>)BatchedGemmKernel.Gemm<float, FloatLinearAlgebraScalar>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<ArrayView<double>, ArrayView<double>, ArrayView<double>, BatchedGemmArguments<double>, long>)BatchedGemmKernel.Gemm<double, DoubleLinearAlgebraScalar>).Method
+                : throw Unsupported<T>();
+
+    private static NotSupportedException Unsupported<T>() =>
+        new($"The built-in kernels exist for float and double, not {typeof(T).Name}.");
+}
