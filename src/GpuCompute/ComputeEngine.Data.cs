@@ -1,5 +1,6 @@
-using GpuCompute.Data;
 using GpuCompute.Backends;
+using GpuCompute.Data;
+using GpuCompute.Diagnostics;
 using GpuCompute.Matrices;
 
 namespace GpuCompute;
@@ -16,10 +17,12 @@ public sealed partial class ComputeEngine
 
     /// <summary>
     /// The engine's default split of <paramref name="count"/> items across its devices: in proportion to each device's
-    /// measured speed (its calibrated f32 GEMM throughput), leaving out devices whose share would be under 2 %.
+    /// measured memory bandwidth (device-resident operations are mostly memory-bound), leaving out devices whose share
+    /// would be under 2 %; arrays under 2¹⁶ elements stay on the fastest device.
     /// </summary>
     /// <remarks>The same count always gives the same layout within one engine, so arrays allocated with defaults line up.
-    /// With several devices, the first call may calibrate them (about a second each, then stored).</remarks>
+    /// With several devices, the first call measures their bandwidth (milliseconds; never a GEMM calibration). A device
+    /// whose measurement fails is left out, with a warning.</remarks>
     public DataLayout Layout(long count) => DefaultLayout(count, itemSize: 1);
 
     /// <summary>A split of <paramref name="count"/> items across <paramref name="devices"/>, in proportion to
@@ -139,6 +142,27 @@ public sealed partial class ComputeEngine
         return new DistributedArray<T>(layout ?? DefaultLayout(count, itemSize), itemSize);
     }
 
+    /// <summary>Each device's memory bandwidth, 0 for one that failed to measure (it is then left out of default
+    /// layouts); if every device fails, the first failure is thrown.</summary>
+    private double[] MeasureBandwidths(IReadOnlyList<ComputeDevice> holders)
+    {
+        var failures = new List<DeviceFailedException>();
+        double[] speeds = holders.Select(d =>
+        {
+            try
+            {
+                return calibrator.MemoryBandwidth(d);
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or ObjectDisposedException))
+            {
+                failures.Add(new DeviceFailedException(d.Id, e));
+                EngineLog.Warning(logger, $"Device {d.Id} failed while its memory bandwidth was measured and is left out of default layouts: {e.Message}");
+                return 0.0;
+            }
+        }).ToArray();
+        return speeds.Any(s => s > 0) ? speeds : throw failures[0];
+    }
+
     private DataLayout DefaultLayout(long count, long itemSize)
     {
         ThrowIfDisposed();
@@ -149,8 +173,8 @@ public sealed partial class ComputeEngine
             return DataLayout.Split(this, count, holders, [1.0]);
         }
 
-        // Snapshot once: the models keep learning from GEMM tiles, but layouts must not drift between allocations.
-        double[] speeds = LazyInitializer.EnsureInitialized(ref layoutSpeeds, () => holders.Select(d => calibrator.Model<float>(d).Gflops).ToArray());
+        // Snapshot once: layouts must not drift between allocations.
+        double[] speeds = LazyInitializer.EnsureInitialized(ref layoutSpeeds, () => MeasureBandwidths(holders));
         if (count * itemSize < SplitThresholdElements)
         {
             int fastest = Array.IndexOf(speeds, speeds.Max());

@@ -33,7 +33,7 @@ public sealed partial class ComputeEngine
         where TOperator : struct, IUnaryOperator<T>
     {
         CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
-        PartExecution.Run(result.Layout, "an element-wise map", p => result.Layout.Parts[p].Device.Map(x.Storage.Part(p), result.Storage.Part(p), op));
+        PartExecution.Run(result.Layout, "an element-wise map", p => result.Layout.Parts[p].Device.Map(x.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     /// <summary>result[i] ← op(x[i], y[i]) for every i. Blocks until every device is done.</summary>
@@ -57,7 +57,7 @@ public sealed partial class ComputeEngine
         CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
         CheckVector(y, nameof(y));
         DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
-        PartExecution.Run(result.Layout, "an element-wise zip", p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op));
+        PartExecution.Run(result.Layout, "an element-wise zip", p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     /// <summary>result[i] ← op(x[i], y[i], z[i]) for every i. Blocks until every device is done.</summary>
@@ -86,7 +86,8 @@ public sealed partial class ComputeEngine
         PartExecution.Run(
             result.Layout,
             "an element-wise zip",
-            p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), z.Storage.Part(p), result.Storage.Part(p), op));
+            p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), z.Storage.Part(p), result.Storage.Part(p), op),
+            p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     /// <summary>result ← x + y, element-wise. See <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
@@ -184,7 +185,7 @@ public sealed partial class ComputeEngine
         ThrowIfDisposed();
         ScalarType.EnsureSupported<T>();
         CheckVector(result, nameof(result));
-        PartExecution.Run(result.Layout, "a fill", p => result.Layout.Parts[p].Device.Fill(value, result.Storage.Part(p)));
+        PartExecution.Run(result.Layout, "a fill", p => result.Layout.Parts[p].Device.Fill(value, result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     /// <summary>result ← x, each device copying its own part. Blocks until done.</summary>
@@ -202,7 +203,7 @@ public sealed partial class ComputeEngine
         CheckVector(x, nameof(x));
         CheckVector(result, nameof(result));
         DataGuard.SameLayout(x.Storage, nameof(x), result.Storage, nameof(result));
-        PartExecution.Run(result.Layout, "a copy", p => result.Layout.Parts[p].Device.Copy(x.Storage.Part(p), result.Storage.Part(p)));
+        PartExecution.Run(result.Layout, "a copy", p => result.Layout.Parts[p].Device.Copy(x.Storage.Part(p), result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     // The built-in operators implement both precisions in one struct; these pick the interface for T (the typeof tests

@@ -109,7 +109,7 @@ public sealed partial class ComputeEngine
                 kernels[p] = bind(bindings[p]);
             }
 
-            PartExecution.Run(range, what, p => run(bindings[p], kernels[p]));
+            PartExecution.Run(range, what, p => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"));
         }
         finally
         {

@@ -3,6 +3,7 @@ using GpuCompute.Data;
 using GpuCompute.Backends;
 using GpuCompute.Matrices;
 using GpuCompute.Operations;
+using GpuCompute.Scheduling;
 
 namespace GpuCompute;
 
@@ -179,6 +180,79 @@ public sealed partial class ComputeEngine
 
         BatchedGemmOperation.Run(alpha, a, b, beta, c);
     }
+
+    /// <summary>
+    /// General matrix multiply on device-resident matrices, C ← α·op(A)·op(B) + β·C, computed where C's rows live:
+    /// each device computes its rows of C, so a chain of operations on device data (GEMM → bias and ReLU → GEMM)
+    /// never returns to the host. Blocks until every device is done.
+    /// </summary>
+    /// <remarks>
+    /// <para>op(A) is M × K, op(B) is K × N, C is M × N; any of them may be empty. A device uses its rows of op(A) and
+    /// all of op(B) in place when they live on it, and otherwise gets a copy (device to device where the backend can,
+    /// else through host memory) that is freed when its part is done; the report counts those bytes. So one device,
+    /// or operands laid out like C with B on every device that holds C, moves nothing.</para>
+    /// <para>BLAS semantics: β = 0 never reads C, α = 0 (or K = 0) never reads A or B. On the CPU device the packed
+    /// SIMD GEMM runs on the parts' memory; on ILGPU devices the tiled GEMM kernel runs on the device buffers directly.
+    /// Accumulates in <typeparamref name="T"/>.</para>
+    /// </remarks>
+    /// <returns>Each device's share: its rows of C (one item), time, flops and bytes moved to it.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit together, C is A or B, or data belongs to another engine.</exception>
+    /// <exception cref="ObjectDisposedException">The engine or an argument was disposed.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double, or a dimension exceeds 2³¹ − 1.</exception>
+    /// <exception cref="DeviceFailedException">A device failed; its rows of C are lost, the other devices' rows are complete.</exception>
+    public GemmReport Gemm<T>(T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(c);
+        DataGuard.Usable(this, a.Storage, nameof(a));
+        DataGuard.Usable(this, b.Storage, nameof(b));
+        DataGuard.Usable(this, c.Storage, nameof(c));
+        if (opA is not (Matrices.Transpose.None or Matrices.Transpose.Transposed) || opB is not (Matrices.Transpose.None or Matrices.Transpose.Transposed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(opA), $"Unknown transpose operation ({(int)opA}, {(int)opB}).");
+        }
+
+        (long am, long ak) = opA == Matrices.Transpose.None ? (a.Rows, a.Columns) : (a.Columns, a.Rows);
+        (long bk, long bn) = opB == Matrices.Transpose.None ? (b.Rows, b.Columns) : (b.Columns, b.Rows);
+        string Shapes() =>
+            $"op(A) is {am} x {ak} (A {a.Rows} x {a.Columns}, {opA}), op(B) is {bk} x {bn} (B {b.Rows} x {b.Columns}, {opB}), C is {c.Rows} x {c.Columns}";
+        if (ak != bk)
+        {
+            throw new ArgumentException($"GEMM inner dimensions differ: {Shapes()}; op(A) columns must equal op(B) rows.", nameof(b));
+        }
+
+        if (c.Rows != am || c.Columns != bn)
+        {
+            throw new ArgumentException($"GEMM output has the wrong shape: {Shapes()}; C must be {am} x {bn}.", nameof(c));
+        }
+
+        if (ReferenceEquals(c.Storage, a.Storage) || ReferenceEquals(c.Storage, b.Storage))
+        {
+            throw new ArgumentException($"C must not share memory with {(ReferenceEquals(c.Storage, a.Storage) ? "A" : "B")}: GEMM reads A and B while it writes C.", nameof(c));
+        }
+
+        if (am > int.MaxValue || bn > int.MaxValue || ak > int.MaxValue)
+        {
+            throw new NotSupportedException($"GEMM dimensions are at most {int.MaxValue}; {Shapes()}.");
+        }
+
+        if (T.IsZero(alpha) || ak == 0 || am == 0 || bn == 0)
+        {
+            ScaleOnly(beta, new DeviceVector<T>(c.Storage));
+            return new GemmReport((int)am, (int)bn, (int)ak, ScalarType.Name<T>(), Policy, 0, Devices.Select(d => new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null)).ToArray(), []);
+        }
+
+        return DeviceGemmOperation.Run(alpha, a, opA, b, opB, beta, c, Policy);
+    }
+
+    /// <summary>C ← A·B on device-resident matrices. See <see cref="Gemm{T}(T, DeviceMatrix{T}, Transpose, DeviceMatrix{T}, Transpose, T, DeviceMatrix{T})"/>.</summary>
+    public GemmReport Gemm<T>(DeviceMatrix<T> a, DeviceMatrix<T> b, DeviceMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gemm(T.One, a, Matrices.Transpose.None, b, Matrices.Transpose.None, T.Zero, c);
 
     /// <summary>
     /// The result of a product with no product term (α = 0, or an empty inner dimension): y ← β·y, without reading the

@@ -18,6 +18,7 @@ public sealed partial class ComputeEngine : IDisposable
     private readonly Context? context;
     private readonly GemmScheduler scheduler;
     private readonly DeviceCalibrator calibrator;
+    private readonly ILogger logger;
 
     // Cancelled by Dispose: operations in flight stop at their next check (between tiles, inside long CPU products,
     // between out-of-core chunks) and end with ObjectDisposedException; Dispose waits for them before freeing devices.
@@ -101,7 +102,7 @@ public sealed partial class ComputeEngine : IDisposable
             ? selected.Select(d => inject.TryGetValue(d.Id, out int ok) ? new FaultInjectingDevice(d, ok) : d).ToArray()
             : selected;
 
-        ILogger logger = options.Logger ?? StandardErrorLogger.Instance;
+        logger = options.Logger ?? StandardErrorLogger.Instance;
         Action<string> warn = message => EngineLog.Warning(logger, message);
         ModelStore? store = options.PersistModels ? new ModelStore(options.ModelCachePath ?? ModelStore.DefaultPath, warn) : null;
         calibrator = new DeviceCalibrator(store);

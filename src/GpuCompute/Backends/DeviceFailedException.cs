@@ -25,10 +25,24 @@ public sealed class DeviceFailedException : Exception
 
     /// <summary>Creates the exception for <paramref name="deviceId"/> failing during <paramref name="operation"/> on device-resident data.</summary>
     public DeviceFailedException(string deviceId, string operation, Exception inner)
-        : base($"Device {deviceId} failed during {operation}: {inner.Message}", inner)
+        : this(deviceId, operation, inner, null)
+    {
+    }
+
+    /// <summary>Creates the exception for <paramref name="deviceId"/> failing during <paramref name="operation"/>, which
+    /// left <paramref name="lostData"/> (the output it held) unfinished.</summary>
+    public DeviceFailedException(string deviceId, string operation, Exception inner, string? lostData)
+        : base(
+            $"Device {deviceId} failed during {operation}: {inner.Message}"
+            + (lostData is null ? string.Empty : $". Lost: {lostData}, which only {deviceId} held; the parts on other devices are complete"),
+            inner)
     {
         DeviceId = deviceId;
+        LostData = lostData;
     }
+
+    /// <summary>The device-resident data the failure left unfinished (the failed device's part of the output), or null.</summary>
+    public string? LostData { get; }
 
     /// <summary>The failing device's id.</summary>
     public string DeviceId { get; }

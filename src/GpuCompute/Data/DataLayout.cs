@@ -52,6 +52,9 @@ public sealed class DataLayout : IEquatable<DataLayout>
         return new DataLayout(owner, count, [.. parts]);
     }
 
+    /// <summary>Names part <paramref name="part"/>'s items of an array, for messages: e.g. <c>elements [0, 500) of y</c>.</summary>
+    internal string DescribePart(int part, string unit, string array) => $"{unit} [{parts[part].First}, {parts[part].End}) of {array}";
+
     /// <inheritdoc/>
     public bool Equals(DataLayout? other) =>
         other is not null && ReferenceEquals(Owner, other.Owner) && Count == other.Count && parts.AsSpan().SequenceEqual(other.parts);

@@ -9,16 +9,28 @@ internal static class PartExecution
     /// <summary>
     /// Runs <paramref name="body"/> for every part of <paramref name="layout"/>, each on its own thread (one device
     /// each), and blocks until all are done. If any throws, rethrows after the others have finished (no part is left
-    /// running): argument errors as they are, anything else as a <see cref="DeviceFailedException"/> naming the device.
+    /// running, so the parts on healthy devices are complete): argument errors as they are, anything else as a
+    /// <see cref="DeviceFailedException"/> naming the device and, when <paramref name="writes"/> says what a part
+    /// writes, the data that was lost with it.
     /// </summary>
-    public static void Run(DataLayout layout, string operation, Action<int> body)
+    public static void Run(DataLayout layout, string operation, Action<int> body, Func<int, string>? writes = null) =>
+        Run(layout, operation, (p, _) => body(p), writes);
+
+    /// <summary>As <see cref="Run(DataLayout, string, Action{int}, Func{int, string}?)"/>, handing each part the engine's
+    /// lifetime token (cancelled by Dispose) for primitives that can stop early; an operation stopped that way ends with
+    /// <see cref="ObjectDisposedException"/>.</summary>
+    public static void Run(DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes = null)
     {
         // Registered with the engine, so that Dispose waits for the parts instead of freeing their devices under them.
         ComputeEngine engine = layout.Owner;
-        engine.BeginOperation(synchronous: true);
+        CancellationToken stop = engine.BeginOperation(synchronous: true);
         try
         {
-            RunParts(layout, operation, body);
+            RunParts(layout, operation, p => body(p, stop), writes);
+        }
+        catch (OperationCanceledException e) when (stop.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(ComputeEngine), $"The engine was disposed during {operation}, which stopped before finishing ({e.Message}).");
         }
         finally
         {
@@ -26,17 +38,17 @@ internal static class PartExecution
         }
     }
 
-    private static void RunParts(DataLayout layout, string operation, Action<int> body)
+    private static void RunParts(DataLayout layout, string operation, Action<int> body, Func<int, string>? writes)
     {
         int count = layout.Parts.Count;
         var failures = new Exception?[count];
         if (count == 1)
         {
-            failures[0] = Guarded(layout, 0, operation, body);
+            failures[0] = Guarded(layout, 0, operation, body, writes);
         }
         else if (count > 1)
         {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, p => failures[p] = Guarded(layout, p, operation, body));
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, p => failures[p] = Guarded(layout, p, operation, body, writes));
         }
 
         if (failures.FirstOrDefault(f => f is not null) is Exception first)
@@ -45,20 +57,20 @@ internal static class PartExecution
         }
     }
 
-    private static Exception? Guarded(DataLayout layout, int part, string operation, Action<int> body)
+    private static Exception? Guarded(DataLayout layout, int part, string operation, Action<int> body, Func<int, string>? writes)
     {
         try
         {
             body(part);
             return null;
         }
-        catch (Exception e) when (e is ArgumentException or ObjectDisposedException or OutOfMemoryException)
+        catch (Exception e) when (e is ArgumentException or ObjectDisposedException or OutOfMemoryException or OperationCanceledException)
         {
             return e;
         }
         catch (Exception e)
         {
-            return new DeviceFailedException(layout.Parts[part].Device.Id, operation, e);
+            return new DeviceFailedException(layout.Parts[part].Device.Id, operation, e, writes?.Invoke(part));
         }
     }
 }

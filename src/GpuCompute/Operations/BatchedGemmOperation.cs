@@ -19,6 +19,7 @@ internal static class BatchedGemmOperation
         }
 
         PartExecution.Run(c.Layout, "batched GEMM", p => c.Layout.Parts[p].Device.GemmBatched(
-            alpha, a.Storage.Part(p), b.Storage.Part(p), beta, c.Storage.Part(p), c.Layout.Parts[p].Count, m, n, k));
+            alpha, a.Storage.Part(p), b.Storage.Part(p), beta, c.Storage.Part(p), c.Layout.Parts[p].Count, m, n, k),
+            p => c.Layout.DescribePart(p, "matrices", "C"));
     }
 }

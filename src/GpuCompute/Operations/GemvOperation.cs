@@ -25,6 +25,7 @@ internal static class GemvOperation
             ComputeDevice device = rows.Parts[p].Device;
             using Borrowed<T> xs = x.Storage.Whole(device);
             device.Gemv(alpha, a.Storage.Part(p), a.Columns, xs.Buffer, beta, y.Storage.Part(p));
-        });
+        },
+        p => rows.DescribePart(p, "elements", "y"));
     }
 }

@@ -57,7 +57,8 @@ internal static class TransposeOperation
                     target.Device.TransposeFromHost(host[d]!, destination, block);
                 }
             }
-        });
+        },
+        e => resultRows.DescribePart(e, "rows", "result"));
     }
 
     private static T[] StageToHost<T>(DeviceBuffer<T> part)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Numerics;
 using GpuCompute.Backends;
 using GpuCompute.Gemm;
+using GpuCompute.Kernels.Elementwise;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Scheduling;
@@ -22,6 +23,15 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
     private const double LongEnoughSeconds = 0.005;
 
     private readonly ConcurrentDictionary<(string DeviceId, Type Precision), DeviceModel> models = new();
+    private readonly ConcurrentDictionary<string, double> bandwidths = new();
+
+    /// <summary>
+    /// The device's measured memory bandwidth for element-wise work, in bytes per second: an f32 add (r ← x + y,
+    /// 12 bytes per element) through its own primitive, from 2¹⁶ elements up, ×4 until one run takes 2 ms (or 2²²
+    /// elements), best of three. What memory-bound operations' default splits are weighted by; measured once per
+    /// engine (milliseconds) and never by a GEMM.
+    /// </summary>
+    public double MemoryBandwidth(ComputeDevice device) => bandwidths.GetOrAdd(device.Id, _ => MeasureBandwidth(device));
 
     /// <summary>The model of <paramref name="device"/> in precision <typeparamref name="T"/>: stored, or measured now.</summary>
     public DeviceModel Model<T>(ComputeDevice device)
@@ -76,6 +86,28 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
                 name,
                 new StoredModel(
                     model.Gflops, model.ComputesFromHost ? null : model.BandwidthBytesPerSecond, model.LatencySeconds, model.MeasuredAt, model.ShapeThroughputs()));
+        }
+    }
+
+    private static double MeasureBandwidth(ComputeDevice device)
+    {
+        const int First = 1 << 16, Last = 1 << 22;
+        double Once(DeviceBuffer<float> x, DeviceBuffer<float> y, DeviceBuffer<float> r)
+        {
+            long start = Stopwatch.GetTimestamp();
+            device.Zip(x, y, r, default(AddOperator));
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        for (int n = First; ; n *= 4)
+        {
+            using DeviceBuffer<float> x = device.Allocate<float>(n), y = device.Allocate<float>(n), r = device.Allocate<float>(n);
+            Once(x, y, r); // warm-up: kernel compilation, first touch
+            double best = Math.Min(Once(x, y, r), Math.Min(Once(x, y, r), Once(x, y, r)));
+            if (best >= 2e-3 || n >= Last)
+            {
+                return 12.0 * n / Math.Max(best, 1e-9);
+            }
         }
     }
 

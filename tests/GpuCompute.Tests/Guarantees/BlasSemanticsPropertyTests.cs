@@ -61,6 +61,29 @@ public sealed class BlasSemanticsPropertyTests(string devices, int maxSize, int 
     }
 
     [Test]
+    public void DeviceGemm_AnyShapeLayoutAlphaBeta_MatchesBlasReference()
+    {
+        Gen.Select(Size, Size, Size, Gen.OneOf(Transpose.None, Transpose.Transposed), Gen.OneOf(Transpose.None, Transpose.Transposed),
+                Gen.OneOf(Scalars), Gen.OneOf(Scalars), Gen.Int[0, 7])
+            .Select(Gen.Int, Gen.Bool, (shape, seed, single) => (shape, seed, single))
+            .Sample(
+                x =>
+                {
+                    var ((m, n, k, opA, opB, alpha, beta, layouts), seed, single) = x;
+                    if (single)
+                    {
+                        CheckDeviceGemm<float>(m, n, k, opA, opB, (float)alpha, (float)beta, layouts, seed);
+                    }
+                    else
+                    {
+                        CheckDeviceGemm(m, n, k, opA, opB, alpha, beta, layouts, seed);
+                    }
+                },
+                iter: iterations,
+                threads: 1);
+    }
+
+    [Test]
     public void Gemv_AnyShapeAlphaBeta_MatchesBlasReference()
     {
         Gen.Select(Size, Size, Gen.OneOf(Scalars), Gen.OneOf(Scalars), Gen.Int, Gen.Bool)
@@ -145,6 +168,34 @@ public sealed class BlasSemanticsPropertyTests(string devices, int maxSize, int 
         ReferenceGemm.Expected expected = ReferenceGemm.Compute(alpha, a, opA, b, opB, beta, c);
         engine.Gemm(alpha, a, opA, b, opB, beta, c);
         expected.AssertMatches(c, $"{devices}: {m}x{n}x{k} {opA}/{opB} α={alpha} β={beta} padding {padding}");
+    }
+
+    /// <summary>One device-resident GEMM; the bits of <paramref name="layouts"/> choose, for A, B and C, a split across
+    /// every device or everything on the last device, so operands that do and do not line up with C both occur.</summary>
+    private void CheckDeviceGemm<T>(int m, int n, int k, Transpose opA, Transpose opB, T alpha, T beta, int layouts, int seed)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        (int ar, int ac) = opA == Transpose.None ? (m, k) : (k, m);
+        (int br, int bc) = opB == Transpose.None ? (k, n) : (n, k);
+        HostMatrix<T> a = TestMatrices.Random<T>(ar, ac, seed), b = TestMatrices.Random<T>(br, bc, seed + 1), c = TestMatrices.Random<T>(m, n, seed + 2);
+        if (T.IsZero(alpha))
+        {
+            Poison(a);
+            Poison(b);
+        }
+
+        if (T.IsZero(beta))
+        {
+            Poison(c);
+        }
+
+        DataLayout Rows(int count, int bit) => (layouts & bit) != 0 ? engine.Layout(count, engine.Devices) : engine.Layout(count, engine.Devices[^1]);
+        ReferenceGemm.Expected expected = ReferenceGemm.Compute(alpha, a, opA, b, opB, beta, c);
+        using DeviceMatrix<T> da = engine.UploadMatrix(a, Rows(ar, 1)), db = engine.UploadMatrix(b, Rows(br, 2)), dc = engine.UploadMatrix(c, Rows(m, 4));
+
+        engine.Gemm(alpha, da, opA, db, opB, beta, dc);
+
+        expected.AssertMatches(dc.ToHostMatrix(), $"{devices}: device GEMM {m}x{n}x{k} {opA}/{opB} α={alpha} β={beta} layouts {layouts}");
     }
 
     private void CheckGemv<T>(int m, int n, T alpha, T beta, int seed)

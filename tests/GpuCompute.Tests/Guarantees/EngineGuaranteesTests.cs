@@ -67,10 +67,9 @@ public sealed class EngineGuaranteesTests
     [Test]
     public async Task GemmAsync_CancelledDuringAProductKeptWhole_StopsBeforeFinishing()
     {
-        // One device keeps a 4000³ product (about a second here) as one tile; cancellation must reach inside it.
+        // One device keeps a 4096³ product as one tile (about a second here); cancellation must reach inside it.
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
-        HostMatrix<double> a = TestMatrices.Random<double>(4000, 4000, 5), b = TestMatrices.Random<double>(4000, 4000, 6);
-        var c = new HostMatrix<double>(4000, 4000);
+        (HostMatrix<double> a, HostMatrix<double> b, HostMatrix<double> c) = Large(4096);
         using var cancel = new CancellationTokenSource();
         var progress = new List<GemmProgress>();
 
@@ -89,7 +88,7 @@ public sealed class EngineGuaranteesTests
     {
         // The emulator streams a tile through a tiny budget in many chunks of K; cancellation stops between them.
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "ilgpu-cpu", PersistModels = false, DeviceMemoryBudgetBytes = 16 << 10 });
-        HostMatrix<double> a = TestMatrices.Random<double>(120, 1200, 7), b = TestMatrices.Random<double>(1200, 100, 8);
+        HostMatrix<double> a = TestMatrices.Random<double>(120, 3000, 7), b = TestMatrices.Random<double>(3000, 100, 8);
         var c = new HostMatrix<double>(120, 100);
         engine.Gemm(TestMatrices.Random<double>(8, 8, 1), TestMatrices.Random<double>(8, 8, 2), new HostMatrix<double>(8, 8)); // compile the kernel first
         using var cancel = new CancellationTokenSource();
@@ -107,8 +106,7 @@ public sealed class EngineGuaranteesTests
     public async Task Dispose_WhileGemmAsyncRuns_TaskEndsWithObjectDisposed()
     {
         var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
-        HostMatrix<double> a = TestMatrices.Random<double>(3000, 3000, 9), b = TestMatrices.Random<double>(3000, 3000, 10);
-        var c = new HostMatrix<double>(3000, 3000);
+        (HostMatrix<double> a, HostMatrix<double> b, HostMatrix<double> c) = Large(6000); // seconds of work: Dispose comes first
 
         Task<GemmReport> task = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c);
         await Task.Delay(50);
@@ -122,8 +120,7 @@ public sealed class EngineGuaranteesTests
     public void Dispose_WhileSynchronousGemmRuns_CallEndsWithObjectDisposed()
     {
         var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
-        HostMatrix<double> a = TestMatrices.Random<double>(3000, 3000, 11), b = TestMatrices.Random<double>(3000, 3000, 12);
-        var c = new HostMatrix<double>(3000, 3000);
+        (HostMatrix<double> a, HostMatrix<double> b, HostMatrix<double> c) = Large(6000);
         Exception? thrown = null;
         var caller = new Thread(() =>
         {
@@ -172,6 +169,15 @@ public sealed class EngineGuaranteesTests
         }
 
         Assert.That(error.ToString(), Does.StartWith("GpuCompute warning: ").And.Contain("unreadable"));
+    }
+
+    /// <summary>An n³ product's operands, filled fast (the values do not matter to these tests).</summary>
+    private static (HostMatrix<double> A, HostMatrix<double> B, HostMatrix<double> C) Large(int n)
+    {
+        HostMatrix<double> a = new(n, n), b = new(n, n);
+        a.Fill(0.5);
+        b.Fill(0.25);
+        return (a, b, new HostMatrix<double>(n, n));
     }
 
     /// <summary>Reports on the calling thread, so the test sees every report before it asserts.</summary>

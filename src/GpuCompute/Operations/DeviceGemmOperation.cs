@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Numerics;
+using GpuCompute.Backends;
+using GpuCompute.Data;
+using GpuCompute.Gemm;
+using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
+
+namespace GpuCompute.Operations;
+
+/// <summary>
+/// C ← α·op(A)·op(B) + β·C on device-resident matrices (arguments validated by the engine): each device computes the
+/// rows of C it holds, where they are. Its rows of op(A) and all of op(B) are used in place when they live on that
+/// device and copied there otherwise (device to device where the backend can, else through host memory), freed when
+/// the part is done.
+/// </summary>
+internal static class DeviceGemmOperation
+{
+    public static GemmReport Run<T>(
+        T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c, SchedulingPolicy policy)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long start = Stopwatch.GetTimestamp();
+        long n = c.Columns, k = opA == Transpose.None ? a.Columns : a.Rows;
+        DataLayout rows = c.Layout;
+        var shares = new DeviceShare[rows.Parts.Count];
+        var trace = new TileRecord[rows.Parts.Count];
+        PartExecution.Run(
+            rows,
+            "a device-resident GEMM",
+            (p, stop) =>
+            {
+                LayoutPart part = rows.Parts[p];
+                ComputeDevice device = part.Device;
+                double begin = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                (Borrowed<T> left, long offsetA, long movedA) = RowsOfOpA(a, opA, part, k);
+                using Borrowed<T> leftLoan = left;
+                using Borrowed<T> right = b.Storage.Whole(device);
+                device.Gemm(
+                    new DeviceGemm<T>(
+                        alpha, left.Buffer, offsetA, a.Columns, opA,
+                        right.Buffer, 0, b.Columns, opB,
+                        beta, c.Storage.Part(p), 0, n, part.Count, n, k),
+                    stop);
+                double end = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                double flops = 2.0 * part.Count * n * k;
+                double bytes = (double)(movedA + ElsewhereThan(b.Storage, device)) * ScalarType.Size<T>();
+                shares[p] = new DeviceShare(device.Id, device.Name, device.Kind, 1, end - begin, flops, bytes, null);
+                trace[p] = new TileRecord(device.Id, new GemmTile((int)part.First, 0, (int)part.Count, (int)n), begin, end, bytes, Failed: false);
+            },
+            p => rows.DescribePart(p, "rows", "C"));
+
+        DeviceShare[] all = a.Layout.Owner.Devices
+            .Select(d => shares.FirstOrDefault(s => s?.DeviceId == d.Id) ?? new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null))
+            .ToArray();
+        return new GemmReport((int)c.Rows, (int)n, (int)k, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds, all, trace);
+    }
+
+    /// <summary>
+    /// op(A)'s rows for C's part, with the offset of its first element and the elements that had to cross from other
+    /// devices: with op = none, A's rows [first, end) (in place when one part of A on the device holds them all, else
+    /// gathered); transposed, A's columns [first, end), which span every row of A (in place when A lives wholly on the
+    /// device, else all of A is copied there).
+    /// </summary>
+    private static (Borrowed<T> Loan, long Offset, long Moved) RowsOfOpA<T>(DeviceMatrix<T> a, Transpose opA, LayoutPart part, long k)
+        where T : unmanaged
+    {
+        if (opA == Transpose.Transposed)
+        {
+            return (a.Storage.Whole(part.Device), part.First, ElsewhereThan(a.Storage, part.Device));
+        }
+
+        for (int i = 0; i < a.Layout.Parts.Count; i++)
+        {
+            LayoutPart home = a.Layout.Parts[i];
+            if (home.Device == part.Device && home.First <= part.First && part.End <= home.End)
+            {
+                return (new Borrowed<T>(a.Storage.Part(i), owned: false), (part.First - home.First) * k, 0);
+            }
+        }
+
+        return (new Borrowed<T>(a.Storage.Gather(part.Device, part.First * k, part.Count * k), owned: true), 0, part.Count * k);
+    }
+
+    /// <summary>Elements of <paramref name="array"/> held by devices other than <paramref name="device"/>.</summary>
+    private static long ElsewhereThan<T>(DistributedArray<T> array, ComputeDevice device)
+        where T : unmanaged =>
+        array.Layout.Parts.Where(p => p.Device != device).Sum(p => p.Count) * array.ItemSize;
+}
