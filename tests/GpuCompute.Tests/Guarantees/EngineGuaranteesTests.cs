@@ -65,7 +65,7 @@ public sealed class EngineGuaranteesTests
     }
 
     [Test]
-    public async Task GemmAsync_CancelledDuringAProductKeptWhole_StopsBeforeFinishing()
+    public void GemmAsync_CancelledDuringAProductKeptWhole_StopsBeforeFinishing()
     {
         // One device keeps a 4096³ product as one tile (about a second here); cancellation must reach inside it.
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
@@ -74,9 +74,7 @@ public sealed class EngineGuaranteesTests
         var progress = new List<GemmProgress>();
 
         Task<GemmReport> task = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c, new SynchronousProgress(progress), cancel.Token);
-        await Task.Delay(100);
-        long cancelled = System.Diagnostics.Stopwatch.GetTimestamp();
-        cancel.Cancel();
+        long cancelled = After(100, cancel.Cancel);
 
         Assert.That(async () => await task, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(progress, Is.Empty, "the one tile never finished");
@@ -84,7 +82,7 @@ public sealed class EngineGuaranteesTests
     }
 
     [Test]
-    public async Task GemmAsync_CancelledDuringOutOfCoreStreaming_StopsBetweenChunks()
+    public void GemmAsync_CancelledDuringOutOfCoreStreaming_StopsBetweenChunks()
     {
         // The emulator streams a tile through a tiny budget in many chunks of K; cancellation stops between them.
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "ilgpu-cpu", PersistModels = false, DeviceMemoryBudgetBytes = 16 << 10 });
@@ -95,22 +93,20 @@ public sealed class EngineGuaranteesTests
         var progress = new List<GemmProgress>();
 
         Task<GemmReport> task = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c, new SynchronousProgress(progress), cancel.Token);
-        await Task.Delay(100);
-        cancel.Cancel();
+        After(100, cancel.Cancel);
 
         Assert.That(async () => await task, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(progress, Is.Empty, "the streamed tile never finished");
     }
 
     [Test]
-    public async Task Dispose_WhileGemmAsyncRuns_TaskEndsWithObjectDisposed()
+    public void Dispose_WhileGemmAsyncRuns_TaskEndsWithObjectDisposed()
     {
         var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
         (HostMatrix<double> a, HostMatrix<double> b, HostMatrix<double> c) = Large(6000); // seconds of work: Dispose comes first
 
         Task<GemmReport> task = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c);
-        await Task.Delay(50);
-        engine.Dispose();
+        After(50, engine.Dispose);
 
         Assert.That(async () => await task, Throws.InstanceOf<ObjectDisposedException>(), "not a device failure");
         Assert.Throws<ObjectDisposedException>(() => engine.Gemm(a, b, c));
@@ -169,6 +165,25 @@ public sealed class EngineGuaranteesTests
         }
 
         Assert.That(error.ToString(), Does.StartWith("GpuCompute warning: ").And.Contain("unreadable"));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> <paramref name="milliseconds"/> from now on a thread of its own, waits for it and
+    /// returns when it ran (a Stopwatch timestamp). Not a timer or Task.Delay: the CPU GEMM keeps the thread pool busy,
+    /// and a pool callback can then start a second late, after the work it should interrupt has finished.
+    /// </summary>
+    private static long After(int milliseconds, Action action)
+    {
+        long ran = 0;
+        var thread = new Thread(() =>
+        {
+            Thread.Sleep(milliseconds);
+            ran = System.Diagnostics.Stopwatch.GetTimestamp();
+            action();
+        });
+        thread.Start();
+        thread.Join();
+        return ran;
     }
 
     /// <summary>An n³ product's operands, filled fast (the values do not matter to these tests).</summary>
