@@ -51,6 +51,7 @@ internal static partial class Program
         CompareCommand.Create(),
         VerifyCommand.Create(),
         KernelsCommand.Create(),
+        MlpCommand.Create(),
         BenchmarksCommand.Create(),
     };
 

@@ -27,6 +27,7 @@ public sealed class CliFuzzTests
         ("verify", ["--devices", "cpu", "--max-size", "4"]),
         ("calibrate", ["--devices", "cpu"]),
         ("kernels", ["--out", "OUT"]),
+        ("mlp", ["--batch", "8", "--width", "8", "--layers", "2", "--repeat", "1", "--devices", "cpu"]),
     ];
 
     private string folder = null!;
