@@ -108,13 +108,13 @@ public sealed partial class ComputeEngine
         where T : unmanaged, IFloatingPointIeee754<T>
         => ZipBuiltIn(x, y, result, default(SubtractOperator));
 
-    /// <summary>result ← x · y, element-wise (the Hadamard product). See
-    /// <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
+    /// <summary>result ← x · y, element by element (the Hadamard product; MathNet's name for it). A matrix product is
+    /// <c>Multiply</c> or <c>Gemm</c>. See <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The first input.</param>
     /// <param name="y">The second input.</param>
     /// <param name="result">The output; may be an input.</param>
-    public void Multiply<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
+    public void PointwiseMultiply<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ZipBuiltIn(x, y, result, default(MultiplyOperator));
 

@@ -6,7 +6,7 @@ namespace GpuCompute.Kernels.Elementwise;
 /// Element-wise kernels (implicitly grouped, one element per thread). The engine launches them over one device's part
 /// of the vectors, in launches of at most 2³⁰ elements (sub-views); every thread checks its index against the result.
 /// </summary>
-public static class ElementwiseKernels
+internal static class ElementwiseKernels
 {
     /// <summary>result[i] ← op(x[i]).</summary>
     /// <typeparam name="T">The element type.</typeparam>

@@ -3,7 +3,7 @@ using GpuCompute.Kernels.Intrinsics;
 namespace GpuCompute.Kernels.Gemm;
 
 /// <summary>Double-precision arithmetic for the GEMM kernel.</summary>
-public readonly struct DoubleScalar : IKernelScalar<double>
+internal readonly struct DoubleScalar : IKernelScalar<double>
 {
     /// <inheritdoc/>
     /// <remarks>One fused <c>fma.rn</c> on CUDA (see <see cref="KernelMath"/>); a·b + c elsewhere.</remarks>

@@ -5,7 +5,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// with the same 8 × 8 register tile, so a 32 × 32 block of C per group, and K slices of 8.
 /// </summary>
 /// <remarks>The small block also puts block edges (31, 32, 33) within reach of fast emulator tests.</remarks>
-public readonly struct EmulatorTileConfig : IGemmTileConfig
+internal readonly struct EmulatorTileConfig : IGemmTileConfig
 {
     /// <inheritdoc/>
     public int ThreadsX => 4;

@@ -3,7 +3,7 @@ using GpuCompute.Kernels.Intrinsics;
 namespace GpuCompute.Kernels.Gemm;
 
 /// <summary>Single-precision arithmetic for the GEMM kernel.</summary>
-public readonly struct FloatScalar : IKernelScalar<float>
+internal readonly struct FloatScalar : IKernelScalar<float>
 {
     /// <inheritdoc/>
     /// <remarks>One fused <c>fma.rn</c> on CUDA (see <see cref="KernelMath"/>); a·b + c elsewhere.</remarks>

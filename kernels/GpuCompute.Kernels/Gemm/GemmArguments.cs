@@ -8,7 +8,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
-public readonly struct GemmArguments<T>
+internal readonly struct GemmArguments<T>
     where T : unmanaged
 {
     /// <summary>Creates the arguments of one launch.</summary>

@@ -18,7 +18,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// <para>Every load and store is bounds-checked, so any M, N, K ≥ 0 works; out-of-range operand elements are staged
 /// as zero. With β = 0, C is never read (NaN or garbage in C does not leak into the result).</para>
 /// </remarks>
-public static class GemmKernel
+internal static class GemmKernel
 {
     /// <summary>Rows and columns of the register tile each thread computes (the 8 × 8 code below is hand-unrolled:
     /// ILGPU 1.5.3 does not unroll loops).</summary>

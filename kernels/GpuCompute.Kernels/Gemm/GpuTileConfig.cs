@@ -4,7 +4,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// Blocking for real GPUs: 16 × 16 threads, each with an 8 × 8 register tile, so a 128 × 128 block of C per group,
 /// and K slices of 8 (16.5 KiB of shared memory in single precision, 33 KiB in double: two buffers, padding included).
 /// </summary>
-public readonly struct GpuTileConfig : IGemmTileConfig
+internal readonly struct GpuTileConfig : IGemmTileConfig
 {
     /// <inheritdoc/>
     public int ThreadsX => 16;

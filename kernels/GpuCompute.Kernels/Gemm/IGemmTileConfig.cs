@@ -10,7 +10,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// elements of C, stepping through K in slices of <see cref="DepthK"/> staged in shared memory.
 /// Implementations must return constants.
 /// </remarks>
-public interface IGemmTileConfig
+internal interface IGemmTileConfig
 {
     /// <summary>Threads per group along the columns of C (the group's X dimension).</summary>
     int ThreadsX { get; }

@@ -5,7 +5,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// the calls inline to plain float or double instructions with no runtime cost.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public interface IKernelScalar<T>
+internal interface IKernelScalar<T>
     where T : unmanaged
 {
     /// <summary>Returns a·b + c (one fused <c>fma.rn</c> on CUDA through <see cref="Intrinsics.KernelMath"/>).</summary>

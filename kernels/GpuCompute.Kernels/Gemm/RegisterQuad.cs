@@ -9,7 +9,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
-public struct RegisterQuad<T>
+internal struct RegisterQuad<T>
     where T : unmanaged
 {
     /// <summary>Element 0.</summary>

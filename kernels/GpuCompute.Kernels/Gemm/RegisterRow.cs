@@ -8,7 +8,7 @@ namespace GpuCompute.Kernels.Gemm;
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
-public struct RegisterRow<T>
+internal struct RegisterRow<T>
     where T : unmanaged
 {
     /// <summary>Element 0.</summary>

@@ -14,7 +14,7 @@ namespace GpuCompute.Kernels.Intrinsics;
 /// PTX with an output (<c>CudaAsm.Emit</c>) goes through a local-memory slot. A code-generating intrinsic writes
 /// <c>fma.rn</c> straight into the result register instead. OpenCL gets a·b + c; the CPU emulator runs the C# body.
 /// </remarks>
-public static class KernelIntrinsics
+internal static class KernelIntrinsics
 {
     /// <summary>Registers the intrinsics; call on every context builder that compiles GpuCompute kernels.</summary>
     /// <param name="builder">The context builder.</param>

@@ -6,7 +6,7 @@ namespace GpuCompute.Kernels.LinearAlgebra;
 /// <see cref="Count"/> matrices stored one after another, A_i M×K, B_i K×N, C_i M×N, each row-major and dense.</summary>
 /// <typeparam name="T">The element type.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
-public readonly struct BatchedGemmArguments<T>
+internal readonly struct BatchedGemmArguments<T>
     where T : unmanaged
 {
     /// <summary>Creates the arguments of one launch.</summary>

@@ -10,7 +10,7 @@ namespace GpuCompute.Kernels.LinearAlgebra;
 /// <remarks>Aimed at many small matrices (up to a few dozen rows and columns), where a tiled kernel's groups would
 /// sit mostly idle; large matrices belong to the tiled GEMM. Launch explicitly grouped, 1-D, with enough groups to
 /// cover Count·M·N threads from <c>first</c>; threads past the end do nothing. With β = 0, C is never read.</remarks>
-public static class BatchedGemmKernel
+internal static class BatchedGemmKernel
 {
     /// <summary>The kernel entry point (explicitly grouped): thread t computes element <c>first + t</c> of the batch's C.</summary>
     /// <typeparam name="T">The element type.</typeparam>

@@ -3,7 +3,7 @@ using GpuCompute.Kernels.Intrinsics;
 namespace GpuCompute.Kernels.LinearAlgebra;
 
 /// <summary>Double-precision arithmetic for the linear-algebra kernels.</summary>
-public readonly struct DoubleLinearAlgebraScalar : ILinearAlgebraScalar<double>
+internal readonly struct DoubleLinearAlgebraScalar : ILinearAlgebraScalar<double>
 {
     /// <inheritdoc/>
     /// <remarks>One fused <c>fma.rn</c> on CUDA (see <see cref="KernelMath"/>); a·b + c elsewhere.</remarks>

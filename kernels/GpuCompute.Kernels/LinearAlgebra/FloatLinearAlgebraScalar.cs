@@ -3,7 +3,7 @@ using GpuCompute.Kernels.Intrinsics;
 namespace GpuCompute.Kernels.LinearAlgebra;
 
 /// <summary>Single-precision arithmetic for the linear-algebra kernels.</summary>
-public readonly struct FloatLinearAlgebraScalar : ILinearAlgebraScalar<float>
+internal readonly struct FloatLinearAlgebraScalar : ILinearAlgebraScalar<float>
 {
     /// <inheritdoc/>
     /// <remarks>One fused <c>fma.rn</c> on CUDA (see <see cref="KernelMath"/>); a·b + c elsewhere.</remarks>

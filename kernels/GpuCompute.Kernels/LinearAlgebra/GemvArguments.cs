@@ -6,7 +6,7 @@ namespace GpuCompute.Kernels.LinearAlgebra;
 /// [<see cref="FirstRow"/>, FirstRow + groups) of a row-major A with <see cref="Columns"/> columns.</summary>
 /// <typeparam name="T">The element type.</typeparam>
 [StructLayout(LayoutKind.Sequential)]
-public readonly struct GemvArguments<T>
+internal readonly struct GemvArguments<T>
     where T : unmanaged
 {
     /// <summary>Creates the arguments of one launch.</summary>

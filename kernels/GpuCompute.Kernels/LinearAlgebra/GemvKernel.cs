@@ -9,7 +9,7 @@ namespace GpuCompute.Kernels.LinearAlgebra;
 /// </summary>
 /// <remarks>Launch explicitly grouped with one group per row and a power-of-two group size of at most
 /// <see cref="MaxGroupSize"/> threads. With β = 0, y is never read (NaN in y does not propagate).</remarks>
-public static class GemvKernel
+internal static class GemvKernel
 {
     /// <summary>The largest group size the kernel's shared buffer holds.</summary>
     public const int MaxGroupSize = 256;

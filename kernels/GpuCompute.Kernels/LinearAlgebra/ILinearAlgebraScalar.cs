@@ -7,7 +7,7 @@ namespace GpuCompute.Kernels.LinearAlgebra;
 /// addition that reductions need, as an operator struct that ILGPU specializes and inlines.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public interface ILinearAlgebraScalar<T> : IKernelScalar<T>
+internal interface ILinearAlgebraScalar<T> : IKernelScalar<T>
     where T : unmanaged
 {
     /// <summary>Returns a + b.</summary>

@@ -8,7 +8,7 @@ namespace GpuCompute.Kernels.LinearAlgebra;
 /// dimension (so the block can sit inside larger matrices).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly struct TransposeArguments
+internal readonly struct TransposeArguments
 {
     /// <summary>Creates the arguments of one launch.</summary>
     /// <param name="rows">Rows of the source block (columns of the destination block).</param>

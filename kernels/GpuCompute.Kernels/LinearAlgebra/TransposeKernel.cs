@@ -11,7 +11,7 @@ namespace GpuCompute.Kernels.LinearAlgebra;
 /// <remarks>Launch explicitly grouped, 1-D: <see cref="GroupCount"/> groups of (Tile, rowsPerPass) threads, where
 /// Tile × rowsPerPass fits the device's group limit; each thread handles Tile / rowsPerPass rows of the tile. Any
 /// sizes work: every access is bounds-checked against the block.</remarks>
-public static class TransposeKernel
+internal static class TransposeKernel
 {
     /// <summary>The largest tile side the shared buffer holds.</summary>
     public const int MaxTile = 32;

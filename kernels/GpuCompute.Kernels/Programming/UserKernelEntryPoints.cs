@@ -6,7 +6,7 @@ namespace GpuCompute.Kernels;
 /// The ILGPU entry points that run user kernels on a GPU or the emulator; the engine launches them over one device's
 /// sub-range. (On the CPU device the engine calls <c>Execute</c> directly.)
 /// </summary>
-public static class UserKernelEntryPoints
+internal static class UserKernelEntryPoints
 {
     /// <summary>Runs <paramref name="kernel"/> for global indices <c>first + index</c> (implicitly grouped).</summary>
     /// <typeparam name="TKernel">The user kernel.</typeparam>

@@ -5,7 +5,7 @@ namespace GpuCompute.Kernels.Reductions;
 /// accumulators are combined by an associative operation whose identity is zero (<c>default</c>).
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public interface IReduceOperator<T>
+internal interface IReduceOperator<T>
     where T : unmanaged
 {
     /// <summary>The accumulator value of one element.</summary>
@@ -43,7 +43,7 @@ public interface IReduceOperator<T>
 /// <typeparam name="T">The element type.</typeparam>
 /// <param name="value">The value so far.</param>
 /// <param name="carry">The rounding error not yet added in (zero for reductions other than sums).</param>
-public readonly struct ReduceAccumulator<T>(T value, T carry)
+internal readonly struct ReduceAccumulator<T>(T value, T carry)
     where T : unmanaged
 {
     /// <summary>The value so far.</summary>
@@ -55,7 +55,7 @@ public readonly struct ReduceAccumulator<T>(T value, T carry)
 
 /// <summary>The order an arg-min or arg-max reduction uses, as an operator struct.</summary>
 /// <typeparam name="T">The element type.</typeparam>
-public interface IExtremeOrder<T>
+internal interface IExtremeOrder<T>
     where T : unmanaged
 {
     /// <summary>True when <paramref name="value"/> is NaN.</summary>

@@ -3,7 +3,7 @@ using ILGPU;
 namespace GpuCompute.Kernels.Reductions;
 
 /// <summary>Σ x (and Σ x·y for pairs).</summary>
-public readonly struct SumReduction : IReduceOperator<float>, IReduceOperator<double>
+internal readonly struct SumReduction : IReduceOperator<float>, IReduceOperator<double>
 {
     /// <inheritdoc/>
     public float Load(float x) => x;
@@ -37,7 +37,7 @@ public readonly struct SumReduction : IReduceOperator<float>, IReduceOperator<do
 }
 
 /// <summary>Σ |x|.</summary>
-public readonly struct AbsSumReduction : IReduceOperator<float>, IReduceOperator<double>
+internal readonly struct AbsSumReduction : IReduceOperator<float>, IReduceOperator<double>
 {
     /// <inheritdoc/>
     public float Load(float x) => Math.Abs(x);
@@ -72,7 +72,7 @@ public readonly struct AbsSumReduction : IReduceOperator<float>, IReduceOperator
 
 /// <summary>Σ (s·x)², with s a power of two chosen by the caller to keep the squares in range (1 for the fast pass).</summary>
 /// <param name="scale">The factor applied before squaring.</param>
-public readonly struct SquareSumReduction(double scale) : IReduceOperator<float>, IReduceOperator<double>
+internal readonly struct SquareSumReduction(double scale) : IReduceOperator<float>, IReduceOperator<double>
 {
     private readonly float singleScale = (float)scale;
 
@@ -119,7 +119,7 @@ public readonly struct SquareSumReduction(double scale) : IReduceOperator<float>
 }
 
 /// <summary>max |x|; NaN wins.</summary>
-public readonly struct MaxAbsReduction : IReduceOperator<float>, IReduceOperator<double>
+internal readonly struct MaxAbsReduction : IReduceOperator<float>, IReduceOperator<double>
 {
     /// <inheritdoc/>
     public float Load(float x) => Math.Abs(x);
@@ -173,7 +173,7 @@ internal static class Compensated
 }
 
 /// <summary>The order of a minimum: smaller wins, −0 before +0.</summary>
-public readonly struct MinOrder : IExtremeOrder<float>, IExtremeOrder<double>
+internal readonly struct MinOrder : IExtremeOrder<float>, IExtremeOrder<double>
 {
     /// <inheritdoc/>
     public bool IsNaN(float value) => float.IsNaN(value);
@@ -191,7 +191,7 @@ public readonly struct MinOrder : IExtremeOrder<float>, IExtremeOrder<double>
 }
 
 /// <summary>The order of a maximum: larger wins, +0 before −0.</summary>
-public readonly struct MaxOrder : IExtremeOrder<float>, IExtremeOrder<double>
+internal readonly struct MaxOrder : IExtremeOrder<float>, IExtremeOrder<double>
 {
     /// <inheritdoc/>
     public bool IsNaN(float value) => float.IsNaN(value);

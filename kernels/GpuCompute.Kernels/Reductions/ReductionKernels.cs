@@ -9,7 +9,7 @@ namespace GpuCompute.Kernels.Reductions;
 /// threads (log₂ of the group size additions), and thread 0 writes one partial per group. The host combines the
 /// partials pairwise in double.
 /// </summary>
-public static class ReductionKernels
+internal static class ReductionKernels
 {
     /// <summary>The largest group the kernels' shared memory holds.</summary>
     public const int MaxGroupSize = 256;

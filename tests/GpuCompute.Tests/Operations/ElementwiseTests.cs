@@ -27,8 +27,8 @@ public abstract class ElementwiseTests : OperationFixture
     [Test]
     public void Multiply([ValueSource(nameof(Sizes))] int size, [Values] bool f64)
     {
-        if (f64) { Binary<double>(size, (x, y, r) => Engine.Multiply(x, y, r), (a, b) => a * b, (a, b) => Math.Abs(a * b)); }
-        else { Binary<float>(size, (x, y, r) => Engine.Multiply(x, y, r), (a, b) => a * b, (a, b) => Math.Abs(a * b)); }
+        if (f64) { Binary<double>(size, (x, y, r) => Engine.PointwiseMultiply(x, y, r), (a, b) => a * b, (a, b) => Math.Abs(a * b)); }
+        else { Binary<float>(size, (x, y, r) => Engine.PointwiseMultiply(x, y, r), (a, b) => a * b, (a, b) => Math.Abs(a * b)); }
     }
 
     [Test]
