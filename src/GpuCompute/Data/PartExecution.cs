@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using GpuCompute.Backends;
+using GpuCompute.Diagnostics;
 
 namespace GpuCompute.Data;
 
@@ -16,17 +18,26 @@ internal static class PartExecution
     public static void Run(DataLayout layout, string operation, Action<int> body, Func<int, string>? writes = null) =>
         Run(layout, operation, (p, _) => body(p), writes);
 
+    /// <summary>As the other overloads, with each finished part's flops and bytes moved (for the engine's metrics).</summary>
+    public static void Run(DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes, Func<int, (double Flops, double Bytes)>? cost) =>
+        RunTracked(layout, operation, body, writes, cost);
+
     /// <summary>As <see cref="Run(DataLayout, string, Action{int}, Func{int, string}?)"/>, handing each part the engine's
     /// lifetime token (cancelled by Dispose) for primitives that can stop early; an operation stopped that way ends with
     /// <see cref="ObjectDisposedException"/>.</summary>
-    public static void Run(DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes = null)
+    public static void Run(DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes = null) =>
+        RunTracked(layout, operation, body, writes, null);
+
+    private static void RunTracked(DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes, Func<int, (double Flops, double Bytes)>? cost)
     {
         // Registered with the engine, so that Dispose waits for the parts instead of freeing their devices under them.
         ComputeEngine engine = layout.Owner;
         CancellationToken stop = engine.BeginOperation(synchronous: true);
         try
         {
-            RunParts(layout, operation, p => body(p, stop), writes);
+            using Activity? span = EngineTelemetry.Source.StartActivity(operation);
+            span?.SetTag("gpucompute.parts", layout.Parts.Count);
+            RunParts(layout, operation, p => Measured(layout, operation, p, stop, body, cost), writes);
         }
         catch (OperationCanceledException e) when (stop.IsCancellationRequested)
         {
@@ -35,6 +46,26 @@ internal static class PartExecution
         finally
         {
             engine.EndOperation(synchronous: true);
+        }
+    }
+
+    /// <summary>One part, with its span and metrics.</summary>
+    private static void Measured(DataLayout layout, string operation, int part, CancellationToken stop, Action<int, CancellationToken> body, Func<int, (double Flops, double Bytes)>? cost)
+    {
+        string device = layout.Parts[part].Device.Id;
+        using Activity? span = EngineTelemetry.StartWorkItem(operation, device, layout.Parts[part].ToString());
+        long start = Stopwatch.GetTimestamp();
+        bool failed = true;
+        try
+        {
+            body(part, stop);
+            failed = false;
+        }
+        finally
+        {
+            (double flops, double bytes) = failed || cost is null ? (0, 0) : cost(part);
+            EngineTelemetry.WorkItem(operation, device, Stopwatch.GetElapsedTime(start).TotalSeconds, flops, bytes, failed);
+            span?.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
         }
     }
 

@@ -48,7 +48,8 @@ internal static class DeviceGemmOperation
                 shares[p] = new DeviceShare(device.Id, device.Name, device.Kind, 1, end - begin, flops, bytes, null);
                 trace[p] = new TileRecord(device.Id, new GemmTile((int)part.First, 0, (int)part.Count, (int)n), begin, end, bytes, Failed: false);
             },
-            p => rows.DescribePart(p, "rows", "C"));
+            p => rows.DescribePart(p, "rows", "C"),
+            p => (shares[p].Flops, shares[p].BytesMoved));
 
         DeviceShare[] all = a.Layout.Owner.Devices
             .Select(d => shares.FirstOrDefault(s => s?.DeviceId == d.Id) ?? new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null))

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using GpuCompute.Backends;
+using GpuCompute.Diagnostics;
 using GpuCompute.Gemm;
 using GpuCompute.Matrices;
 
@@ -18,6 +19,7 @@ internal sealed class GemmScheduler(
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long start = Stopwatch.GetTimestamp();
+        using Activity? span = StartSpan(problem);
         if (problem.ScalesOnly)
         {
             return ScaleOnly(problem, start);
@@ -37,6 +39,7 @@ internal sealed class GemmScheduler(
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long start = Stopwatch.GetTimestamp();
+        using Activity? span = StartSpan(problem);
         if (problem.ScalesOnly)
         {
             return ScaleOnly(problem, start);
@@ -55,6 +58,7 @@ internal sealed class GemmScheduler(
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ComputeDevice device = devices[0];
+        using Activity? span = EngineTelemetry.StartWorkItem("gemm", device.Id, $"tile (0, 0) {tile.Rows}x{tile.Cols}");
         try
         {
             device.RunGemmTile(problem, tile, cancellation);
@@ -69,10 +73,24 @@ internal sealed class GemmScheduler(
         }
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        EngineTelemetry.WorkItem("gemm", device.Id, seconds, problem.Flops, 0, failed: false);
         return new GemmReport(
             problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, seconds,
             [new DeviceShare(device.Id, device.Name, device.Kind, 1, seconds, problem.Flops, 0, null)],
             [new TileRecord(device.Id, tile, 0, seconds, 0, Failed: false)]);
+    }
+
+    /// <summary>The operation's span, tagged with its shape (null when nobody listens).</summary>
+    private Activity? StartSpan<T>(GemmProblem<T> problem)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Activity? span = EngineTelemetry.Source.StartActivity("gemm");
+        span?.SetTag("gpucompute.m", problem.M);
+        span?.SetTag("gpucompute.n", problem.N);
+        span?.SetTag("gpucompute.k", problem.K);
+        span?.SetTag("gpucompute.precision", ScalarType.Name<T>());
+        span?.SetTag("gpucompute.policy", SchedulingPolicyNames.Name(policy));
+        return span;
     }
 
     /// <summary>

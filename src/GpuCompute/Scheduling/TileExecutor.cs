@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using GpuCompute.Backends;
+using GpuCompute.Diagnostics;
 using GpuCompute.Gemm;
 
 namespace GpuCompute.Scheduling;
@@ -144,9 +145,11 @@ internal sealed class TileExecutor<T>
 
             double begin = Now;
             Exception? error = null;
+            GemmTile current = work.Tiles[tile];
+            using Activity? span = EngineTelemetry.StartWorkItem("gemm", devices[device].Id, $"tile ({current.Row}, {current.Col}) {current.Rows}x{current.Cols}");
             try
             {
-                devices[device].RunGemmTile(problem, work.Tiles[tile], cancellation);
+                devices[device].RunGemmTile(problem, current, cancellation);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
@@ -159,6 +162,8 @@ internal sealed class TileExecutor<T>
             }
 
             double end = Now;
+            EngineTelemetry.WorkItem("gemm", devices[device].Id, end - begin, error is null ? current.Flops(work.K) : 0, error is null ? bytes : 0, error is not null);
+            span?.SetStatus(error is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
             int done;
             lock (gate)
             {
