@@ -38,6 +38,7 @@ public sealed partial class IlgpuDevice
         {
             lock (owner.gate)
             {
+                ThrowIfFreed();
                 View.SubView(offset, source.Length).CopyFromCPU(source);
             }
         }
@@ -46,6 +47,7 @@ public sealed partial class IlgpuDevice
         {
             lock (owner.gate)
             {
+                ThrowIfFreed();
                 View.SubView(offset, destination.Length).CopyToCPU(destination);
             }
         }
@@ -54,10 +56,14 @@ public sealed partial class IlgpuDevice
         {
             lock (owner.gate)
             {
+                ThrowIfFreed();
                 View.SubView(offset, length).CopyTo(destination.View.SubView(destinationOffset, length));
                 owner.accelerator.Synchronize();
             }
         }
+
+        /// <summary>Under the lock, a disposed device has freed this memory with its accelerator: never touch it then.</summary>
+        private void ThrowIfFreed() => ObjectDisposedException.ThrowIf(owner.IsDisposed, owner);
 
         public override void Dispose()
         {

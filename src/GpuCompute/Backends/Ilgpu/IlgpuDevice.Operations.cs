@@ -18,6 +18,7 @@ public sealed partial class IlgpuDevice
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get(
                 (typeof(ElementwiseKernels), "map", typeof(T), typeof(TOperator)),
                 a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, TOperator>(ElementwiseKernels.Map));
@@ -31,6 +32,7 @@ public sealed partial class IlgpuDevice
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get(
                 (typeof(ElementwiseKernels), "zip", typeof(T), typeof(TOperator)),
                 a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, TOperator>(ElementwiseKernels.Zip));
@@ -44,6 +46,7 @@ public sealed partial class IlgpuDevice
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get(
                 (typeof(ElementwiseKernels), "zip3", typeof(T), typeof(TOperator)),
                 a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, TOperator>(ElementwiseKernels.Zip3));
@@ -57,6 +60,7 @@ public sealed partial class IlgpuDevice
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get(
                 (typeof(ElementwiseKernels), "fill", typeof(T)),
                 a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, T>(ElementwiseKernels.Fill));
@@ -125,6 +129,7 @@ public sealed partial class IlgpuDevice
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var kernel = kernels.Get((typeof(GemvKernel), "gemv", typeof(T)), acc => acc.LoadStreamKernel(
                 IlgpuEntryPoints.Gemv<T>().CreateDelegate<Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, GemvArguments<T>>>()));
             int group = LinearAlgebraGroupSize();
@@ -144,6 +149,7 @@ public sealed partial class IlgpuDevice
 
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var kernel = kernels.Get((typeof(TransposeKernel), "transpose", typeof(T)), acc => acc.LoadStreamKernel(
                 IlgpuEntryPoints.Transpose<T>().CreateDelegate<Action<ArrayView<T>, ArrayView<T>, TransposeArguments, long>>()));
             int threads = LinearAlgebraGroupSize();
@@ -184,6 +190,7 @@ public sealed partial class IlgpuDevice
         var args = new BatchedGemmArguments<T>(count, m, n, k, alpha, beta);
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var kernel = kernels.Get((typeof(BatchedGemmKernel), "gemm-batched", typeof(T)), acc => acc.LoadStreamKernel(
                 IlgpuEntryPoints.BatchedGemm<T>().CreateDelegate<Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, BatchedGemmArguments<T>, long>>()));
             int group = LinearAlgebraGroupSize();
@@ -212,6 +219,7 @@ public sealed partial class IlgpuDevice
         T[] partials;
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             KernelConfig config = ReductionGrid(x.Length);
             ArrayView<T> buffer = Scratch<T>("reduction partials", config.GridDim.X);
             if (y is null)
@@ -252,6 +260,7 @@ public sealed partial class IlgpuDevice
         long[] indices;
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             KernelConfig config = ReductionGrid(x.Length);
             ArrayView<T> valueBuffer = Scratch<T>("extreme values", config.GridDim.X);
             ArrayView<long> indexBuffer = Scratch<long>("extreme indices", config.GridDim.X);

@@ -12,6 +12,7 @@ public sealed partial class IlgpuDevice
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get((typeof(TKernel), 1), a => a.LoadAutoGroupedStreamKernel<Index1D, TKernel, long>(UserKernelEntryPoints.Run1D));
             IlgpuLaunch.InPieces(count, (done, n) => launch(n, kernel, first + done));
             accelerator.Synchronize();
@@ -27,6 +28,7 @@ public sealed partial class IlgpuDevice
 
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get((typeof(TKernel), 2), a => a.LoadAutoGroupedStreamKernel<Index2D, TKernel, long>(UserKernelEntryPoints.Run2D));
             long rowsPerLaunch = Math.Max(1, Math.Min(int.MaxValue, IlgpuLaunch.MaxPerLaunch / Math.Max(1, columns)));
             IlgpuLaunch.InPieces(rows, (done, n) => launch(new Index2D((int)columns, n), kernel, firstRow + done), piece: rowsPerLaunch);
@@ -38,6 +40,7 @@ public sealed partial class IlgpuDevice
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             if (groupSize > accelerator.MaxNumThreadsPerGroup)
             {
                 throw new ArgumentOutOfRangeException(
