@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using GpuCompute.Backends;
 using GpuCompute.Diagnostics;
+using GpuCompute.Scheduling;
 
 namespace GpuCompute.Data;
 
-/// <summary>Runs one piece of work per device part at the same time, and reports a device that fails by name.</summary>
+/// <summary>Runs one piece of work per device part, through the engine's one executor (each part pinned to its device),
+/// and reports a device that fails by name.</summary>
 internal static class PartExecution
 {
     /// <summary>
@@ -37,7 +38,8 @@ internal static class PartExecution
         {
             using Activity? span = EngineTelemetry.Source.StartActivity(operation);
             span?.SetTag("gpucompute.parts", layout.Parts.Count);
-            RunParts(layout, operation, p => Measured(layout, operation, p, stop, body, cost), writes);
+            var plan = new PartPlan(layout, operation, body, writes, cost);
+            new WorkExecutor(plan, new PinnedDispatcher(plan.DeviceOfItem, plan.Devices.Count), layout.Parts.Count, cancellation: stop).Run();
         }
         catch (OperationCanceledException e) when (stop.IsCancellationRequested)
         {
@@ -46,62 +48,6 @@ internal static class PartExecution
         finally
         {
             engine.EndOperation(synchronous: true);
-        }
-    }
-
-    /// <summary>One part, with its span and metrics.</summary>
-    private static void Measured(DataLayout layout, string operation, int part, CancellationToken stop, Action<int, CancellationToken> body, Func<int, (double Flops, double Bytes)>? cost)
-    {
-        string device = layout.Parts[part].Device.Id;
-        using Activity? span = EngineTelemetry.StartWorkItem(operation, device, layout.Parts[part].ToString());
-        long start = Stopwatch.GetTimestamp();
-        bool failed = true;
-        try
-        {
-            body(part, stop);
-            failed = false;
-        }
-        finally
-        {
-            (double flops, double bytes) = failed || cost is null ? (0, 0) : cost(part);
-            EngineTelemetry.WorkItem(operation, device, Stopwatch.GetElapsedTime(start).TotalSeconds, flops, bytes, failed);
-            span?.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
-        }
-    }
-
-    private static void RunParts(DataLayout layout, string operation, Action<int> body, Func<int, string>? writes)
-    {
-        int count = layout.Parts.Count;
-        var failures = new Exception?[count];
-        if (count == 1)
-        {
-            failures[0] = Guarded(layout, 0, operation, body, writes);
-        }
-        else if (count > 1)
-        {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, p => failures[p] = Guarded(layout, p, operation, body, writes));
-        }
-
-        if (failures.FirstOrDefault(f => f is not null) is Exception first)
-        {
-            ExceptionDispatchInfo.Capture(first).Throw();
-        }
-    }
-
-    private static Exception? Guarded(DataLayout layout, int part, string operation, Action<int> body, Func<int, string>? writes)
-    {
-        try
-        {
-            body(part);
-            return null;
-        }
-        catch (Exception e) when (e is ArgumentException or ObjectDisposedException or OutOfMemoryException or OperationCanceledException)
-        {
-            return e;
-        }
-        catch (Exception e)
-        {
-            return new DeviceFailedException(layout.Parts[part].Device.Id, operation, e, writes?.Invoke(part));
         }
     }
 }

@@ -30,9 +30,8 @@ internal sealed class GemmScheduler(
             return RunWhole(problem, only, start, cancellation);
         }
 
-        TileExecutor<T> executor = Prepare(problem, null, cancellation);
-        (DeviceShare[] shares, TileRecord[] trace) = executor.Run();
-        return Report(problem, start, shares, trace, executor.EarlierFailures);
+        (WorkExecutor executor, GemmTilePlan<T> plan) = Prepare(problem, null, cancellation);
+        return Report(problem, start, plan, executor, executor.Run());
     }
 
     public async Task<GemmReport> RunAsync<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
@@ -45,9 +44,8 @@ internal sealed class GemmScheduler(
             return ScaleOnly(problem, start);
         }
 
-        TileExecutor<T> executor = Prepare(problem, progress, cancellation);
-        (DeviceShare[] shares, TileRecord[] trace) = await executor.RunAsync().ConfigureAwait(false);
-        return Report(problem, start, shares, trace, executor.EarlierFailures);
+        (WorkExecutor executor, GemmTilePlan<T> plan) = Prepare(problem, progress, cancellation);
+        return Report(problem, start, plan, executor, await executor.RunAsync().ConfigureAwait(false));
     }
 
     /// <summary>
@@ -123,7 +121,7 @@ internal sealed class GemmScheduler(
             devices.Select(d => new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null)).ToArray(), []);
     }
 
-    private TileExecutor<T> Prepare<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
+    private (WorkExecutor Executor, GemmTilePlan<T> Plan) Prepare<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmWorkload work = Plan(problem, devices.Count);
@@ -143,7 +141,8 @@ internal sealed class GemmScheduler(
         }
 
         var dispatcher = TileDispatcher.Create(policy, work, models, seed);
-        return new TileExecutor<T>(problem, work, used, dispatcher, progress, cancellation, calibrationFailures);
+        var plan = new GemmTilePlan<T>(problem, work, used);
+        return (new WorkExecutor(plan, dispatcher, work.Count, progress, cancellation, calibrationFailures), plan);
     }
 
     private GemmWorkload Plan<T>(GemmProblem<T> problem, int deviceCount)
@@ -207,16 +206,39 @@ internal sealed class GemmScheduler(
         return healthy.Count > 0 ? (healthy, models) : throw new GemmFailedException(failures);
     }
 
-    private GemmReport Report<T>(
-        GemmProblem<T> problem, long start, DeviceShare[] shares, TileRecord[] trace, IReadOnlyList<DeviceFailedException> earlierFailures)
+    private GemmReport Report<T>(GemmProblem<T> problem, long start, GemmTilePlan<T> plan, WorkExecutor executor, IReadOnlyList<WorkRecord> records)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Every engine device appears in the report, with zero tiles where it was not used (and why, if it failed).
-        DeviceShare[] all = devices
-            .Select(d => shares.FirstOrDefault(s => s.DeviceId == d.Id)
-                ?? new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, earlierFailures.FirstOrDefault(f => f.DeviceId == d.Id)?.InnerException?.Message))
+        GemmWorkload work = plan.Work;
+        IReadOnlyList<ComputeDevice> used = plan.Devices;
+        TileRecord[] trace = records
+            .Select(r => new TileRecord(used[r.Device].Id, work.Tiles[r.Item], r.StartSeconds, r.EndSeconds, r.Bytes, r.Failed))
             .ToArray();
+
+        // Every engine device appears in the report, with zero tiles where it was not used (and why, if it failed).
+        DeviceShare[] all = devices.Select(d =>
+        {
+            int index = IndexOf(used, d);
+            WorkRecord[] mine = records.Where(r => r.Device == index && !r.Failed).ToArray();
+            string? error = index >= 0 ? executor.Failures[index]?.InnerException?.Message
+                : executor.EarlierFailures.FirstOrDefault(f => f.DeviceId == d.Id)?.InnerException?.Message;
+            return new DeviceShare(
+                d.Id, d.Name, d.Kind, mine.Length, mine.Sum(r => r.EndSeconds - r.StartSeconds), mine.Sum(r => work.Flops(r.Item)), mine.Sum(r => r.Bytes), error);
+        }).ToArray();
         return new GemmReport(
             problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds, all, trace);
+
+        static int IndexOf(IReadOnlyList<ComputeDevice> list, ComputeDevice device)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] == device)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
     }
 }

@@ -3,10 +3,10 @@ namespace GpuCompute.Scheduling;
 /// <summary>What a device gets when it asks the dispatcher for work.</summary>
 internal enum TakeResult
 {
-    /// <summary>A tile to compute.</summary>
-    Tile,
+    /// <summary>An item (a tile, a part) to compute.</summary>
+    Item,
 
-    /// <summary>Nothing now, but a device still computing may fail and hand its tiles back: ask again later.</summary>
+    /// <summary>Nothing now, but a device still computing may fail and hand its items back: ask again later.</summary>
     Wait,
 
     /// <summary>Nothing now or later: the device is done (or has been dropped after a failure).</summary>

@@ -2,7 +2,7 @@ namespace GpuCompute.Scheduling;
 
 /// <summary>
 /// Hands the tiles of one operation to devices as they ask for work, by a <see cref="SchedulingPolicy"/>. The same
-/// code drives real devices (<see cref="TileExecutor{T}"/>) and modelled ones in virtual time (the simulator).
+/// code drives real devices (through the <see cref="WorkExecutor"/>) and modelled ones in virtual time (the simulator).
 /// </summary>
 /// <remarks>
 /// Every policy pre-assigns tiles to per-device queues. <see cref="SchedulingPolicy.Adaptive"/> assigns each tile, in
@@ -11,7 +11,7 @@ namespace GpuCompute.Scheduling;
 /// would finish the tile sooner. Tiles of a device that fails go back to a shared pool that every live device drains.
 /// Not thread-safe: callers serialise access.
 /// </remarks>
-internal sealed class TileDispatcher
+internal sealed class TileDispatcher : IWorkDispatcher
 {
     private readonly GemmWorkload work;
     private readonly IReadOnlyList<DeviceModel> models;
@@ -48,6 +48,9 @@ internal sealed class TileDispatcher
 
     public int Completed => completed;
 
+    /// <summary>A device with nothing left waits while another computes: that one may fail and hand its tiles back.</summary>
+    public bool DevicesWaitForEachOther => true;
+
     /// <summary>Builds the dispatcher for <paramref name="policy"/>; <paramref name="seed"/> drives the random policy.</summary>
     public static TileDispatcher Create(SchedulingPolicy policy, GemmWorkload work, IReadOnlyList<DeviceModel> models, int seed)
     {
@@ -65,7 +68,7 @@ internal sealed class TileDispatcher
         return new TileDispatcher(work, models, assigned.Select(q => q.ToList()).ToArray(), steals: false);
     }
 
-    /// <summary>Asks for the next tile for <paramref name="device"/>; on <see cref="TakeResult.Tile"/> it is in flight there.</summary>
+    /// <summary>Asks for the next tile for <paramref name="device"/>; on <see cref="TakeResult.Item"/> it is in flight there.</summary>
     public TakeResult TryTake(int device, out int tile)
     {
         tile = -1;
@@ -93,7 +96,7 @@ internal sealed class TileDispatcher
         inFlightBytes[device] = BytesToMove(device, tile);
         residentA[device].Add(work.PanelA(tile));
         residentB[device].Add(work.PanelB(tile));
-        return TakeResult.Tile;
+        return TakeResult.Item;
     }
 
     /// <summary>Tiles waiting in <paramref name="device"/>'s own queue.</summary>

@@ -122,7 +122,7 @@ public static class GemmSimulator
         {
             switch (dispatcher.TryTake(device, out int tile))
             {
-                case TakeResult.Tile:
+                case TakeResult.Item:
                     SimulatedDevice model = devices[device];
                     double moved = Transfer(device, tile);
                     bytes[device] += moved;

@@ -37,11 +37,11 @@ public sealed class TileDispatcherTests
     {
         GemmWorkload work = Grid(2);
         var dispatcher = TileDispatcher.Create(SchedulingPolicy.RoundRobin, work, [new DeviceModel(1), new DeviceModel(1)], 0);
-        Assert.That(dispatcher.TryTake(0, out int first), Is.EqualTo(TakeResult.Tile));
+        Assert.That(dispatcher.TryTake(0, out int first), Is.EqualTo(TakeResult.Item));
         dispatcher.Fail(0, first);
         Assert.That(dispatcher.TryTake(0, out _), Is.EqualTo(TakeResult.Finished), "a failed device gets no more work");
         var taken = new List<int>();
-        while (dispatcher.TryTake(1, out int tile) == TakeResult.Tile)
+        while (dispatcher.TryTake(1, out int tile) == TakeResult.Item)
         {
             taken.Add(tile);
             dispatcher.Complete(1, tile, 1);
@@ -56,7 +56,7 @@ public sealed class TileDispatcherTests
     {
         GemmWorkload work = Grid(1);
         var dispatcher = TileDispatcher.Create(SchedulingPolicy.RoundRobin, work, [new DeviceModel(1), new DeviceModel(1)], 0);
-        Assert.That(dispatcher.TryTake(0, out int tile), Is.EqualTo(TakeResult.Tile));
+        Assert.That(dispatcher.TryTake(0, out int tile), Is.EqualTo(TakeResult.Item));
         Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "device 0 might still fail");
         dispatcher.Complete(0, tile, 1);
         Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Finished));
@@ -74,7 +74,7 @@ public sealed class TileDispatcherTests
         // The fast device stalls (never asks). The slow one finishes its own two tiles, then steals while one of its
         // tiles (1 s) ends before the fast device's queued work (4 × 0.5 s, then 3 × 0.5 s), and stops at 2 × 0.5 s.
         int slowTiles = 0;
-        while (dispatcher.TryTake(1, out int tile) == TakeResult.Tile)
+        while (dispatcher.TryTake(1, out int tile) == TakeResult.Item)
         {
             dispatcher.Complete(1, tile, 1.0);
             slowTiles++;
