@@ -201,6 +201,28 @@ public sealed partial class ComputeEngine
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double, or a dimension exceeds 2³¹ − 1.</exception>
     /// <exception cref="DeviceFailedException">A device failed; its rows of C are lost, the other devices' rows are complete.</exception>
     public GemmReport Gemm<T>(T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        CheckDeviceGemm(alpha, a, opA, b, opB, beta, c) is GemmReport trivial ? trivial : DeviceGemmOperation.Run(alpha, a, opA, b, opB, beta, c, Policy);
+
+    /// <summary>
+    /// C ← α·op(A)·op(B) + β·C on device-resident matrices without blocking the caller: each device's rows of C run on a
+    /// worker thread of that device, and the task completes when the last is done.
+    /// </summary>
+    /// <remarks>Same semantics as <see cref="Gemm{T}(T, DeviceMatrix{T}, Transpose, DeviceMatrix{T}, Transpose, T, DeviceMatrix{T})"/>;
+    /// arguments are validated before the task is created. Cancellation stops a device before its part, and the CPU
+    /// device inside it (before each MC × KC block); C is then partly written. Progress is reported after each device's
+    /// part. Disposing the engine meanwhile ends the task with <see cref="ObjectDisposedException"/>.</remarks>
+    public Task<GemmReport> GemmAsync<T>(
+        T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c,
+        IProgress<GemmProgress>? progress = null, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        CheckDeviceGemm(alpha, a, opA, b, opB, beta, c) is GemmReport trivial ? Task.FromResult(trivial)
+        : cancellation.IsCancellationRequested ? Task.FromCanceled<GemmReport>(cancellation)
+        : DeviceGemmOperation.RunAsync(alpha, a, opA, b, opB, beta, c, Policy, progress, cancellation);
+
+    /// <summary>Validates a device-resident GEMM; for one without a product term (α = 0, an empty dimension) it also
+    /// computes C ← β·C and returns its report, else returns null.</summary>
+    private GemmReport? CheckDeviceGemm<T>(T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowIfDisposed();
@@ -246,7 +268,7 @@ public sealed partial class ComputeEngine
             return new GemmReport((int)am, (int)bn, (int)ak, ScalarType.Name<T>(), Policy, 0, Devices.Select(d => new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null)).ToArray(), []);
         }
 
-        return DeviceGemmOperation.Run(alpha, a, opA, b, opB, beta, c, Policy);
+        return null;
     }
 
     /// <summary>C ← A·B on device-resident matrices. See <see cref="Gemm{T}(T, DeviceMatrix{T}, Transpose, DeviceMatrix{T}, Transpose, T, DeviceMatrix{T})"/>.</summary>

@@ -29,6 +29,35 @@ internal static class PartExecution
     public static void Run(DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes = null) =>
         RunTracked(layout, operation, body, writes, null);
 
+    /// <summary>
+    /// The asynchronous form: every part on a worker thread of its own device, the task completing when the last part
+    /// is done. <paramref name="cancellation"/> stops parts that have not started and long primitives between their
+    /// blocks (the task is then cancelled); Dispose ends it with <see cref="ObjectDisposedException"/>. Progress is
+    /// reported after each part.
+    /// </summary>
+    public static async Task RunAsync(
+        DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes, Func<int, (double Flops, double Bytes)>? cost,
+        IProgress<GemmProgress>? progress, CancellationToken cancellation)
+    {
+        ComputeEngine engine = layout.Owner;
+        CancellationToken stop = engine.BeginOperation(synchronous: false);
+        try
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
+            using Activity? span = EngineTelemetry.Source.StartActivity(operation);
+            var plan = new PartPlan(layout, operation, body, writes, cost);
+            await new WorkExecutor(plan, new PinnedDispatcher(plan.DeviceOfItem, plan.Devices.Count), layout.Parts.Count, progress, either.Token).RunAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (stop.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(ComputeEngine), $"The engine was disposed during {operation}, which stopped before finishing ({e.Message}).");
+        }
+        finally
+        {
+            engine.EndOperation(synchronous: false);
+        }
+    }
+
     private static void RunTracked(DataLayout layout, string operation, Action<int, CancellationToken> body, Func<int, string>? writes, Func<int, (double Flops, double Bytes)>? cost)
     {
         // Registered with the engine, so that Dispose waits for the parts instead of freeing their devices under them.

@@ -20,41 +20,66 @@ internal static class DeviceGemmOperation
         T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c, SchedulingPolicy policy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long start = Stopwatch.GetTimestamp();
-        long n = c.Columns, k = opA == Transpose.None ? a.Columns : a.Rows;
-        DataLayout rows = c.Layout;
-        var shares = new DeviceShare[rows.Parts.Count];
-        var trace = new TileRecord[rows.Parts.Count];
-        PartExecution.Run(
-            rows,
-            "a device-resident GEMM",
-            (p, stop) =>
-            {
-                LayoutPart part = rows.Parts[p];
-                ComputeDevice device = part.Device;
-                double begin = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                (Borrowed<T> left, long offsetA, long movedA) = RowsOfOpA(a, opA, part, k);
-                using Borrowed<T> leftLoan = left;
-                using Borrowed<T> right = b.Storage.Whole(device);
-                device.Gemm(
-                    new DeviceGemm<T>(
-                        alpha, left.Buffer, offsetA, a.Columns, opA,
-                        right.Buffer, 0, b.Columns, opB,
-                        beta, c.Storage.Part(p), 0, n, part.Count, n, k),
-                    stop);
-                double end = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                double flops = 2.0 * part.Count * n * k;
-                double bytes = (double)(movedA + ElsewhereThan(b.Storage, device)) * ScalarType.Size<T>();
-                shares[p] = new DeviceShare(device.Id, device.Name, device.Kind, 1, end - begin, flops, bytes, null);
-                trace[p] = new TileRecord(device.Id, new GemmTile((int)part.First, 0, (int)part.Count, (int)n), begin, end, bytes, Failed: false);
-            },
-            p => rows.DescribePart(p, "rows", "C"),
-            p => (shares[p].Flops, shares[p].BytesMoved));
+        var run = new Parts<T>(alpha, a, opA, b, opB, beta, c);
+        PartExecution.Run(c.Layout, "a device-resident GEMM", run.Compute, run.Lost, run.Cost);
+        return run.Report(policy);
+    }
 
-        DeviceShare[] all = a.Layout.Owner.Devices
-            .Select(d => shares.FirstOrDefault(s => s?.DeviceId == d.Id) ?? new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null))
-            .ToArray();
-        return new GemmReport((int)c.Rows, (int)n, (int)k, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds, all, trace);
+    public static async Task<GemmReport> RunAsync<T>(
+        T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c, SchedulingPolicy policy,
+        IProgress<GemmProgress>? progress, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var run = new Parts<T>(alpha, a, opA, b, opB, beta, c);
+        await PartExecution.RunAsync(c.Layout, "a device-resident GEMM", run.Compute, run.Lost, run.Cost, progress, cancellation).ConfigureAwait(false);
+        return run.Report(policy);
+    }
+
+    /// <summary>One product's parts (one per part of C) and what each did, for the report.</summary>
+    private sealed class Parts<T>(T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly long start = Stopwatch.GetTimestamp();
+        private readonly DeviceShare?[] shares = new DeviceShare?[c.Layout.Parts.Count];
+        private readonly TileRecord[] trace = new TileRecord[c.Layout.Parts.Count];
+
+        private long N => c.Columns;
+
+        private long K => opA == Transpose.None ? a.Columns : a.Rows;
+
+        public string Lost(int p) => c.Layout.DescribePart(p, "rows", "C");
+
+        public (double Flops, double Bytes) Cost(int p) => (shares[p]!.Flops, shares[p]!.BytesMoved);
+
+        public void Compute(int p, CancellationToken stop)
+        {
+            long n = N, k = K;
+            LayoutPart part = c.Layout.Parts[p];
+            ComputeDevice device = part.Device;
+            double begin = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            (Borrowed<T> left, long offsetA, long movedA) = RowsOfOpA(a, opA, part, k);
+            using Borrowed<T> leftLoan = left;
+            using Borrowed<T> right = b.Storage.Whole(device);
+            device.Gemm(
+                new DeviceGemm<T>(
+                    alpha, left.Buffer, offsetA, a.Columns, opA,
+                    right.Buffer, 0, b.Columns, opB,
+                    beta, c.Storage.Part(p), 0, n, part.Count, n, k),
+                stop);
+            double end = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double flops = 2.0 * part.Count * n * k;
+            double bytes = (double)(movedA + ElsewhereThan(b.Storage, device)) * ScalarType.Size<T>();
+            shares[p] = new DeviceShare(device.Id, device.Name, device.Kind, 1, end - begin, flops, bytes, null);
+            trace[p] = new TileRecord(device.Id, new GemmTile((int)part.First, 0, (int)part.Count, (int)n), begin, end, bytes, Failed: false);
+        }
+
+        public GemmReport Report(SchedulingPolicy policy)
+        {
+            DeviceShare[] all = a.Layout.Owner.Devices
+                .Select(d => shares.FirstOrDefault(s => s?.DeviceId == d.Id) ?? new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null))
+                .ToArray();
+            return new GemmReport((int)c.Rows, (int)N, (int)K, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds, all, trace);
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using CsCheck;
+using GpuCompute.Data;
 using GpuCompute.Gemm;
 using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
@@ -110,6 +111,38 @@ public sealed class EngineGuaranteesTests
 
         Assert.That(async () => await task, Throws.InstanceOf<ObjectDisposedException>(), "not a device failure");
         Assert.Throws<ObjectDisposedException>(() => engine.Gemm(a, b, c));
+    }
+
+    [Test]
+    public void DeviceGemmAsync_SmallProduct_MatchesReferenceAndReportsProgress()
+    {
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu,ilgpu-cpu", PersistModels = false });
+        HostMatrix<double> a = TestMatrices.Random<double>(30, 12, 13), b = TestMatrices.Random<double>(12, 9, 14);
+        DataLayout rows = engine.Layout(30, engine.Devices);
+        using DeviceMatrix<double> da = engine.UploadMatrix(a, rows), db = engine.UploadMatrix(b), dc = engine.AllocateMatrix<double>(30, 9, rows);
+        var progress = new List<GemmProgress>();
+
+        GemmReport report = engine.GemmAsync(1.0, da, Transpose.None, db, Transpose.None, 0.0, dc, new SynchronousProgress(progress)).GetAwaiter().GetResult();
+
+        ReferenceGemm.Compute(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(30, 9)).AssertMatches(dc.ToHostMatrix(), "device GemmAsync");
+        Assert.That(progress.Select(p => p.TilesTotal).Distinct(), Is.EqualTo(new[] { 2 }), "one item per device's part");
+        Assert.That(report.Devices.Sum(d => d.Flops), Is.EqualTo(2.0 * 30 * 9 * 12));
+    }
+
+    [Test]
+    public void DeviceGemmAsync_CancelledDuringAPart_StopsBeforeFinishing()
+    {
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
+        (HostMatrix<double> a, HostMatrix<double> b, _) = Large(4096);
+        using DeviceMatrix<double> da = engine.UploadMatrix(a), db = engine.UploadMatrix(b), dc = engine.AllocateMatrix<double>(4096, 4096);
+        using var cancel = new CancellationTokenSource();
+        var progress = new List<GemmProgress>();
+
+        Task<GemmReport> task = engine.GemmAsync(1.0, da, Transpose.None, db, Transpose.None, 0.0, dc, new SynchronousProgress(progress), cancel.Token);
+        After(100, cancel.Cancel);
+
+        Assert.That(async () => await task, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(progress, Is.Empty, "the part never finished");
     }
 
     [Test]
