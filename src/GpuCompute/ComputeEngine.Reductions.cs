@@ -1,6 +1,5 @@
 using System.Numerics;
 using GpuCompute.Backends;
-using GpuCompute.Backends.Cpu;
 using GpuCompute.Data;
 using GpuCompute.Matrices;
 using GpuCompute.Operations;
@@ -79,24 +78,7 @@ public sealed partial class ComputeEngine
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
-        double squares = Reduce(ReductionKind.SquareSum, x, null, 1.0, "a 2-norm");
-        // Below the smallest normal number / ε, squares may have lost digits to underflow (or vanished).
-        double underflowRisk = typeof(T) == typeof(float) ? Math.ScaleB(1.0, -126 + 23) : Math.ScaleB(1.0, -1022 + 52);
-        if (double.IsNaN(squares) || (squares >= underflowRisk && !double.IsInfinity(squares)))
-        {
-            return T.CreateTruncating(Math.Sqrt(squares));
-        }
-
-        double largest = Reduce(ReductionKind.MaxAbs, x, null, 1.0, "a 2-norm");
-        if (largest == 0 || !double.IsFinite(largest))
-        {
-            return T.CreateTruncating(largest);
-        }
-
-        int maxExponent = typeof(T) == typeof(float) ? 127 : 1023;
-        int shift = Math.Clamp(-Math.ILogB(largest), -maxExponent, maxExponent);
-        double scaled = Reduce(ReductionKind.SquareSum, x, null, Math.ScaleB(1.0, shift), "a 2-norm");
-        return T.CreateTruncating(Math.ScaleB(Math.Sqrt(scaled), -shift));
+        return ReductionOperation.Norm2(x);
     }
 
     /// <summary>max |x[i]|. Blocks until every device is done.</summary>
@@ -148,39 +130,15 @@ public sealed partial class ComputeEngine
     }
 
     private static double Reduce<T>(ReductionKind kind, DeviceVector<T> x, DeviceVector<T>? y, double scale, string operation)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var partials = new double[x.Layout.Parts.Count];
-        PartExecution.Run(x.Layout, operation, p => partials[p] = x.Layout.Parts[p].Device.Reduce(kind, x.Storage.Part(p), y?.Storage.Part(p), scale));
-        return Pairwise.Combine(kind, partials);
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ReductionOperation.Reduce(kind, x, y, scale, operation);
 
     private IndexedValue<T> Extreme<T>(DeviceVector<T> x, bool max)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
-        if (x.Length == 0)
-        {
-            throw new InvalidOperationException(
-                $"{(max ? "Max" : "Min")} of an empty vector has no value: x ({x}) has no elements.");
-        }
-
-        var parts = new (T Value, long Index)[x.Layout.Parts.Count];
-        PartExecution.Run(x.Layout, max ? "a maximum" : "a minimum", p =>
-        {
-            var (value, index) = x.Layout.Parts[p].Device.Extreme(x.Storage.Part(p), max);
-            parts[p] = (value, index < 0 ? -1 : x.Storage.FirstElement(p) + index);
-        });
-
-        (T Value, long Index) best = (T.Zero, -1);
-        foreach (var part in parts)
-        {
-            if (CpuReductions.Prefer(max, part.Value, part.Index, best.Value, best.Index))
-            {
-                best = part;
-            }
-        }
-
-        return new IndexedValue<T>(best.Value, best.Index);
+        return x.Length == 0
+            ? throw new InvalidOperationException($"{(max ? "Max" : "Min")} of an empty vector has no value: x ({x}) has no elements.")
+            : ReductionOperation.Extreme(x, max);
     }
 }

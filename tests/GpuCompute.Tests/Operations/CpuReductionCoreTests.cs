@@ -97,7 +97,7 @@ public sealed class CpuReductionCoreTests
         (T Value, long Index) best = (T.Zero, -1);
         for (int i = 0; i < x.Length; i++)
         {
-            if (CpuReductions.Prefer(max, x[i], i, best.Value, best.Index))
+            if (Backends.Extremes.Prefer(max, x[i], i, best.Value, best.Index))
             {
                 best = (x[i], i);
             }

@@ -312,7 +312,7 @@ internal static class CpuReductionCores
 
         for (int i = body; i < n; i++)
         {
-            if (CpuReductions.Prefer(TOrder.IsMax, x[i], i, x[best], best))
+            if (Extremes.Prefer(TOrder.IsMax, x[i], i, x[best], best))
             {
                 best = i;
             }

@@ -80,57 +80,13 @@ internal static class CpuReductions
         (T Value, long Index) best = (T.Zero, -1);
         for (int c = 0; c < chunks; c++)
         {
-            if (Prefer(max, values[c], indices[c], best.Value, best.Index))
+            if (Extremes.Prefer(max, values[c], indices[c], best.Value, best.Index))
             {
                 best = (values[c], indices[c]);
             }
         }
 
         return best;
-    }
-
-    /// <summary>
-    /// The host's copy of the kernels' rule (ReductionKernels.Prefer): a NaN beats any number; −0 is below +0; the
-    /// lower index wins between equals and between NaNs; an index below zero marks "none".
-    /// </summary>
-    public static bool Prefer<T>(bool max, T value, long index, T current, long currentIndex)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (index < 0)
-        {
-            return false;
-        }
-
-        if (currentIndex < 0)
-        {
-            return true;
-        }
-
-        bool nan = T.IsNaN(value), currentNan = T.IsNaN(current);
-        if (nan || currentNan)
-        {
-            return nan && (!currentNan || index < currentIndex);
-        }
-
-        int order = Compare(value, current);
-        return max ? order > 0 || (order == 0 && index < currentIndex) : order < 0 || (order == 0 && index < currentIndex);
-    }
-
-    private static int Compare<T>(T a, T b)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (a < b)
-        {
-            return -1;
-        }
-
-        if (a > b)
-        {
-            return 1;
-        }
-
-        bool negativeA = T.IsNegative(a), negativeB = T.IsNegative(b);
-        return negativeA == negativeB ? 0 : negativeA ? -1 : 1;
     }
 
     private static double ReduceChunk<T>(ReductionKind kind, ReadOnlySpan<T> x, ReadOnlySpan<T> y, T scale, bool simd)
