@@ -67,6 +67,21 @@ internal static class PartExecution
         {
             using Activity? span = EngineTelemetry.Source.StartActivity(operation);
             span?.SetTag("gpucompute.parts", layout.Parts.Count);
+            if (layout.Parts.Count == 1)
+            {
+                // One part: the executor's inline path, so a tiny call costs a few hundred nanoseconds, not a dispatcher.
+                LayoutPart only = layout.Parts[0];
+                WorkExecutor.RunInline(
+                    operation,
+                    only.Device,
+                    only.ToString,
+                    stopped => body(0, stopped),
+                    stop,
+                    cost is null ? null : () => cost(0),
+                    e => new DeviceFailedException(only.Device.Id, operation, e, writes?.Invoke(0)));
+                return;
+            }
+
             var plan = new PartPlan(layout, operation, body, writes, cost);
             new WorkExecutor(plan, new PinnedDispatcher(plan.DeviceOfItem, plan.Devices.Count), layout.Parts.Count, cancellation: stop).Run();
         }

@@ -49,29 +49,30 @@ internal sealed class GemmScheduler(
     }
 
     /// <summary>
-    /// One device, one tile: run it on the calling thread without the dispatcher, so small products pay no scheduling
-    /// cost (same results, report and failure as the general path).
+    /// One device, one tile: the executor's inline path on the calling thread, so small products pay no scheduling cost
+    /// (same results, report and failure as the general path).
     /// </summary>
     private GemmReport RunWhole<T>(GemmProblem<T> problem, GemmTile tile, long start, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ComputeDevice device = devices[0];
-        using Activity? span = EngineTelemetry.StartWorkItem("gemm", device.Id, $"tile (0, 0) {tile.Rows}x{tile.Cols}");
         try
         {
-            device.RunGemmTile(problem, tile, cancellation);
+            WorkExecutor.RunInline(
+                "gemm",
+                device,
+                () => $"tile (0, 0) {tile.Rows}x{tile.Cols}",
+                stop => device.RunGemmTile(problem, tile, stop),
+                cancellation,
+                () => (problem.Flops, 0),
+                e => new DeviceFailedException(device.Id, tile, e));
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (DeviceFailedException failure)
         {
-            throw;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new GemmFailedException([new DeviceFailedException(device.Id, tile, e)]);
+            throw new GemmFailedException([failure]);
         }
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        EngineTelemetry.WorkItem("gemm", device.Id, seconds, problem.Flops, 0, failed: false);
         return new GemmReport(
             problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, seconds,
             [new DeviceShare(device.Id, device.Name, device.Kind, 1, seconds, problem.Flops, 0, null)],

@@ -122,6 +122,35 @@ internal sealed class WorkExecutor
         return done.Task;
     }
 
+    /// <summary>
+    /// One item on one device, on the calling thread: the executor's path for an operation of a single item (no
+    /// dispatcher, no threads, no allocation beyond the caller's), with the same span, metrics and failure rules — a
+    /// device fault becomes <paramref name="failure"/>'s exception, the caller's errors and cancellation pass through.
+    /// </summary>
+    public static void RunInline(
+        string operation, ComputeDevice device, Func<string> describe, Action<CancellationToken> work, CancellationToken cancellation,
+        Func<(double Flops, double Bytes)>? cost, Func<Exception, DeviceFailedException> failure)
+    {
+        using Activity? span = EngineTelemetry.Source.HasListeners() ? EngineTelemetry.StartWorkItem(operation, device.Id, describe()) : null;
+        long start = Stopwatch.GetTimestamp();
+        bool failed = true;
+        try
+        {
+            work(cancellation);
+            failed = false;
+        }
+        catch (Exception e) when (IsDeviceFault(e, cancellation))
+        {
+            throw failure(e);
+        }
+        finally
+        {
+            (double flops, double bytes) = failed || cost is null ? (0, 0) : cost();
+            EngineTelemetry.WorkItem(operation, device.Id, Stopwatch.GetElapsedTime(start).TotalSeconds, flops, bytes, failed);
+            span?.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
+        }
+    }
+
     private Thread StartWorker(int device)
     {
         var thread = new Thread(() => Work(device)) { IsBackground = true, Name = $"GpuCompute {devices[device].Id}" };
@@ -232,6 +261,10 @@ internal sealed class WorkExecutor
 
     /// <summary>Argument errors, disposed objects and exhausted host memory are not the device's fault.</summary>
     private static bool IsDeviceFault(Exception e) => e is not (ArgumentException or ObjectDisposedException or OutOfMemoryException);
+
+    /// <summary>A device fault other than a cancellation the operation asked for.</summary>
+    private static bool IsDeviceFault(Exception e, CancellationToken cancellation) =>
+        IsDeviceFault(e) && !(e is OperationCanceledException && cancellation.IsCancellationRequested);
 
     private IReadOnlyList<WorkRecord> Results()
     {
