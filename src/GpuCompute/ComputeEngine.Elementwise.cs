@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using GpuCompute.Data;
 using GpuCompute.Kernels.Elementwise;
 using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
 
 namespace GpuCompute;
 
@@ -28,12 +29,12 @@ public sealed partial class ComputeEngine
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
-    public void Map<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op = default)
+    public OperationReport Map<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IUnaryOperator<T>
     {
         CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
-        PartExecution.Run(result.Layout, "an element-wise map", p => result.Layout.Parts[p].Device.Map(x.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
+        return PartExecution.Run(result.Layout, "an element-wise map", p => result.Layout.Parts[p].Device.Map(x.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     /// <summary>result[i] ← op(x[i], y[i]) for every i. Blocks until every device is done.</summary>
@@ -50,14 +51,14 @@ public sealed partial class ComputeEngine
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
-    public void Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op = default)
+    public OperationReport Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IBinaryOperator<T>
     {
         CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
         CheckVector(y, nameof(y));
         DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
-        PartExecution.Run(result.Layout, "an element-wise zip", p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
+        return PartExecution.Run(result.Layout, "an element-wise zip", p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     /// <summary>result[i] ← op(x[i], y[i], z[i]) for every i. Blocks until every device is done.</summary>
@@ -74,7 +75,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
-    public void Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op = default)
+    public OperationReport Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, ITernaryOperator<T>
     {
@@ -83,7 +84,7 @@ public sealed partial class ComputeEngine
         CheckVector(z, nameof(z));
         DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
         DataGuard.SameLayout(x.Storage, nameof(x), z.Storage, nameof(z));
-        PartExecution.Run(
+        return PartExecution.Run(
             result.Layout,
             "an element-wise zip",
             p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), z.Storage.Part(p), result.Storage.Part(p), op),
@@ -95,7 +96,7 @@ public sealed partial class ComputeEngine
     /// <param name="x">The first input.</param>
     /// <param name="y">The second input.</param>
     /// <param name="result">The output; may be an input.</param>
-    public void Add<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
+    public OperationReport Add<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ZipBuiltIn(x, y, result, default(AddOperator));
 
@@ -104,7 +105,7 @@ public sealed partial class ComputeEngine
     /// <param name="x">The first input.</param>
     /// <param name="y">The second input.</param>
     /// <param name="result">The output; may be an input.</param>
-    public void Subtract<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
+    public OperationReport Subtract<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ZipBuiltIn(x, y, result, default(SubtractOperator));
 
@@ -114,7 +115,7 @@ public sealed partial class ComputeEngine
     /// <param name="x">The first input.</param>
     /// <param name="y">The second input.</param>
     /// <param name="result">The output; may be an input.</param>
-    public void PointwiseMultiply<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
+    public OperationReport PointwiseMultiply<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ZipBuiltIn(x, y, result, default(MultiplyOperator));
 
@@ -124,7 +125,7 @@ public sealed partial class ComputeEngine
     /// <param name="alpha">The factor.</param>
     /// <param name="x">The input.</param>
     /// <param name="result">The output; may be <paramref name="x"/>.</param>
-    public void Scale<T>(T alpha, DeviceVector<T> x, DeviceVector<T> result)
+    public OperationReport Scale<T>(T alpha, DeviceVector<T> x, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => MapBuiltIn(x, result, new ScaleOperator(double.CreateTruncating(alpha)));
 
@@ -134,16 +135,16 @@ public sealed partial class ComputeEngine
     /// <param name="alpha">The factor.</param>
     /// <param name="x">The input.</param>
     /// <param name="y">The input and output.</param>
-    public void Axpy<T>(T alpha, DeviceVector<T> x, DeviceVector<T> y)
+    public OperationReport Axpy<T>(T alpha, DeviceVector<T> x, DeviceVector<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (T.IsZero(alpha))
         {
             CheckOperands<T, AxpyOperator>(x, nameof(x), y, nameof(y));
-            return;
+            return PartExecution.Nothing(y.Layout, "an axpy with α = 0");
         }
 
-        ZipBuiltIn(x, y, y, new AxpyOperator(double.CreateTruncating(alpha)));
+        return ZipBuiltIn(x, y, y, new AxpyOperator(double.CreateTruncating(alpha)));
     }
 
     /// <summary>result ← x·y + z, element-wise, fused (rounded once) on the CPU device and CUDA.</summary>
@@ -152,7 +153,7 @@ public sealed partial class ComputeEngine
     /// <param name="y">The second factor.</param>
     /// <param name="z">The addend.</param>
     /// <param name="result">The output; may be an input.</param>
-    public void MultiplyAdd<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result)
+    public OperationReport MultiplyAdd<T>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ZipBuiltIn(x, y, z, result, default(MultiplyAddOperator));
 
@@ -160,7 +161,7 @@ public sealed partial class ComputeEngine
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The input.</param>
     /// <param name="result">The output; may be <paramref name="x"/>.</param>
-    public void Relu<T>(DeviceVector<T> x, DeviceVector<T> result)
+    public OperationReport Relu<T>(DeviceVector<T> x, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => MapBuiltIn(x, result, default(ReluOperator));
 
@@ -168,7 +169,7 @@ public sealed partial class ComputeEngine
     /// <typeparam name="T">float or double.</typeparam>
     /// <param name="x">The input.</param>
     /// <param name="result">The output; may be <paramref name="x"/>.</param>
-    public void Exp<T>(DeviceVector<T> x, DeviceVector<T> result)
+    public OperationReport Exp<T>(DeviceVector<T> x, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
         => MapBuiltIn(x, result, default(ExpOperator));
 
@@ -179,13 +180,13 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentNullException">The vector is null.</exception>
     /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
-    public void Fill<T>(T value, DeviceVector<T> result)
+    public OperationReport Fill<T>(T value, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowIfDisposed();
         ScalarType.EnsureSupported<T>();
         CheckVector(result, nameof(result));
-        PartExecution.Run(result.Layout, "a fill", p => result.Layout.Parts[p].Device.Fill(value, result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
+        return PartExecution.Run(result.Layout, "a fill", p => result.Layout.Parts[p].Device.Fill(value, result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     /// <summary>result ← x, each device copying its own part. Blocks until done.</summary>
@@ -195,7 +196,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentNullException">A vector is null.</exception>
     /// <exception cref="ArgumentException">The lengths or splits differ, or a vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
-    public void Copy<T>(DeviceVector<T> x, DeviceVector<T> result)
+    public OperationReport Copy<T>(DeviceVector<T> x, DeviceVector<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowIfDisposed();
@@ -203,53 +204,53 @@ public sealed partial class ComputeEngine
         CheckVector(x, nameof(x));
         CheckVector(result, nameof(result));
         DataGuard.SameLayout(x.Storage, nameof(x), result.Storage, nameof(result));
-        PartExecution.Run(result.Layout, "a copy", p => result.Layout.Parts[p].Device.Copy(x.Storage.Part(p), result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
+        return PartExecution.Run(result.Layout, "a copy", p => result.Layout.Parts[p].Device.Copy(x.Storage.Part(p), result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
     }
 
     // The built-in operators implement both precisions in one struct; these pick the interface for T (the typeof tests
     // fold away in the JIT's specialization).
-    private void MapBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op)
+    private OperationReport MapBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IUnaryOperator<float>, IUnaryOperator<double>
     {
         if (typeof(T) == typeof(float))
         {
-            Map(F(x), F(result), op);
+            return Map(F(x), F(result), op);
         }
         else
         {
             ScalarType.EnsureSupported<T>();
-            Map(D(x), D(result), op);
+            return Map(D(x), D(result), op);
         }
     }
 
-    private void ZipBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op)
+    private OperationReport ZipBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IBinaryOperator<float>, IBinaryOperator<double>
     {
         if (typeof(T) == typeof(float))
         {
-            Zip(F(x), F(y), F(result), op);
+            return Zip(F(x), F(y), F(result), op);
         }
         else
         {
             ScalarType.EnsureSupported<T>();
-            Zip(D(x), D(y), D(result), op);
+            return Zip(D(x), D(y), D(result), op);
         }
     }
 
-    private void ZipBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op)
+    private OperationReport ZipBuiltIn<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, ITernaryOperator<float>, ITernaryOperator<double>
     {
         if (typeof(T) == typeof(float))
         {
-            Zip(F(x), F(y), F(z), F(result), op);
+            return Zip(F(x), F(y), F(z), F(result), op);
         }
         else
         {
             ScalarType.EnsureSupported<T>();
-            Zip(D(x), D(y), D(z), D(result), op);
+            return Zip(D(x), D(y), D(z), D(result), op);
         }
     }
 

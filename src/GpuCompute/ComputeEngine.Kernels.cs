@@ -1,6 +1,7 @@
-using GpuCompute.Data;
 using GpuCompute.Backends;
+using GpuCompute.Data;
 using GpuCompute.Kernels;
+using GpuCompute.Scheduling;
 
 namespace GpuCompute;
 
@@ -23,13 +24,13 @@ public sealed partial class ComputeEngine
     /// </remarks>
     /// <exception cref="ArgumentException">Bound data does not match the range (length or split), or belongs to another engine.</exception>
     /// <exception cref="DeviceFailedException">A device failed; the data on the other devices is complete.</exception>
-    public void For<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
+    public OperationReport For<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
         where TKernel : struct, IKernel1D =>
         Launch(range, bind, "a 1-D user kernel", (binding, kernel) => binding.Device.Run1D(kernel, binding.First, binding.Count));
 
     /// <summary>Runs a user kernel for every index in [0, <paramref name="length"/>) with the engine's default
     /// <see cref="Layout(long)"/> of that length. See <see cref="For{TKernel}(DataLayout, Func{KernelBinding, TKernel})"/>.</summary>
-    public void For<TKernel>(long length, Func<KernelBinding, TKernel> bind)
+    public OperationReport For<TKernel>(long length, Func<KernelBinding, TKernel> bind)
         where TKernel : struct, IKernel1D =>
         For(Layout(length), bind);
 
@@ -39,11 +40,11 @@ public sealed partial class ComputeEngine
     /// <see cref="For{TKernel}(DataLayout, Func{KernelBinding, TKernel})"/>; a matrix's <see cref="DeviceMatrix{T}.Layout"/>
     /// is a row layout.
     /// </summary>
-    public void For2D<TKernel>(DataLayout rows, long columns, Func<KernelBinding, TKernel> bind)
+    public OperationReport For2D<TKernel>(DataLayout rows, long columns, Func<KernelBinding, TKernel> bind)
         where TKernel : struct, IKernel2D
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        Launch(rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns));
+        return Launch(rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns));
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ public sealed partial class ComputeEngine
     /// </summary>
     /// <exception cref="ArgumentException">The range has a part on the CPU device.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The group size is not positive or exceeds a device's limit.</exception>
-    public void ForGroups<TKernel>(DataLayout range, int groupSize, Func<KernelBinding, TKernel> bind)
+    public OperationReport ForGroups<TKernel>(DataLayout range, int groupSize, Func<KernelBinding, TKernel> bind)
         where TKernel : struct, IGroupKernel1D
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groupSize);
@@ -64,7 +65,7 @@ public sealed partial class ComputeEngine
                 $"A kernel with group intrinsics runs only on ILGPU devices, but the range has a part on {cpuPart.Device.Id}: use GroupLayout(count).", nameof(range));
         }
 
-        Launch(range, bind, "a grouped user kernel", (binding, kernel) => binding.Device.RunGrouped1D(kernel, binding.First, binding.Count, groupSize));
+        return Launch(range, bind, "a grouped user kernel", (binding, kernel) => binding.Device.RunGrouped1D(kernel, binding.First, binding.Count, groupSize));
     }
 
     /// <summary>The default split of <paramref name="count"/> items across the engine's ILGPU devices only (GPUs, or the
@@ -83,7 +84,7 @@ public sealed partial class ComputeEngine
         kernel.IsVisible || kernel.Assembly.GetCustomAttributes(typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute), false)
             .Cast<System.Runtime.CompilerServices.InternalsVisibleToAttribute>().Any(a => a.AssemblyName.Split(',')[0].Trim() == "ILGPURuntime");
 
-    private void Launch<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind, string what, Action<KernelBinding, TKernel> run)
+    private OperationReport Launch<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind, string what, Action<KernelBinding, TKernel> run)
         where TKernel : struct
     {
         ThrowIfDisposed();
@@ -109,7 +110,7 @@ public sealed partial class ComputeEngine
                 kernels[p] = bind(bindings[p]);
             }
 
-            PartExecution.Run(range, what, p => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"));
+            return PartExecution.Run(range, what, p => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"));
         }
         finally
         {

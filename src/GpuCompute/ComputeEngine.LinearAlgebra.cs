@@ -34,7 +34,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="ObjectDisposedException">The engine or an argument was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
     /// <exception cref="DeviceFailedException">A device failed.</exception>
-    public void Gemv<T>(T alpha, DeviceMatrix<T> a, DeviceVector<T> x, T beta, DeviceVector<T> y)
+    public OperationReport Gemv<T>(T alpha, DeviceMatrix<T> a, DeviceVector<T> x, T beta, DeviceVector<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowIfDisposed();
@@ -66,13 +66,7 @@ public sealed partial class ComputeEngine
             throw new ArgumentException("y must not share memory with x or A: GEMV reads them while it writes y.", nameof(y));
         }
 
-        if (T.IsZero(alpha))
-        {
-            ScaleOnly(beta, y);
-            return;
-        }
-
-        GemvOperation.Run(alpha, a, x, beta, y);
+        return T.IsZero(alpha) ? ScaleOnly(beta, y) : GemvOperation.Run(alpha, a, x, beta, y);
     }
 
     /// <summary>
@@ -95,7 +89,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="ObjectDisposedException">The engine or an argument was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
     /// <exception cref="DeviceFailedException">A device failed.</exception>
-    public void Transpose<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
+    public OperationReport Transpose<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowIfDisposed();
@@ -115,7 +109,7 @@ public sealed partial class ComputeEngine
                 $"result is {result.Rows} x {result.Columns}, but the transpose of a {a.Rows} x {a.Columns} matrix is {a.Columns} x {a.Rows}.", nameof(result));
         }
 
-        TransposeOperation.Run(a, result);
+        return TransposeOperation.Run(a, result);
     }
 
     /// <summary>
@@ -141,7 +135,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="ObjectDisposedException">The engine or an argument was disposed.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not float or double.</exception>
     /// <exception cref="DeviceFailedException">A device failed.</exception>
-    public void GemmBatched<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
+    public OperationReport GemmBatched<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowIfDisposed();
@@ -172,13 +166,9 @@ public sealed partial class ComputeEngine
             throw new ArgumentException("C must not share memory with A or B: the product reads them while it writes C.", nameof(c));
         }
 
-        if (T.IsZero(alpha) || a.Columns == 0)
-        {
-            ScaleOnly(beta, new DeviceVector<T>(c.Storage));
-            return;
-        }
-
-        BatchedGemmOperation.Run(alpha, a, b, beta, c);
+        return T.IsZero(alpha) || a.Columns == 0
+            ? ScaleOnly(beta, new DeviceVector<T>(c.Storage))
+            : BatchedGemmOperation.Run(alpha, a, b, beta, c);
     }
 
     /// <summary>
@@ -280,16 +270,9 @@ public sealed partial class ComputeEngine
     /// The result of a product with no product term (α = 0, or an empty inner dimension): y ← β·y, without reading the
     /// factors, as BLAS defines it. β = 0 writes zeros (NaN in y does not survive), β = 1 leaves y untouched.
     /// </summary>
-    private void ScaleOnly<T>(T beta, DeviceVector<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (T.IsZero(beta))
-        {
-            Fill(T.Zero, y);
-        }
-        else if (beta != T.One)
-        {
-            Scale(beta, y, y);
-        }
-    }
+    private OperationReport ScaleOnly<T>(T beta, DeviceVector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        T.IsZero(beta) ? Fill(T.Zero, y)
+        : beta != T.One ? Scale(beta, y, y)
+        : PartExecution.Nothing(y.Layout, "a product with α = 0 and β = 1");
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuCompute.Data;
+using GpuCompute.Scheduling;
 
 namespace GpuCompute.Operations;
 
@@ -9,17 +10,20 @@ namespace GpuCompute.Operations;
 /// </summary>
 internal static class BatchedGemmOperation
 {
-    public static void Run<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
+    public static OperationReport Run<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long m = c.Rows, n = c.Columns, k = a.Columns;
         if (m == 0 || n == 0)
         {
-            return;
+            return PartExecution.Nothing(c.Layout, "batched GEMM");
         }
 
-        PartExecution.Run(c.Layout, "batched GEMM", p => c.Layout.Parts[p].Device.GemmBatched(
-            alpha, a.Storage.Part(p), b.Storage.Part(p), beta, c.Storage.Part(p), c.Layout.Parts[p].Count, m, n, k),
-            p => c.Layout.DescribePart(p, "matrices", "C"));
+        return PartExecution.Run(
+            c.Layout,
+            "batched GEMM",
+            (p, _) => c.Layout.Parts[p].Device.GemmBatched(alpha, a.Storage.Part(p), b.Storage.Part(p), beta, c.Storage.Part(p), c.Layout.Parts[p].Count, m, n, k),
+            p => c.Layout.DescribePart(p, "matrices", "C"),
+            p => (2.0 * c.Layout.Parts[p].Count * m * n * k, 0));
     }
 }

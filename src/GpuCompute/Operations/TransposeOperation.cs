@@ -1,6 +1,7 @@
 using GpuCompute.Backends;
 using GpuCompute.Data;
 using GpuCompute.Kernels.LinearAlgebra;
+using GpuCompute.Scheduling;
 
 namespace GpuCompute.Operations;
 
@@ -17,20 +18,20 @@ namespace GpuCompute.Operations;
 /// </remarks>
 internal static class TransposeOperation
 {
-    public static void Run<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
+    public static OperationReport Run<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
         where T : unmanaged
     {
         DataLayout sourceRows = a.Layout, resultRows = result.Layout;
         if (sourceRows.Parts.Count == 0 || resultRows.Parts.Count == 0)
         {
-            return;
+            return PartExecution.Nothing(resultRows, "transpose");
         }
 
         long m = a.Rows, n = a.Columns;
 
         // Host images of A's parts for the devices that do not hold them (host memory is read in place).
         var host = new T[]?[sourceRows.Parts.Count];
-        PartExecution.Run(sourceRows, "transpose (staging A through the host)", d =>
+        OperationReport staging = PartExecution.Run(sourceRows, "transpose (staging A through the host)", d =>
         {
             DeviceBuffer<T> part = a.Storage.Part(d);
             if (resultRows.Parts.Any(e => e.Device != sourceRows.Parts[d].Device))
@@ -39,7 +40,7 @@ internal static class TransposeOperation
             }
         });
 
-        PartExecution.Run(resultRows, "transpose", e =>
+        return staging.Then(PartExecution.Run(resultRows, "transpose", e =>
         {
             LayoutPart target = resultRows.Parts[e];
             DeviceBuffer<T> destination = result.Storage.Part(e);
@@ -58,7 +59,7 @@ internal static class TransposeOperation
                 }
             }
         },
-        e => resultRows.DescribePart(e, "rows", "result"));
+        e => resultRows.DescribePart(e, "rows", "result")));
     }
 
     private static T[] StageToHost<T>(DeviceBuffer<T> part)
