@@ -48,6 +48,34 @@ public sealed partial class ComputeEngine
     }
 
     /// <summary>
+    /// <see cref="For{TKernel}(DataLayout, Func{KernelBinding, TKernel})"/> without blocking the caller: every device's
+    /// sub-range runs on a worker thread of that device, the task completing when the last is done. Binding (and any
+    /// halo or whole-vector copy it asks for) happens before the task is returned; cancellation stops devices that have
+    /// not started; progress is reported after each device's sub-range; disposing the engine meanwhile ends the task
+    /// with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public Task<OperationReport> ForAsync<TKernel>(
+        DataLayout range, Func<KernelBinding, TKernel> bind, IProgress<GemmProgress>? progress = null, CancellationToken cancellation = default)
+        where TKernel : struct, IKernel1D
+    {
+        Validate<TKernel>(range, bind);
+        return cancellation.IsCancellationRequested ? Task.FromCanceled<OperationReport>(cancellation)
+            : LaunchAsync(range, bind, "a 1-D user kernel", (binding, kernel) => binding.Device.Run1D(kernel, binding.First, binding.Count), progress, cancellation);
+    }
+
+    /// <summary>The asynchronous form of <see cref="For2D{TKernel}(DataLayout, long, Func{KernelBinding, TKernel})"/>;
+    /// see <see cref="ForAsync{TKernel}(DataLayout, Func{KernelBinding, TKernel}, IProgress{GemmProgress}?, CancellationToken)"/>.</summary>
+    public Task<OperationReport> For2DAsync<TKernel>(
+        DataLayout rows, long columns, Func<KernelBinding, TKernel> bind, IProgress<GemmProgress>? progress = null, CancellationToken cancellation = default)
+        where TKernel : struct, IKernel2D
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        Validate<TKernel>(rows, bind);
+        return cancellation.IsCancellationRequested ? Task.FromCanceled<OperationReport>(cancellation)
+            : LaunchAsync(rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns), progress, cancellation);
+    }
+
+    /// <summary>
     /// Runs a kernel that uses group intrinsics (shared memory, barriers, warp shuffles) in groups of
     /// <paramref name="groupSize"/> consecutive indices. Only ILGPU devices run such kernels: the range's layout must
     /// not include the CPU device (see <see cref="GroupLayout"/>).
@@ -87,6 +115,21 @@ public sealed partial class ComputeEngine
     private OperationReport Launch<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind, string what, Action<KernelBinding, TKernel> run)
         where TKernel : struct
     {
+        Validate<TKernel>(range, bind);
+        (KernelBinding[] bindings, TKernel[] kernels, List<IDisposable> temporaries) = Bind(range, bind);
+        try
+        {
+            return PartExecution.Run(range, what, p => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"));
+        }
+        finally
+        {
+            temporaries.ForEach(t => t.Dispose());
+        }
+    }
+
+    private void Validate<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
+        where TKernel : struct
+    {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(bind);
@@ -97,11 +140,33 @@ public sealed partial class ComputeEngine
                 $"ILGPU cannot compile the kernel {typeof(TKernel).FullName}: make it public (and any type enclosing it), or declare " +
                 "[assembly: InternalsVisibleTo(\"ILGPURuntime\")] in its assembly.", nameof(bind));
         }
+    }
 
+    private async Task<OperationReport> LaunchAsync<TKernel>(
+        DataLayout range, Func<KernelBinding, TKernel> bind, string what, Action<KernelBinding, TKernel> run, IProgress<GemmProgress>? progress, CancellationToken cancellation)
+        where TKernel : struct
+    {
+        (KernelBinding[] bindings, TKernel[] kernels, List<IDisposable> temporaries) = Bind(range, bind);
+        try
+        {
+            return await PartExecution.RunAsync(
+                range, what, (p, _) => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"), null, progress, cancellation)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            temporaries.ForEach(t => t.Dispose());
+        }
+    }
+
+    /// <summary>Binds every part first, so that argument errors surface before any device starts; the temporaries
+    /// (halo and whole-vector copies) are freed by the caller after the launch.</summary>
+    private (KernelBinding[] Bindings, TKernel[] Kernels, List<IDisposable> Temporaries) Bind<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
+        where TKernel : struct
+    {
         var temporaries = new List<IDisposable>();
         try
         {
-            // Bind every part first (argument errors surface before any device starts), then run the parts together.
             var bindings = new KernelBinding[range.Parts.Count];
             var kernels = new TKernel[range.Parts.Count];
             for (int p = 0; p < bindings.Length; p++)
@@ -110,11 +175,12 @@ public sealed partial class ComputeEngine
                 kernels[p] = bind(bindings[p]);
             }
 
-            return PartExecution.Run(range, what, p => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"));
+            return (bindings, kernels, temporaries);
         }
-        finally
+        catch
         {
             temporaries.ForEach(t => t.Dispose());
+            throw;
         }
     }
 }

@@ -138,6 +138,33 @@ public sealed partial class ComputeEngine
     public OperationReport GemmBatched<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        CheckBatched(a, b, c);
+        return T.IsZero(alpha) || a.Columns == 0
+            ? ScaleOnly(beta, new DeviceVector<T>(c.Storage))
+            : BatchedGemmOperation.Run(alpha, a, b, beta, c);
+    }
+
+    /// <summary>
+    /// C_i ← α·A_i·B_i + β·C_i without blocking the caller: each device's matrices run on a worker thread of that device
+    /// and the task completes when the last is done. Same semantics and checks as
+    /// <see cref="GemmBatched{T}(T, DeviceMatrixBatch{T}, DeviceMatrixBatch{T}, T, DeviceMatrixBatch{T})"/> (arguments
+    /// validated before the task is created); cancellation stops devices that have not started their part; progress is
+    /// reported after each device's part; disposing the engine meanwhile ends the task with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public Task<OperationReport> GemmBatchedAsync<T>(
+        T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c,
+        IProgress<GemmProgress>? progress = null, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckBatched(a, b, c);
+        return cancellation.IsCancellationRequested ? Task.FromCanceled<OperationReport>(cancellation)
+            : T.IsZero(alpha) || a.Columns == 0 ? Task.FromResult(ScaleOnly(beta, new DeviceVector<T>(c.Storage)))
+            : BatchedGemmOperation.RunAsync(alpha, a, b, beta, c, progress, cancellation);
+    }
+
+    private void CheckBatched<T>(DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, DeviceMatrixBatch<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ThrowIfDisposed();
         ScalarType.EnsureSupported<T>();
         ArgumentNullException.ThrowIfNull(a);
@@ -165,10 +192,6 @@ public sealed partial class ComputeEngine
         {
             throw new ArgumentException("C must not share memory with A or B: the product reads them while it writes C.", nameof(c));
         }
-
-        return T.IsZero(alpha) || a.Columns == 0
-            ? ScaleOnly(beta, new DeviceVector<T>(c.Storage))
-            : BatchedGemmOperation.Run(alpha, a, b, beta, c);
     }
 
     /// <summary>

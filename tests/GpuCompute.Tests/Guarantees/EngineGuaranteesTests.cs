@@ -146,6 +146,36 @@ public sealed class EngineGuaranteesTests
     }
 
     [Test]
+    public void ForAsyncAndGemmBatchedAsync_SplitAcrossTwoDevices_MatchAndReportProgress()
+    {
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu,ilgpu-cpu", PersistModels = false });
+        double[] values = Enumerable.Range(0, 300).Select(i => i * 0.5).ToArray();
+        using DeviceVector<double> x = engine.UploadVector<double>(values, engine.Layout(300, engine.Devices));
+        var progress = new List<GemmProgress>();
+
+        OperationReport kernel = engine.ForAsync(x.Layout, part => new Engine.MixedConcurrencyTests.Negate(part.View(x)), new SynchronousProgress(progress)).GetAwaiter().GetResult();
+
+        Assert.That(x.ToArray(), Is.EqualTo(values.Select(v => -v).ToArray()));
+        Assert.That(kernel.Devices.Select(d => d.Tiles), Is.EqualTo(new[] { 1, 1 }));
+        Assert.That(progress.Max(p => p.TilesDone), Is.EqualTo(2));
+
+        double[] a = TestMatrices.Random<double>(1, 6 * 9, 20).Data, b = TestMatrices.Random<double>(1, 6 * 9, 21).Data;
+        DataLayout batches = engine.Layout(6, engine.Devices);
+        using DeviceMatrixBatch<double> da = engine.UploadBatch<double>(a, 6, 3, 3, batches), db = engine.UploadBatch<double>(b, 6, 3, 3, batches);
+        using DeviceMatrixBatch<double> dc = engine.AllocateBatch<double>(6, 3, 3, batches);
+        OperationReport batched = engine.GemmBatchedAsync(1.0, da, db, 0.0, dc).GetAwaiter().GetResult();
+        double[] c = dc.ToArray();
+        for (int q = 0; q < 6; q++)
+        {
+            ReferenceGemm.Compute(1.0, new HostMatrix<double>(a, 3, 3, 3, q * 9), Transpose.None, new HostMatrix<double>(b, 3, 3, 3, q * 9), Transpose.None, 0.0, new HostMatrix<double>(3, 3))
+                .AssertMatches(new HostMatrix<double>(c, 3, 3, 3, q * 9), $"batched matrix {q}");
+        }
+
+        Assert.That(batched.Flops, Is.EqualTo(2.0 * 6 * 27));
+        Assert.That(engine.ForAsync(x.Layout, part => new Engine.MixedConcurrencyTests.Negate(part.View(x)), cancellation: new CancellationToken(true)).IsCanceled, Is.True);
+    }
+
+    [Test]
     public void Dispose_WhileSynchronousGemmRuns_CallEndsWithObjectDisposed()
     {
         var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
