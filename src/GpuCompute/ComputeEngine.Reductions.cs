@@ -3,6 +3,7 @@ using GpuCompute.Backends;
 using GpuCompute.Data;
 using GpuCompute.Matrices;
 using GpuCompute.Operations;
+using GpuCompute.Scheduling;
 
 namespace GpuCompute;
 
@@ -26,10 +27,15 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
     public T Sum<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Sum(x, out _);
+
+    /// <summary>Σ x[i], with what each device did. See <see cref="Sum{T}(DeviceVector{T})"/>.</summary>
+    public T Sum<T>(DeviceVector<T> x, out OperationReport report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
-        return T.CreateTruncating(Reduce(ReductionKind.Sum, x, null, 1.0, "a sum"));
+        return T.CreateTruncating(Reduce(ReductionKind.Sum, x, null, 1.0, "a sum", out report));
     }
 
     /// <summary>Σ x[i]·y[i]. Blocks until every device is done.</summary>
@@ -41,12 +47,17 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The lengths or splits differ, or a vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     public T Dot<T>(DeviceVector<T> x, DeviceVector<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Dot(x, y, out _);
+
+    /// <summary>Σ x[i]·y[i], with what each device did. See <see cref="Dot{T}(DeviceVector{T}, DeviceVector{T})"/>.</summary>
+    public T Dot<T>(DeviceVector<T> x, DeviceVector<T> y, out OperationReport report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
         CheckVector(y, nameof(y));
         DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
-        return T.CreateTruncating(Reduce(ReductionKind.Dot, x, y, 1.0, "a dot product"));
+        return T.CreateTruncating(Reduce(ReductionKind.Dot, x, y, 1.0, "a dot product", out report));
     }
 
     /// <summary>Σ |x[i]|. Blocks until every device is done.</summary>
@@ -57,10 +68,15 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
     public T Norm1<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Norm1(x, out _);
+
+    /// <summary>Σ |x[i]|, with what each device did. See <see cref="Norm1{T}(DeviceVector{T})"/>.</summary>
+    public T Norm1<T>(DeviceVector<T> x, out OperationReport report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
-        return T.CreateTruncating(Reduce(ReductionKind.AbsSum, x, null, 1.0, "a 1-norm"));
+        return T.CreateTruncating(Reduce(ReductionKind.AbsSum, x, null, 1.0, "a 1-norm", out report));
     }
 
     /// <summary>√(Σ x[i]²), without overflow or underflow in the squares. Blocks until every device is done.</summary>
@@ -75,10 +91,15 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
     public T Norm2<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Norm2(x, out _);
+
+    /// <summary>√(Σ x[i]²), with what each device did in every pass. See <see cref="Norm2{T}(DeviceVector{T})"/>.</summary>
+    public T Norm2<T>(DeviceVector<T> x, out OperationReport report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
-        return ReductionOperation.Norm2(x);
+        return ReductionOperation.Norm2(x, out report);
     }
 
     /// <summary>max |x[i]|. Blocks until every device is done.</summary>
@@ -89,10 +110,15 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
     public T NormInf<T>(DeviceVector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        NormInf(x, out _);
+
+    /// <summary>max |x[i]|, with what each device did. See <see cref="NormInf{T}(DeviceVector{T})"/>.</summary>
+    public T NormInf<T>(DeviceVector<T> x, out OperationReport report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
-        return T.CreateTruncating(Reduce(ReductionKind.MaxAbs, x, null, 1.0, "an infinity norm"));
+        return T.CreateTruncating(Reduce(ReductionKind.MaxAbs, x, null, 1.0, "an infinity norm", out report));
     }
 
     /// <summary>The smallest element and its index: the first on ties (−0 counts as smaller than +0); if any element is
@@ -106,7 +132,12 @@ public sealed partial class ComputeEngine
     /// <exception cref="InvalidOperationException">The vector is empty.</exception>
     public IndexedValue<T> Min<T>(DeviceVector<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Extreme(x, max: false);
+        Extreme(x, max: false, out _);
+
+    /// <summary>The smallest element and its index, with what each device did. See <see cref="Min{T}(DeviceVector{T})"/>.</summary>
+    public IndexedValue<T> Min<T>(DeviceVector<T> x, out OperationReport report)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Extreme(x, max: false, out report);
 
     /// <summary>The largest element and its index: the first on ties (+0 counts as larger than −0); if any element is
     /// NaN, the first NaN. Blocks until every device is done.</summary>
@@ -119,7 +150,12 @@ public sealed partial class ComputeEngine
     /// <exception cref="InvalidOperationException">The vector is empty.</exception>
     public IndexedValue<T> Max<T>(DeviceVector<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Extreme(x, max: true);
+        Extreme(x, max: true, out _);
+
+    /// <summary>The largest element and its index, with what each device did. See <see cref="Max{T}(DeviceVector{T})"/>.</summary>
+    public IndexedValue<T> Max<T>(DeviceVector<T> x, out OperationReport report)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Extreme(x, max: true, out report);
 
     private void CheckReduction<T>(DeviceVector<T> x, string name)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -129,16 +165,16 @@ public sealed partial class ComputeEngine
         CheckVector(x, name);
     }
 
-    private static double Reduce<T>(ReductionKind kind, DeviceVector<T> x, DeviceVector<T>? y, double scale, string operation)
+    private static double Reduce<T>(ReductionKind kind, DeviceVector<T> x, DeviceVector<T>? y, double scale, string operation, out OperationReport report)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        ReductionOperation.Reduce(kind, x, y, scale, operation);
+        ReductionOperation.Reduce(kind, x, y, scale, operation, out report);
 
-    private IndexedValue<T> Extreme<T>(DeviceVector<T> x, bool max)
+    private IndexedValue<T> Extreme<T>(DeviceVector<T> x, bool max, out OperationReport report)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
         return x.Length == 0
             ? throw new InvalidOperationException($"{(max ? "Max" : "Min")} of an empty vector has no value: x ({x}) has no elements.")
-            : ReductionOperation.Extreme(x, max);
+            : ReductionOperation.Extreme(x, max, out report);
     }
 }

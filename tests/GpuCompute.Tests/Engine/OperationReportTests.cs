@@ -50,6 +50,23 @@ public sealed class OperationReportTests
     }
 
     [Test]
+    public void Reductions_WithReport_NameEveryPassAndPart()
+    {
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu,ilgpu-cpu", PersistModels = false });
+        using DeviceVector<double> x = engine.UploadVector<double>(Enumerable.Repeat(1e200, 64).ToArray(), engine.Layout(64, engine.Devices));
+
+        double sum = engine.Sum(x, out OperationReport sumReport);
+        double norm = engine.Norm2(x, out OperationReport normReport);
+        _ = engine.Max(x, out OperationReport maxReport);
+
+        Assert.That(sum, Is.EqualTo(64e200).Within(1e188));
+        Assert.That(norm, Is.EqualTo(8e200).Within(1e188), "rescaled: the squares overflow");
+        Assert.That(sumReport.Trace, Has.Count.EqualTo(2), "one part per device");
+        Assert.That(normReport.Trace, Has.Count.EqualTo(6), "three passes (squares overflowed, max, rescaled squares) of two parts");
+        Assert.That(maxReport.Devices.Select(d => d.Tiles), Is.EqualTo(new[] { 1, 1 }));
+    }
+
+    [Test]
     public void AxpyWithAlphaZero_ReportsNoWork()
     {
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", PersistModels = false });
