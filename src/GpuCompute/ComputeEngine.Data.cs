@@ -1,6 +1,5 @@
 using GpuCompute.Backends;
 using GpuCompute.Data;
-using GpuCompute.Diagnostics;
 using GpuCompute.Matrices;
 
 namespace GpuCompute;
@@ -8,13 +7,6 @@ namespace GpuCompute;
 /// <summary>Device-resident data: layouts, allocation and uploads.</summary>
 public sealed partial class ComputeEngine
 {
-    /// <summary>Arrays smaller than this many elements stay on one device: below it, a launch on a second device costs
-    /// more than the work it would take over.</summary>
-    private const long SplitThresholdElements = 1 << 16;
-
-    /// <summary>The device speeds default layouts are split by, taken once per engine.</summary>
-    private double[]? layoutSpeeds;
-
     /// <summary>
     /// The engine's default split of <paramref name="count"/> items across its devices: in proportion to each device's
     /// measured memory bandwidth (device-resident operations are mostly memory-bound), leaving out devices whose share
@@ -142,47 +134,9 @@ public sealed partial class ComputeEngine
         return new DistributedArray<T>(layout ?? DefaultLayout(count, itemSize), itemSize);
     }
 
-    /// <summary>Each device's memory bandwidth, 0 for one that failed to measure (it is then left out of default
-    /// layouts); if every device fails, the first failure is thrown.</summary>
-    private double[] MeasureBandwidths(IReadOnlyList<ComputeDevice> holders)
-    {
-        var failures = new List<DeviceFailedException>();
-        double[] speeds = holders.Select(d =>
-        {
-            try
-            {
-                return calibrator.MemoryBandwidth(d);
-            }
-            catch (Exception e) when (e is not (OutOfMemoryException or ObjectDisposedException))
-            {
-                failures.Add(new DeviceFailedException(d.Id, e));
-                EngineLog.Warning(logger, $"Device {d.Id} failed while its memory bandwidth was measured and is left out of default layouts: {e.Message}");
-                return 0.0;
-            }
-        }).ToArray();
-        return speeds.Any(s => s > 0) ? speeds : throw failures[0];
-    }
-
     private DataLayout DefaultLayout(long count, long itemSize)
     {
         ThrowIfDisposed();
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        IReadOnlyList<ComputeDevice> holders = Devices;
-        if (holders.Count == 1)
-        {
-            return DataLayout.Split(this, count, holders, [1.0]);
-        }
-
-        // Snapshot once: layouts must not drift between allocations.
-        double[] speeds = LazyInitializer.EnsureInitialized(ref layoutSpeeds, () => MeasureBandwidths(holders));
-        if (count * itemSize < SplitThresholdElements)
-        {
-            int fastest = Array.IndexOf(speeds, speeds.Max());
-            return DataLayout.Split(this, count, [holders[fastest]], [1.0]);
-        }
-
-        double total = speeds.Sum();
-        int[] keep = Enumerable.Range(0, holders.Count).Where(d => speeds[d] >= 0.02 * total).ToArray();
-        return DataLayout.Split(this, count, keep.Select(d => holders[d]).ToArray(), keep.Select(d => speeds[d]).ToArray());
+        return defaultLayouts.For(count, itemSize);
     }
 }

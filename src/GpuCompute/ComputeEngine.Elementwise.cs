@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using GpuCompute.Data;
 using GpuCompute.Kernels.Elementwise;
 using GpuCompute.Matrices;
+using GpuCompute.Operations;
 using GpuCompute.Scheduling;
 
 namespace GpuCompute;
@@ -31,11 +32,8 @@ public sealed partial class ComputeEngine
     /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
     public OperationReport Map<T, TOperator>(DeviceVector<T> x, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOperator : struct, IUnaryOperator<T>
-    {
-        CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
-        return PartExecution.Run(result.Layout, "an element-wise map", p => result.Layout.Parts[p].Device.Map(x.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
-    }
+        where TOperator : struct, IUnaryOperator<T> =>
+        ElementwiseOperation.Map(this, x, result, op);
 
     /// <summary>result[i] ← op(x[i], y[i]) for every i. Blocks until every device is done.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -53,13 +51,8 @@ public sealed partial class ComputeEngine
     /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
     public OperationReport Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOperator : struct, IBinaryOperator<T>
-    {
-        CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
-        CheckVector(y, nameof(y));
-        DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
-        return PartExecution.Run(result.Layout, "an element-wise zip", p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), result.Storage.Part(p), op), p => result.Layout.DescribePart(p, "elements", "result"));
-    }
+        where TOperator : struct, IBinaryOperator<T> =>
+        ElementwiseOperation.Zip(this, x, y, result, op);
 
     /// <summary>result[i] ← op(x[i], y[i], z[i]) for every i. Blocks until every device is done.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -77,19 +70,8 @@ public sealed partial class ComputeEngine
     /// <exception cref="Backends.DeviceFailedException">A device failed.</exception>
     public OperationReport Zip<T, TOperator>(DeviceVector<T> x, DeviceVector<T> y, DeviceVector<T> z, DeviceVector<T> result, TOperator op = default)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOperator : struct, ITernaryOperator<T>
-    {
-        CheckOperands<T, TOperator>(x, nameof(x), result, nameof(result));
-        CheckVector(y, nameof(y));
-        CheckVector(z, nameof(z));
-        DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
-        DataGuard.SameLayout(x.Storage, nameof(x), z.Storage, nameof(z));
-        return PartExecution.Run(
-            result.Layout,
-            "an element-wise zip",
-            p => result.Layout.Parts[p].Device.Zip(x.Storage.Part(p), y.Storage.Part(p), z.Storage.Part(p), result.Storage.Part(p), op),
-            p => result.Layout.DescribePart(p, "elements", "result"));
-    }
+        where TOperator : struct, ITernaryOperator<T> =>
+        ElementwiseOperation.Zip(this, x, y, z, result, op);
 
     /// <summary>result ← x + y, element-wise. See <see cref="Zip{T, TOperator}(DeviceVector{T}, DeviceVector{T}, DeviceVector{T}, TOperator)"/>.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -140,7 +122,7 @@ public sealed partial class ComputeEngine
     {
         if (T.IsZero(alpha))
         {
-            CheckOperands<T, AxpyOperator>(x, nameof(x), y, nameof(y));
+            ElementwiseOperation.CheckOperands<T, AxpyOperator>(this, x, nameof(x), y, nameof(y));
             return PartExecution.Nothing(y.Layout, "an axpy with α = 0");
         }
 
@@ -181,13 +163,8 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">The vector or the engine was disposed.</exception>
     public OperationReport Fill<T>(T value, DeviceVector<T> result)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ThrowIfDisposed();
-        ScalarType.EnsureSupported<T>();
-        CheckVector(result, nameof(result));
-        return PartExecution.Run(result.Layout, "a fill", p => result.Layout.Parts[p].Device.Fill(value, result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ElementwiseOperation.Fill(this, value, result);
 
     /// <summary>result ← x, each device copying its own part. Blocks until done.</summary>
     /// <typeparam name="T">float or double.</typeparam>
@@ -197,15 +174,8 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The lengths or splits differ, or a vector belongs to another engine.</exception>
     /// <exception cref="ObjectDisposedException">A vector or the engine was disposed.</exception>
     public OperationReport Copy<T>(DeviceVector<T> x, DeviceVector<T> result)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ThrowIfDisposed();
-        ScalarType.EnsureSupported<T>();
-        CheckVector(x, nameof(x));
-        CheckVector(result, nameof(result));
-        DataGuard.SameLayout(x.Storage, nameof(x), result.Storage, nameof(result));
-        return PartExecution.Run(result.Layout, "a copy", p => result.Layout.Parts[p].Device.Copy(x.Storage.Part(p), result.Storage.Part(p)), p => result.Layout.DescribePart(p, "elements", "result"));
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ElementwiseOperation.Copy(this, x, result);
 
     // The built-in operators implement both precisions in one struct; these pick the interface for T (the typeof tests
     // fold away in the JIT's specialization).
@@ -259,30 +229,4 @@ public sealed partial class ComputeEngine
 
     private static DeviceVector<double> D<T>(DeviceVector<T> vector)
         where T : unmanaged => Unsafe.As<DeviceVector<double>>(vector);
-
-    private void CheckVector<T>(DeviceVector<T> vector, string name)
-        where T : unmanaged
-    {
-        ArgumentNullException.ThrowIfNull(vector, name);
-        DataGuard.Usable(this, vector.Storage, name);
-    }
-
-    /// <summary>The checks every map and zip starts with: engine alive, element type, both vectors usable and lined up,
-    /// and an operator ILGPU can compile when a part lives on an ILGPU device.</summary>
-    private void CheckOperands<T, TOperator>(DeviceVector<T> x, string xName, DeviceVector<T> result, string resultName)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOperator : struct
-    {
-        ThrowIfDisposed();
-        ScalarType.EnsureSupported<T>();
-        CheckVector(x, xName);
-        CheckVector(result, resultName);
-        DataGuard.SameLayout(x.Storage, xName, result.Storage, resultName);
-        if (result.Layout.Parts.Any(p => p.Device.CompilesKernels) && !IlgpuCanSee(typeof(TOperator)))
-        {
-            throw new ArgumentException(
-                $"ILGPU cannot compile the operator {typeof(TOperator).FullName}: make it public (and any type enclosing it), or declare " +
-                "[assembly: InternalsVisibleTo(\"ILGPURuntime\")] in its assembly.", "op");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using GpuCompute.Backends;
 using GpuCompute.Data;
 using GpuCompute.Kernels;
+using GpuCompute.Operations;
 using GpuCompute.Scheduling;
 
 namespace GpuCompute;
@@ -26,7 +27,7 @@ public sealed partial class ComputeEngine
     /// <exception cref="DeviceFailedException">A device failed; the data on the other devices is complete.</exception>
     public OperationReport For<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
         where TKernel : struct, IKernel1D =>
-        Launch(range, bind, "a 1-D user kernel", (binding, kernel) => binding.Device.Run1D(kernel, binding.First, binding.Count));
+        UserKernelOperation.Launch(this, range, bind, "a 1-D user kernel", (binding, kernel) => binding.Device.Run1D(kernel, binding.First, binding.Count));
 
     /// <summary>Runs a user kernel for every index in [0, <paramref name="length"/>) with the engine's default
     /// <see cref="Layout(long)"/> of that length. See <see cref="For{TKernel}(DataLayout, Func{KernelBinding, TKernel})"/>.</summary>
@@ -44,7 +45,7 @@ public sealed partial class ComputeEngine
         where TKernel : struct, IKernel2D
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        return Launch(rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns));
+        return UserKernelOperation.Launch(this, rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns));
     }
 
     /// <summary>
@@ -58,9 +59,9 @@ public sealed partial class ComputeEngine
         DataLayout range, Func<KernelBinding, TKernel> bind, IProgress<GemmProgress>? progress = null, CancellationToken cancellation = default)
         where TKernel : struct, IKernel1D
     {
-        Validate<TKernel>(range, bind);
+        UserKernelOperation.Validate<TKernel>(this, range, bind);
         return cancellation.IsCancellationRequested ? Task.FromCanceled<OperationReport>(cancellation)
-            : LaunchAsync(range, bind, "a 1-D user kernel", (binding, kernel) => binding.Device.Run1D(kernel, binding.First, binding.Count), progress, cancellation);
+            : UserKernelOperation.LaunchAsync(this, range, bind, "a 1-D user kernel", (binding, kernel) => binding.Device.Run1D(kernel, binding.First, binding.Count), progress, cancellation);
     }
 
     /// <summary>The asynchronous form of <see cref="For2D{TKernel}(DataLayout, long, Func{KernelBinding, TKernel})"/>;
@@ -70,9 +71,9 @@ public sealed partial class ComputeEngine
         where TKernel : struct, IKernel2D
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        Validate<TKernel>(rows, bind);
+        UserKernelOperation.Validate<TKernel>(this, rows, bind);
         return cancellation.IsCancellationRequested ? Task.FromCanceled<OperationReport>(cancellation)
-            : LaunchAsync(rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns), progress, cancellation);
+            : UserKernelOperation.LaunchAsync(this, rows, bind, "a 2-D user kernel", (binding, kernel) => binding.Device.Run2D(kernel, binding.First, binding.Count, columns), progress, cancellation);
     }
 
     /// <summary>
@@ -93,7 +94,7 @@ public sealed partial class ComputeEngine
                 $"A kernel with group intrinsics runs only on ILGPU devices, but the range has a part on {cpuPart.Device.Id}: use GroupLayout(count).", nameof(range));
         }
 
-        return Launch(range, bind, "a grouped user kernel", (binding, kernel) => binding.Device.RunGrouped1D(kernel, binding.First, binding.Count, groupSize));
+        return UserKernelOperation.Launch(this, range, bind, "a grouped user kernel", (binding, kernel) => binding.Device.RunGrouped1D(kernel, binding.First, binding.Count, groupSize));
     }
 
     /// <summary>The default split of <paramref name="count"/> items across the engine's ILGPU devices only (GPUs, or the
@@ -105,82 +106,5 @@ public sealed partial class ComputeEngine
         return ilgpu.Length > 0
             ? Layout(count, ilgpu)
             : throw new InvalidOperationException($"Kernels with group intrinsics need a GPU or the ilgpu-cpu emulator; this engine has {string.Join(", ", Devices.Select(d => d.Id))}.");
-    }
-
-    /// <summary>ILGPU emits its launchers into a dynamic assembly named ILGPURuntime, which must be able to see the kernel type.</summary>
-    private static bool IlgpuCanSee(Type kernel) =>
-        kernel.IsVisible || kernel.Assembly.GetCustomAttributes(typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute), false)
-            .Cast<System.Runtime.CompilerServices.InternalsVisibleToAttribute>().Any(a => a.AssemblyName.Split(',')[0].Trim() == "ILGPURuntime");
-
-    private OperationReport Launch<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind, string what, Action<KernelBinding, TKernel> run)
-        where TKernel : struct
-    {
-        Validate<TKernel>(range, bind);
-        (KernelBinding[] bindings, TKernel[] kernels, List<IDisposable> temporaries) = Bind(range, bind);
-        try
-        {
-            return PartExecution.Run(range, what, p => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"));
-        }
-        finally
-        {
-            temporaries.ForEach(t => t.Dispose());
-        }
-    }
-
-    private void Validate<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
-        where TKernel : struct
-    {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(range);
-        ArgumentNullException.ThrowIfNull(bind);
-        DataGuard.Owned(this, range, nameof(range));
-        if (range.Parts.Any(p => p.Device.CompilesKernels) && !IlgpuCanSee(typeof(TKernel)))
-        {
-            throw new ArgumentException(
-                $"ILGPU cannot compile the kernel {typeof(TKernel).FullName}: make it public (and any type enclosing it), or declare " +
-                "[assembly: InternalsVisibleTo(\"ILGPURuntime\")] in its assembly.", nameof(bind));
-        }
-    }
-
-    private async Task<OperationReport> LaunchAsync<TKernel>(
-        DataLayout range, Func<KernelBinding, TKernel> bind, string what, Action<KernelBinding, TKernel> run, IProgress<GemmProgress>? progress, CancellationToken cancellation)
-        where TKernel : struct
-    {
-        (KernelBinding[] bindings, TKernel[] kernels, List<IDisposable> temporaries) = Bind(range, bind);
-        try
-        {
-            return await PartExecution.RunAsync(
-                range, what, (p, _) => run(bindings[p], kernels[p]), p => range.DescribePart(p, "indices", "the launch's range (whatever the kernel wrote for them)"), null, progress, cancellation)
-                .ConfigureAwait(false);
-        }
-        finally
-        {
-            temporaries.ForEach(t => t.Dispose());
-        }
-    }
-
-    /// <summary>Binds every part first, so that argument errors surface before any device starts; the temporaries
-    /// (halo and whole-vector copies) are freed by the caller after the launch.</summary>
-    private (KernelBinding[] Bindings, TKernel[] Kernels, List<IDisposable> Temporaries) Bind<TKernel>(DataLayout range, Func<KernelBinding, TKernel> bind)
-        where TKernel : struct
-    {
-        var temporaries = new List<IDisposable>();
-        try
-        {
-            var bindings = new KernelBinding[range.Parts.Count];
-            var kernels = new TKernel[range.Parts.Count];
-            for (int p = 0; p < bindings.Length; p++)
-            {
-                bindings[p] = new KernelBinding(this, range, p, temporaries);
-                kernels[p] = bind(bindings[p]);
-            }
-
-            return (bindings, kernels, temporaries);
-        }
-        catch
-        {
-            temporaries.ForEach(t => t.Dispose());
-            throw;
-        }
     }
 }

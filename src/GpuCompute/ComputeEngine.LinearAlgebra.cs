@@ -1,6 +1,6 @@
 using System.Numerics;
-using GpuCompute.Data;
 using GpuCompute.Backends;
+using GpuCompute.Data;
 using GpuCompute.Matrices;
 using GpuCompute.Operations;
 using GpuCompute.Scheduling;
@@ -37,35 +37,7 @@ public sealed partial class ComputeEngine
     public OperationReport Gemv<T>(T alpha, DeviceMatrix<T> a, DeviceVector<T> x, T beta, DeviceVector<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ThrowIfDisposed();
-        ScalarType.EnsureSupported<T>();
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        DataGuard.Usable(this, a.Storage, nameof(a));
-        DataGuard.Usable(this, x.Storage, nameof(x));
-        DataGuard.Usable(this, y.Storage, nameof(y));
-        if (x.Length != a.Columns)
-        {
-            throw new ArgumentException($"x has {x.Length} elements but A is {a.Rows} x {a.Columns}, so it needs {a.Columns}.", nameof(x));
-        }
-
-        if (y.Length != a.Rows)
-        {
-            throw new ArgumentException($"y has {y.Length} elements but A is {a.Rows} x {a.Columns}, so it needs {a.Rows}.", nameof(y));
-        }
-
-        if (!y.Layout.Parts.SequenceEqual(a.Layout.Parts))
-        {
-            throw new ArgumentException(
-                $"y is split across devices differently from A's rows (y: {y.Layout}; A's rows: {a.Layout}): allocate y with a.Layout.", nameof(y));
-        }
-
-        if (ReferenceEquals(y.Storage, x.Storage) || ReferenceEquals(y.Storage, a.Storage))
-        {
-            throw new ArgumentException("y must not share memory with x or A: GEMV reads them while it writes y.", nameof(y));
-        }
-
+        GemvOperation.Check(this, a, x, y);
         return T.IsZero(alpha) ? ScaleOnly(beta, y) : GemvOperation.Run(alpha, a, x, beta, y);
     }
 
@@ -92,23 +64,7 @@ public sealed partial class ComputeEngine
     public OperationReport Transpose<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ThrowIfDisposed();
-        ScalarType.EnsureSupported<T>();
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(result);
-        DataGuard.Usable(this, a.Storage, nameof(a));
-        DataGuard.Usable(this, result.Storage, nameof(result));
-        if (ReferenceEquals(a.Storage, result.Storage))
-        {
-            throw new ArgumentException("Cannot transpose a matrix into itself: give result as a separate n x m matrix.", nameof(result));
-        }
-
-        if (result.Rows != a.Columns || result.Columns != a.Rows)
-        {
-            throw new ArgumentException(
-                $"result is {result.Rows} x {result.Columns}, but the transpose of a {a.Rows} x {a.Columns} matrix is {a.Columns} x {a.Rows}.", nameof(result));
-        }
-
+        TransposeOperation.Check(this, a, result);
         return TransposeOperation.Run(a, result);
     }
 
@@ -138,7 +94,7 @@ public sealed partial class ComputeEngine
     public OperationReport GemmBatched<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckBatched(a, b, c);
+        BatchedGemmOperation.Check(this, a, b, c);
         return T.IsZero(alpha) || a.Columns == 0
             ? ScaleOnly(beta, new DeviceVector<T>(c.Storage))
             : BatchedGemmOperation.Run(alpha, a, b, beta, c);
@@ -156,43 +112,12 @@ public sealed partial class ComputeEngine
         IProgress<GemmProgress>? progress = null, CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckBatched(a, b, c);
+        BatchedGemmOperation.Check(this, a, b, c);
         return cancellation.IsCancellationRequested ? Task.FromCanceled<OperationReport>(cancellation)
             : T.IsZero(alpha) || a.Columns == 0 ? Task.FromResult(ScaleOnly(beta, new DeviceVector<T>(c.Storage)))
             : BatchedGemmOperation.RunAsync(alpha, a, b, beta, c, progress, cancellation);
     }
 
-    private void CheckBatched<T>(DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, DeviceMatrixBatch<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ThrowIfDisposed();
-        ScalarType.EnsureSupported<T>();
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(c);
-        DataGuard.Usable(this, a.Storage, nameof(a));
-        DataGuard.Usable(this, b.Storage, nameof(b));
-        DataGuard.Usable(this, c.Storage, nameof(c));
-        if (a.Count != c.Count || b.Count != c.Count || a.Columns != b.Rows || a.Rows != c.Rows || b.Columns != c.Columns)
-        {
-            throw new ArgumentException(
-                $"Batched GEMM needs A_i m x k, B_i k x n, C_i m x n and equal counts; got {a.Count} A of {a.Rows} x {a.Columns}, " +
-                $"{b.Count} B of {b.Rows} x {b.Columns} and {c.Count} C of {c.Rows} x {c.Columns}.",
-                a.Count != c.Count || a.Rows != c.Rows ? nameof(a) : nameof(b));
-        }
-
-        if (!a.Layout.Parts.SequenceEqual(c.Layout.Parts) || !b.Layout.Parts.SequenceEqual(c.Layout.Parts))
-        {
-            throw new ArgumentException(
-                $"The batches are split across devices differently (A: {a.Layout}; B: {b.Layout}; C: {c.Layout}): allocate them with the same layout.",
-                a.Layout.Parts.SequenceEqual(c.Layout.Parts) ? nameof(b) : nameof(a));
-        }
-
-        if (ReferenceEquals(c.Storage, a.Storage) || ReferenceEquals(c.Storage, b.Storage))
-        {
-            throw new ArgumentException("C must not share memory with A or B: the product reads them while it writes C.", nameof(c));
-        }
-    }
 
     /// <summary>
     /// General matrix multiply on device-resident matrices, C ← α·op(A)·op(B) + β·C, computed where C's rows live:
@@ -238,43 +163,7 @@ public sealed partial class ComputeEngine
     private GemmReport? CheckDeviceGemm<T>(T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ThrowIfDisposed();
-        ScalarType.EnsureSupported<T>();
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(c);
-        DataGuard.Usable(this, a.Storage, nameof(a));
-        DataGuard.Usable(this, b.Storage, nameof(b));
-        DataGuard.Usable(this, c.Storage, nameof(c));
-        if (opA is not (Matrices.Transpose.None or Matrices.Transpose.Transposed) || opB is not (Matrices.Transpose.None or Matrices.Transpose.Transposed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(opA), $"Unknown transpose operation ({(int)opA}, {(int)opB}).");
-        }
-
-        (long am, long ak) = opA == Matrices.Transpose.None ? (a.Rows, a.Columns) : (a.Columns, a.Rows);
-        (long bk, long bn) = opB == Matrices.Transpose.None ? (b.Rows, b.Columns) : (b.Columns, b.Rows);
-        string Shapes() =>
-            $"op(A) is {am} x {ak} (A {a.Rows} x {a.Columns}, {opA}), op(B) is {bk} x {bn} (B {b.Rows} x {b.Columns}, {opB}), C is {c.Rows} x {c.Columns}";
-        if (ak != bk)
-        {
-            throw new ArgumentException($"GEMM inner dimensions differ: {Shapes()}; op(A) columns must equal op(B) rows.", nameof(b));
-        }
-
-        if (c.Rows != am || c.Columns != bn)
-        {
-            throw new ArgumentException($"GEMM output has the wrong shape: {Shapes()}; C must be {am} x {bn}.", nameof(c));
-        }
-
-        if (ReferenceEquals(c.Storage, a.Storage) || ReferenceEquals(c.Storage, b.Storage))
-        {
-            throw new ArgumentException($"C must not share memory with {(ReferenceEquals(c.Storage, a.Storage) ? "A" : "B")}: GEMM reads A and B while it writes C.", nameof(c));
-        }
-
-        if (am > int.MaxValue || bn > int.MaxValue || ak > int.MaxValue)
-        {
-            throw new NotSupportedException($"GEMM dimensions are at most {int.MaxValue}; {Shapes()}.");
-        }
-
+        (long am, long ak, long bn) = DeviceGemmOperation.Check(this, a, opA, b, opB, c);
         if (T.IsZero(alpha) || ak == 0 || am == 0 || bn == 0)
         {
             ScaleOnly(beta, new DeviceVector<T>(c.Storage));

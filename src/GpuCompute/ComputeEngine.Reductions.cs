@@ -55,7 +55,7 @@ public sealed partial class ComputeEngine
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckReduction(x, nameof(x));
-        CheckVector(y, nameof(y));
+        ElementwiseOperation.CheckVector(this, y, nameof(y));
         DataGuard.SameLayout(x.Storage, nameof(x), y.Storage, nameof(y));
         return T.CreateTruncating(Reduce(ReductionKind.Dot, x, y, 1.0, "a dot product", out report));
     }
@@ -162,7 +162,7 @@ public sealed partial class ComputeEngine
     {
         ThrowIfDisposed();
         ScalarType.EnsureSupported<T>();
-        CheckVector(x, name);
+        ElementwiseOperation.CheckVector(this, x, name);
     }
 
     private static double Reduce<T>(ReductionKind kind, DeviceVector<T> x, DeviceVector<T>? y, double scale, string operation, out OperationReport report)

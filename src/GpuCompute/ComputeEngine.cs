@@ -2,6 +2,7 @@ using GpuCompute.Backends;
 using GpuCompute.Backends.Cpu;
 using GpuCompute.Diagnostics;
 using GpuCompute.Backends.Ilgpu;
+using GpuCompute.Data;
 using GpuCompute.Scheduling;
 using ILGPU;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed partial class ComputeEngine : IDisposable
     private readonly Context? context;
     private readonly GemmScheduler scheduler;
     private readonly DeviceCalibrator calibrator;
-    private readonly ILogger logger;
+    private readonly DefaultLayouts defaultLayouts;
 
     // Cancelled by Dispose: operations in flight stop at their next check (between tiles, inside long CPU products,
     // between out-of-core chunks) and end with ObjectDisposedException; Dispose waits for them before freeing devices.
@@ -102,10 +103,11 @@ public sealed partial class ComputeEngine : IDisposable
             ? selected.Select(d => inject.TryGetValue(d.Id, out int ok) ? new FaultInjectingDevice(d, ok) : d).ToArray()
             : selected;
 
-        logger = options.Logger ?? StandardErrorLogger.Instance;
+        ILogger logger = options.Logger ?? StandardErrorLogger.Instance;
         Action<string> warn = message => EngineLog.Warning(logger, message);
         ModelStore? store = options.PersistModels ? new ModelStore(options.ModelCachePath ?? ModelStore.DefaultPath, warn) : null;
         calibrator = new DeviceCalibrator(store);
+        defaultLayouts = new DefaultLayouts(this, calibrator, logger);
         scheduler = new GemmScheduler(Devices, Policy, options.RandomSeed, options.Tiling ?? TilePlanner.Default, calibrator);
     }
 
@@ -168,7 +170,7 @@ public sealed partial class ComputeEngine : IDisposable
     /// <summary>True once the engine has been disposed (its devices, and data on them, are gone).</summary>
     internal bool IsDisposed => Volatile.Read(ref disposed) != 0;
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
 
     /// <summary>Marks the calling thread as running engine work (an engine worker thread running tiles).</summary>
     internal static void EnterWorkerThread() => operationDepth++;

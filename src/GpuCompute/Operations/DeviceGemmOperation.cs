@@ -16,6 +16,51 @@ namespace GpuCompute.Operations;
 /// </summary>
 internal static class DeviceGemmOperation
 {
+    /// <summary>Throws unless op(A) (M × K), op(B) (K × N) and C (M × N) fit, C is neither A nor B, every dimension fits
+    /// 32 bits, and all are of this engine and alive; returns M, K and N.</summary>
+    public static (long M, long K, long N) Check<T>(ComputeEngine engine, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, DeviceMatrix<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        engine.ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(c);
+        DataGuard.Usable(engine, a.Storage, nameof(a));
+        DataGuard.Usable(engine, b.Storage, nameof(b));
+        DataGuard.Usable(engine, c.Storage, nameof(c));
+        if (opA is not (Matrices.Transpose.None or Matrices.Transpose.Transposed) || opB is not (Matrices.Transpose.None or Matrices.Transpose.Transposed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(opA), $"Unknown transpose operation ({(int)opA}, {(int)opB}).");
+        }
+
+        (long am, long ak) = opA == Matrices.Transpose.None ? (a.Rows, a.Columns) : (a.Columns, a.Rows);
+        (long bk, long bn) = opB == Matrices.Transpose.None ? (b.Rows, b.Columns) : (b.Columns, b.Rows);
+        string Shapes() =>
+            $"op(A) is {am} x {ak} (A {a.Rows} x {a.Columns}, {opA}), op(B) is {bk} x {bn} (B {b.Rows} x {b.Columns}, {opB}), C is {c.Rows} x {c.Columns}";
+        if (ak != bk)
+        {
+            throw new ArgumentException($"GEMM inner dimensions differ: {Shapes()}; op(A) columns must equal op(B) rows.", nameof(b));
+        }
+
+        if (c.Rows != am || c.Columns != bn)
+        {
+            throw new ArgumentException($"GEMM output has the wrong shape: {Shapes()}; C must be {am} x {bn}.", nameof(c));
+        }
+
+        if (ReferenceEquals(c.Storage, a.Storage) || ReferenceEquals(c.Storage, b.Storage))
+        {
+            throw new ArgumentException($"C must not share memory with {(ReferenceEquals(c.Storage, a.Storage) ? "A" : "B")}: GEMM reads A and B while it writes C.", nameof(c));
+        }
+
+        if (am > int.MaxValue || bn > int.MaxValue || ak > int.MaxValue)
+        {
+            throw new NotSupportedException($"GEMM dimensions are at most {int.MaxValue}; {Shapes()}.");
+        }
+
+        return (am, ak, bn);
+    }
+
     public static GemmReport Run<T>(
         T alpha, DeviceMatrix<T> a, Transpose opA, DeviceMatrix<T> b, Transpose opB, T beta, DeviceMatrix<T> c, SchedulingPolicy policy)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,6 +1,7 @@
 using GpuCompute.Backends;
 using GpuCompute.Data;
 using GpuCompute.Kernels.LinearAlgebra;
+using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
 
 namespace GpuCompute.Operations;
@@ -18,6 +19,29 @@ namespace GpuCompute.Operations;
 /// </remarks>
 internal static class TransposeOperation
 {
+    /// <summary>Throws unless result is a separate n × m matrix for an m × n A, both of this engine and alive.</summary>
+    public static void Check<T>(ComputeEngine engine, DeviceMatrix<T> a, DeviceMatrix<T> result)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        engine.ThrowIfDisposed();
+        ScalarType.EnsureSupported<T>();
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(result);
+        DataGuard.Usable(engine, a.Storage, nameof(a));
+        DataGuard.Usable(engine, result.Storage, nameof(result));
+        if (ReferenceEquals(a.Storage, result.Storage))
+        {
+            throw new ArgumentException("Cannot transpose a matrix into itself: give result as a separate n x m matrix.", nameof(result));
+        }
+
+        if (result.Rows != a.Columns || result.Columns != a.Rows)
+        {
+            throw new ArgumentException(
+                $"result is {result.Rows} x {result.Columns}, but the transpose of a {a.Rows} x {a.Columns} matrix is {a.Columns} x {a.Rows}.", nameof(result));
+        }
+
+    }
+
     public static OperationReport Run<T>(DeviceMatrix<T> a, DeviceMatrix<T> result)
         where T : unmanaged
     {
