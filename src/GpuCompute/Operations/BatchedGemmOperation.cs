@@ -45,35 +45,32 @@ internal static class BatchedGemmOperation
         }
     }
 
+    public static OperationReport Run<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (Action<int, CancellationToken> body, Func<int, string> lost, Func<int, (double, double)> cost) = Parts(alpha, a, b, beta, c);
+        return c.Rows == 0 || c.Columns == 0 ? PartExecution.Nothing(c.Layout, Name) : PartExecution.Run(c.Layout, Name, body, lost, cost);
+    }
+
     public static Task<OperationReport> RunAsync<T>(
         T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c, IProgress<GemmProgress>? progress, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long m = c.Rows, n = c.Columns, k = a.Columns;
-        return m == 0 || n == 0
-            ? Task.FromResult(PartExecution.Nothing(c.Layout, "batched GEMM"))
-            : PartExecution.RunAsync(
-                c.Layout,
-                "batched GEMM",
-                (p, _) => c.Layout.Parts[p].Device.GemmBatched(alpha, a.Storage.Part(p), b.Storage.Part(p), beta, c.Storage.Part(p), c.Layout.Parts[p].Count, m, n, k),
-                p => c.Layout.DescribePart(p, "matrices", "C"),
-                p => (2.0 * c.Layout.Parts[p].Count * m * n * k, 0),
-                progress,
-                cancellation);
+        (Action<int, CancellationToken> body, Func<int, string> lost, Func<int, (double, double)> cost) = Parts(alpha, a, b, beta, c);
+        return c.Rows == 0 || c.Columns == 0
+            ? Task.FromResult(PartExecution.Nothing(c.Layout, Name))
+            : PartExecution.RunAsync(c.Layout, Name, body, lost, cost, progress, cancellation);
     }
 
-    public static OperationReport Run<T>(T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
+    private const string Name = "batched GEMM";
+
+    /// <summary>Each part's work (its device multiplies the matrices it holds), what a failure loses, and its flops.</summary>
+    private static (Action<int, CancellationToken> Body, Func<int, string> Lost, Func<int, (double, double)> Cost) Parts<T>(
+        T alpha, DeviceMatrixBatch<T> a, DeviceMatrixBatch<T> b, T beta, DeviceMatrixBatch<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long m = c.Rows, n = c.Columns, k = a.Columns;
-        if (m == 0 || n == 0)
-        {
-            return PartExecution.Nothing(c.Layout, "batched GEMM");
-        }
-
-        return PartExecution.Run(
-            c.Layout,
-            "batched GEMM",
+        return (
             (p, _) => c.Layout.Parts[p].Device.GemmBatched(alpha, a.Storage.Part(p), b.Storage.Part(p), beta, c.Storage.Part(p), c.Layout.Parts[p].Count, m, n, k),
             p => c.Layout.DescribePart(p, "matrices", "C"),
             p => (2.0 * c.Layout.Parts[p].Count * m * n * k, 0));
