@@ -52,6 +52,7 @@ internal static partial class Program
         VerifyCommand.Create(),
         KernelsCommand.Create(),
         MlpCommand.Create(),
+        MathNetCommand.Create(),
         BenchmarksCommand.Create(),
     };
 
