@@ -28,6 +28,7 @@ public sealed class CliFuzzTests
         ("calibrate", ["--devices", "cpu"]),
         ("kernels", ["--out", "OUT"]),
         ("mlp", ["--batch", "8", "--width", "8", "--layers", "2", "--repeat", "1", "--devices", "cpu"]),
+        ("mathnet", ["--sizes", "8", "--precision", "f64", "--repeat", "1", "--devices", "cpu"]),
     ];
 
     private string folder = null!;

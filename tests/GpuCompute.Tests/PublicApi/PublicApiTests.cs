@@ -14,6 +14,7 @@ public sealed class PublicApiTests
 {
     [TestCase("GpuCompute")]
     [TestCase("GpuCompute.Kernels")]
+    [TestCase("GpuCompute.MathNet")]
     public void PublicApi_MatchesTheCheckedInListing(string assembly)
     {
         string listing = Path.Combine(SourceFolder(), $"{assembly}.api.txt");
