@@ -74,6 +74,8 @@ internal static class SimulateCommand
                     makespan_seconds = r.MakespanSeconds,
                     ideal_seconds = r.IdealSeconds,
                     efficiency = r.Efficiency,
+                    lower_bound_seconds = r.LowerBoundSeconds,
+                    bound_efficiency = r.BoundEfficiency,
                     bytes_moved = r.BytesMoved,
                     devices = r.Devices.Select(d => new { name = d.Name, tiles = d.Tiles, utilization = d.Utilization, bytes_moved = d.BytesMoved, failed = d.Failed }).ToArray(),
                 }).ToArray(),
@@ -82,7 +84,7 @@ internal static class SimulateCommand
         }
 
         AnsiConsole.MarkupLine($"[bold]Simulated GEMM[/] m={m} n={n} k={k} {precision} on {Markup.Escape(string.Join(", ", devices.Select(d => d.Name)))}, {results[0].Tiles} tiles");
-        var table = new Table().AddColumns("policy", "makespan s", "ideal s", "efficiency", "GB moved")
+        var table = new Table().AddColumns("policy", "makespan s", "ideal s", "efficiency", "bound s", "of bound", "GB moved")
             .AddColumns(devices.Select(d => new TableColumn(Markup.Escape($"{d.Name}: tiles / util")).RightAligned()).ToArray());
         foreach (SimulationResult r in results)
         {
@@ -92,6 +94,8 @@ internal static class SimulateCommand
                 r.Completed ? r.MakespanSeconds.ToString("F3", CultureInfo.InvariantCulture) : "failed",
                 r.IdealSeconds.ToString("F3", CultureInfo.InvariantCulture),
                 r.Efficiency.ToString("F3", CultureInfo.InvariantCulture),
+                r.LowerBoundSeconds.ToString("F3", CultureInfo.InvariantCulture),
+                r.BoundEfficiency.ToString("F3", CultureInfo.InvariantCulture),
                 (r.BytesMoved / 1e9).ToString("F1", CultureInfo.InvariantCulture),
             };
             cells.AddRange(r.Devices.Select(d => $"{d.Tiles} / {d.Utilization:P0}{(d.Failed ? " (failed)" : string.Empty)}"));

@@ -40,7 +40,10 @@ public static class GemmSimulator
         }
 
         var work = new GemmWorkload(Planner.Plan(m, n, k, devices.Count), k, ScalarType.Size<T>(), readsC: false);
-        return new SimulatedRun(devices, work, policy, seed).Execute();
+        return new SimulatedRun(devices, work, policy, seed).Execute() with
+        {
+            LowerBoundSeconds = Math.Max(CommunicationBound.Seconds(devices, m, n, k, ScalarType.Size<T>()), 0),
+        };
     }
 
     /// <summary>One simulated operation: the event loop and its bookkeeping.</summary>
