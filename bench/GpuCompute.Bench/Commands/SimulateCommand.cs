@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GpuCompute.Bench.Reports;
+using GpuCompute.Gemm;
 using GpuCompute.Scheduling;
 using GpuCompute.Simulation;
 using Spectre.Console;
@@ -15,7 +17,7 @@ internal static class SimulateCommand
 {
     private static readonly Option<string> DevicesOption = new("--devices")
     {
-        Description = "Modelled devices: NAME=GFLOPS[:mem=GiB][:bw=GB/s][:lat=us][:fail=s], comma-separated (absent bw: free transfers).",
+        Description = "Modelled devices: NAME=GFLOPS[:mem=GiB][:bw=GB/s][:lat=us][:fail=s][:overlap=0|1][:bus=NAME], comma-separated (absent bw: free transfers; overlap=1 by default; devices naming one bus share its link).",
         Required = true,
     };
 
@@ -26,12 +28,13 @@ internal static class SimulateCommand
     private static readonly Option<string> PrecisionOption = new("--precision") { Description = "f32 or f64.", DefaultValueFactory = _ => "f32" };
     private static readonly Option<string> PolicyOption = new("--policy") { Description = "A policy name, or all.", DefaultValueFactory = _ => "all" };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
+    private static readonly Option<FileInfo?> PictureOption = new("--picture") { Description = "Write the adaptive policy's partition of C (which device got which block) as an SVG file." };
 
     public static Command Create()
     {
         var command = new Command("simulate", "Simulate the scheduling policies on modelled devices in virtual time.")
         {
-            DevicesOption, SizeOption, MOption, NOption, KOption, PrecisionOption, PolicyOption, JsonOption,
+            DevicesOption, SizeOption, MOption, NOption, KOption, PrecisionOption, PolicyOption, JsonOption, PictureOption,
         };
         command.SetAction(Execute);
         return command;
@@ -57,6 +60,13 @@ internal static class SimulateCommand
         SimulationResult[] results = policies
             .Select(p => precision == "f32" ? GemmSimulator.Run<float>(devices, m, n, k, p) : GemmSimulator.Run<double>(devices, m, n, k, p))
             .ToArray();
+        IReadOnlyList<GemmTile?> blocks = precision == "f32" ? GemmSimulator.AdaptiveBlocks<float>(devices, m, n, k) : GemmSimulator.AdaptiveBlocks<double>(devices, m, n, k);
+        if (parse.GetValue(PictureOption) is FileInfo picture)
+        {
+            using FileStream file = Shape.OpenForWriting(picture, "--picture");
+            using var writer = new StreamWriter(file);
+            writer.Write(PartitionPicture.Svg(m, n, devices.Select(d => d.Name).ToArray(), blocks, $"Adaptive partition of C, {m} x {n} x {k} {precision}"));
+        }
 
         if (parse.GetValue(JsonOption))
         {
@@ -66,6 +76,11 @@ internal static class SimulateCommand
                 n,
                 k,
                 precision,
+                adaptive_blocks = devices.Select((d, i) => new
+                {
+                    name = d.Name,
+                    block = blocks[i] is GemmTile b ? new { row = b.Row, col = b.Col, rows = b.Rows, cols = b.Cols } : null,
+                }).ToArray(),
                 results = results.Select(r => new
                 {
                     policy = SchedulingPolicyNames.Name(r.Policy),

@@ -4,10 +4,11 @@ using GpuCompute.Gemm;
 namespace GpuCompute.Scheduling;
 
 /// <summary>
-/// What the scheduler expects of one device: its GEMM throughput and the cost of moving data between host and device.
-/// Seconds for a tile = latency + bytes it must receive / bandwidth + flops / throughput, where the throughput is the
-/// one measured for tiles of that shape class (powers of two of rows, columns and K) once the device has run one, and
-/// the calibrated throughput before. Thread-safe.
+/// What the scheduler expects of one device: its GEMM throughput, the cost of moving data between host and device, and
+/// its memory. Seconds for a tile = latency + bytes it must receive / bandwidth + flops / throughput (or, on a device
+/// that copies while it computes, latency + the larger of the two), where the throughput is the one measured for tiles
+/// of that shape class (powers of two of rows, columns and K) once the device has run one, and the calibrated
+/// throughput before. Thread-safe.
 /// </summary>
 internal sealed class DeviceModel
 {
@@ -32,7 +33,16 @@ internal sealed class DeviceModel
     /// device computes from host memory (transfers are free).</param>
     /// <param name="latencySeconds">Fixed cost per tile (launch, synchronisation).</param>
     /// <param name="measuredAt">When the model was measured (refining it later does not make it younger); null means now.</param>
-    public DeviceModel(double gflops, double bandwidthBytesPerSecond = double.PositiveInfinity, double latencySeconds = 0, DateTimeOffset? measuredAt = null)
+    /// <param name="overlapsTransfers">True when the device receives the next tile's panels while it computes the current
+    /// one (copy engines beside the compute units), so a tile in a stream costs the larger of transfer and compute.</param>
+    /// <param name="memoryBytes">Memory for panels and tiles; <see cref="double.PositiveInfinity"/> when unknown or unlimited.</param>
+    public DeviceModel(
+        double gflops,
+        double bandwidthBytesPerSecond = double.PositiveInfinity,
+        double latencySeconds = 0,
+        DateTimeOffset? measuredAt = null,
+        bool overlapsTransfers = false,
+        double memoryBytes = double.PositiveInfinity)
     {
         if (!(gflops > 0) || double.IsInfinity(gflops))
         {
@@ -45,7 +55,14 @@ internal sealed class DeviceModel
                 nameof(bandwidthBytesPerSecond), $"Bandwidth must be positive and latency non-negative; got {bandwidthBytesPerSecond} B/s, {latencySeconds} s.");
         }
 
+        if (!(memoryBytes > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(memoryBytes), $"A device's memory must be positive; got {memoryBytes} bytes.");
+        }
+
         Gflops = gflops;
+        OverlapsTransfers = overlapsTransfers;
+        MemoryBytes = memoryBytes;
         BandwidthBytesPerSecond = bandwidthBytesPerSecond;
         LatencySeconds = latencySeconds;
         MeasuredAt = measuredAt ?? DateTimeOffset.UtcNow;
@@ -61,14 +78,25 @@ internal sealed class DeviceModel
 
     public double LatencySeconds { get; }
 
+    /// <summary>True when transfers overlap computation (see the constructor).</summary>
+    public bool OverlapsTransfers { get; }
+
+    /// <summary>Memory for panels and tiles, bytes (infinite when unknown).</summary>
+    public double MemoryBytes { get; }
+
     /// <summary>True when the device computes from host memory, so the panels it reads need no transfer.</summary>
     public bool ComputesFromHost => double.IsPositiveInfinity(BandwidthBytesPerSecond);
 
     public double TransferSeconds(double bytes) => ComputesFromHost ? 0 : bytes / BandwidthBytesPerSecond;
 
     /// <summary>Expected seconds for <paramref name="tile"/> with inner dimension <paramref name="k"/>, moving <paramref name="bytes"/>.</summary>
-    public double Seconds(GemmTile tile, int k, double bytes) =>
-        LatencySeconds + TransferSeconds(bytes) + (tile.Flops(k) / (GflopsFor(tile, k) * 1e9));
+    public double Seconds(GemmTile tile, int k, double bytes) => Seconds(ComputeSeconds(tile, k), TransferSeconds(bytes));
+
+    /// <summary>Expected seconds for work that computes for <paramref name="compute"/> and transfers for <paramref name="transfer"/>.</summary>
+    public double Seconds(double compute, double transfer) => OverlapsTransfers ? Math.Max(compute, transfer) : compute + transfer;
+
+    /// <summary>Expected seconds to compute <paramref name="tile"/> (latency included, transfers not).</summary>
+    public double ComputeSeconds(GemmTile tile, int k) => LatencySeconds + (tile.Flops(k) / (GflopsFor(tile, k) * 1e9));
 
     /// <summary>The throughput expected for tiles shaped like <paramref name="tile"/>.</summary>
     public double GflopsFor(GemmTile tile, int k)
@@ -79,11 +107,12 @@ internal sealed class DeviceModel
         }
     }
 
-    /// <summary>Refines the throughput, overall and for this tile's shape class, from a tile that took <paramref name="seconds"/>;
-    /// tiles too small to time (under <see cref="MinLearningSeconds"/> or <see cref="MinLearningFlops"/>) are ignored.</summary>
+    /// <summary>Refines the throughput, overall and for this tile's shape class, from a tile that took <paramref name="seconds"/>
+    /// (on a device that overlaps transfers, the seconds it computed); tiles too small to time (under
+    /// <see cref="MinLearningSeconds"/> or <see cref="MinLearningFlops"/>) are ignored.</summary>
     public void Observe(GemmTile tile, int k, double bytes, double seconds)
     {
-        double computeSeconds = seconds - LatencySeconds - TransferSeconds(bytes);
+        double computeSeconds = seconds - LatencySeconds - (OverlapsTransfers ? 0 : TransferSeconds(bytes));
         double flops = tile.Flops(k);
         if (!(flops >= MinLearningFlops && seconds >= MinLearningSeconds && computeSeconds > 0 && double.IsFinite(computeSeconds)))
         {

@@ -129,21 +129,34 @@ internal sealed class GemmScheduler(
         var calibrationFailures = new List<DeviceFailedException>();
         IReadOnlyList<ComputeDevice> used = devices;
         IReadOnlyList<DeviceModel> models;
+        TileDispatcher dispatcher;
 
         // One device, or a policy blind to speed, needs no calibration: placeholder models only record what they see.
         if (devices.Count > 1 && (work.Count == 1 || policy is SchedulingPolicy.Adaptive or SchedulingPolicy.Weighted))
         {
             (used, models) = Calibrated<T>(calibrationFailures);
-            (used, models, work) = WithoutDevicesTooSlowToHelp(problem, used, models);
+            if (policy == SchedulingPolicy.Adaptive)
+            {
+                // The partition sizes a block per device from the models, and leaves devices too slow to help without one.
+                dispatcher = TileDispatcher.Plan(
+                    policy, planner, problem.M, problem.N, problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta), models, seed);
+            }
+            else
+            {
+                (used, models, work) = WithoutDevicesTooSlowToHelp(problem, used, models);
+                dispatcher = TileDispatcher.Create(policy, work, models, seed);
+            }
         }
         else
         {
             models = devices.Select(_ => new DeviceModel(1)).ToArray();
+            dispatcher = policy == SchedulingPolicy.Adaptive
+                ? TileDispatcher.Plan(policy, planner, problem.M, problem.N, problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta), models, seed)
+                : TileDispatcher.Create(policy, work, models, seed);
         }
 
-        var dispatcher = TileDispatcher.Create(policy, work, models, seed);
-        var plan = new GemmTilePlan<T>(problem, work, used);
-        return (new WorkExecutor(plan, dispatcher, work.Count, progress, cancellation, calibrationFailures), plan);
+        var plan = new GemmTilePlan<T>(problem, dispatcher.Work, used);
+        return (new WorkExecutor(plan, dispatcher, dispatcher.Work.Count, progress, cancellation, calibrationFailures), plan);
     }
 
     private GemmWorkload Plan<T>(GemmProblem<T> problem, int deviceCount)
@@ -151,9 +164,9 @@ internal sealed class GemmScheduler(
         new(planner.Plan(problem.M, problem.N, problem.K, deviceCount), problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta));
 
     /// <summary>
-    /// Size awareness: leaves out devices whose expected share is under half a tile (they could only straggle, and
-    /// planning for them cuts the product into needlessly small tiles), then plans for those that remain. A product of
-    /// one tile goes whole to the device expected to finish it first.
+    /// Size awareness for the static policies: leaves out devices whose expected share is under half a tile (they
+    /// could only straggle, and planning for them cuts the product into needlessly small tiles), then plans for those
+    /// that remain. A product of one tile goes whole to the device expected to finish it first.
     /// </summary>
     private (IReadOnlyList<ComputeDevice>, IReadOnlyList<DeviceModel>, GemmWorkload) WithoutDevicesTooSlowToHelp<T>(
         GemmProblem<T> problem, IReadOnlyList<ComputeDevice> candidates, IReadOnlyList<DeviceModel> models)

@@ -5,11 +5,11 @@ namespace GpuCompute.Scheduling;
 /// code drives real devices (through the <see cref="WorkExecutor"/>) and modelled ones in virtual time (the simulator).
 /// </summary>
 /// <remarks>
-/// Every policy pre-assigns tiles to per-device queues. <see cref="SchedulingPolicy.Adaptive"/> assigns each tile, in
-/// order, to the device with the earliest expected finish time given its model, its queue and the panels of A and B
-/// it would have to receive (StarPU's dmda), then lets an idle device steal from the tail of the busiest queue when it
-/// would finish the tile sooner. Tiles of a device that fails go back to a shared pool that every live device drains.
-/// Not thread-safe: callers serialise access.
+/// Every policy pre-assigns tiles to per-device queues. <see cref="SchedulingPolicy.Adaptive"/> plans a block of C per
+/// device sized by its model and link (<see cref="BlockPartition"/>), then lets an idle device steal from the tail of
+/// the busiest queue when it would finish the tile sooner, counting the panels it lacks (StarPU's dmda, at the end of
+/// the run). Tiles of a device that fails go back to a shared pool that every live device drains. A device may hold
+/// several tiles at once (one computing while the next one's panels arrive). Not thread-safe: callers serialise access.
 /// </remarks>
 internal sealed class TileDispatcher : IWorkDispatcher
 {
@@ -20,25 +20,34 @@ internal sealed class TileDispatcher : IWorkDispatcher
     private readonly int[] heads;
     private readonly Queue<int> orphans = new();
     private readonly bool[] alive;
-    private readonly int[] inFlight;
+    private readonly List<int>[] inFlight;
     private readonly double[] inFlightBytes;
+    private readonly Dictionary<int, double> expectedBytes = [];
     private readonly HashSet<int>[] residentA, residentB;
     private int completed;
 
-    private TileDispatcher(GemmWorkload work, IReadOnlyList<DeviceModel> models, List<int>[] queues, bool steals)
+    private TileDispatcher(GemmWorkload work, IReadOnlyList<DeviceModel> models, IEnumerable<IEnumerable<int>> queues, bool steals)
     {
         this.work = work;
         this.models = models;
-        this.queues = queues;
+        this.queues = queues.Select(q => q.ToList()).ToArray();
         this.steals = steals;
         int devices = models.Count;
+        if (this.queues.Length != devices)
+        {
+            throw new ArgumentException($"{this.queues.Length} queues for {devices} devices.", nameof(queues));
+        }
+
         heads = new int[devices];
         alive = Enumerable.Repeat(true, devices).ToArray();
-        inFlight = Enumerable.Repeat(-1, devices).ToArray();
+        inFlight = Enumerable.Range(0, devices).Select(_ => new List<int>()).ToArray();
         inFlightBytes = new double[devices];
         residentA = Enumerable.Range(0, devices).Select(_ => new HashSet<int>()).ToArray();
         residentB = Enumerable.Range(0, devices).Select(_ => new HashSet<int>()).ToArray();
     }
+
+    /// <summary>The tiles being dispatched.</summary>
+    public GemmWorkload Work => work;
 
     /// <summary>True once every tile has completed.</summary>
     public bool IsComplete => completed == work.Count;
@@ -51,7 +60,22 @@ internal sealed class TileDispatcher : IWorkDispatcher
     /// <summary>A device with nothing left waits while another computes: that one may fail and hand its tiles back.</summary>
     public bool DevicesWaitForEachOther => true;
 
-    /// <summary>Builds the dispatcher for <paramref name="policy"/>; <paramref name="seed"/> drives the random policy.</summary>
+    /// <summary>
+    /// Plans the tiles of an <paramref name="m"/> × <paramref name="n"/> × <paramref name="k"/> product and builds the
+    /// dispatcher for <paramref name="policy"/>: the adaptive policy plans a block per device from the models, the
+    /// others deal <paramref name="planner"/>'s uniform tiles (<paramref name="seed"/> drives the random policy).
+    /// </summary>
+    public static TileDispatcher Plan(
+        SchedulingPolicy policy, TilePlanner planner, int m, int n, int k, int elementSize, bool readsC, IReadOnlyList<DeviceModel> models, int seed) =>
+        policy == SchedulingPolicy.Adaptive
+            ? Adaptive(BlockPartition.Plan(planner, m, n, k, elementSize, readsC, models), models)
+            : Create(policy, new GemmWorkload(planner.Plan(m, n, k, models.Count), k, elementSize, readsC), models, seed);
+
+    /// <summary>The adaptive policy over a planned partition: each device starts with its block's tiles, and steals at the end.</summary>
+    public static TileDispatcher Adaptive(GemmPartition partition, IReadOnlyList<DeviceModel> models) =>
+        new(partition.Work, models, partition.Queues, steals: true);
+
+    /// <summary>Builds the dispatcher for a static <paramref name="policy"/> over given tiles; <paramref name="seed"/> drives the random policy.</summary>
     public static TileDispatcher Create(SchedulingPolicy policy, GemmWorkload work, IReadOnlyList<DeviceModel> models, int seed)
     {
         if (models.Count == 0)
@@ -61,12 +85,16 @@ internal sealed class TileDispatcher : IWorkDispatcher
 
         if (policy == SchedulingPolicy.Adaptive)
         {
-            return new TileDispatcher(work, models, EarliestFinishAssignment(work, models), steals: true);
+            throw new ArgumentException("The adaptive policy plans its own tiles: use Plan or Adaptive.", nameof(policy));
         }
 
         int[][] assigned = TileAssignment.Assign(policy, work.Count, models.Select(m => m.Gflops).ToArray(), seed);
-        return new TileDispatcher(work, models, assigned.Select(q => q.ToList()).ToArray(), steals: false);
+        return new TileDispatcher(work, models, assigned, steals: false);
     }
+
+    /// <summary>A dispatcher over given queues, for tests of the dispatching rules themselves.</summary>
+    internal static TileDispatcher WithQueues(GemmWorkload work, IReadOnlyList<DeviceModel> models, IEnumerable<IEnumerable<int>> queues, bool steals) =>
+        new(work, models, queues, steals);
 
     /// <summary>Asks for the next tile for <paramref name="device"/>; on <see cref="TakeResult.Item"/> it is in flight there.</summary>
     public TakeResult TryTake(int device, out int tile)
@@ -88,12 +116,12 @@ internal sealed class TileDispatcher : IWorkDispatcher
         else if (!(steals && TrySteal(device, out tile)))
         {
             bool othersMayFail = Enumerable.Range(0, alive.Length)
-                .Any(d => d != device && alive[d] && (inFlight[d] >= 0 || heads[d] < queues[d].Count));
+                .Any(d => d != device && alive[d] && (inFlight[d].Count > 0 || heads[d] < queues[d].Count));
             return othersMayFail ? TakeResult.Wait : TakeResult.Finished;
         }
 
-        inFlight[device] = tile;
-        inFlightBytes[device] = BytesToMove(device, tile);
+        inFlight[device].Add(tile);
+        inFlightBytes[device] = expectedBytes[tile] = BytesToMove(device, tile);
         residentA[device].Add(work.PanelA(tile));
         residentB[device].Add(work.PanelB(tile));
         return TakeResult.Item;
@@ -102,25 +130,30 @@ internal sealed class TileDispatcher : IWorkDispatcher
     /// <summary>Tiles waiting in <paramref name="device"/>'s own queue.</summary>
     public int Queued(int device) => queues[device].Count - heads[device];
 
-    /// <summary>Bytes the device was expected to receive and send for its tile in flight.</summary>
+    /// <summary>Bytes the device was expected to receive and send for the tile it took last.</summary>
     public double InFlightBytes(int device) => inFlightBytes[device];
 
     /// <summary>Records that <paramref name="device"/> finished <paramref name="tile"/> in <paramref name="seconds"/>.</summary>
     public void Complete(int device, int tile, double seconds)
     {
         CheckInFlight(device, tile);
-        models[device].Observe(work.Tiles[tile], work.K, inFlightBytes[device], seconds);
-        inFlight[device] = -1;
+        models[device].Observe(work.Tiles[tile], work.K, expectedBytes[tile], seconds);
+        inFlight[device].Remove(tile);
         completed++;
     }
 
-    /// <summary>Drops <paramref name="device"/>: its tile in flight and its queue go back to the pool for the others.</summary>
+    /// <summary>Drops <paramref name="device"/> after it failed on <paramref name="tile"/>: every tile it held and its
+    /// queue go back to the pool for the others.</summary>
     public void Fail(int device, int tile)
     {
         CheckInFlight(device, tile);
         alive[device] = false;
-        inFlight[device] = -1;
-        orphans.Enqueue(tile);
+        foreach (int held in inFlight[device])
+        {
+            orphans.Enqueue(held);
+        }
+
+        inFlight[device].Clear();
         for (; heads[device] < queues[device].Count; heads[device]++)
         {
             orphans.Enqueue(queues[device][heads[device]]);
@@ -152,12 +185,7 @@ internal sealed class TileDispatcher : IWorkDispatcher
                 continue;
             }
 
-            double queued = 0;
-            for (int i = heads[d]; i < queues[d].Count; i++)
-            {
-                queued += Cost(d, queues[d][i]);
-            }
-
+            double queued = QueuedSeconds(d);
             if (queued > most)
             {
                 (victim, most) = (d, queued);
@@ -169,9 +197,11 @@ internal sealed class TileDispatcher : IWorkDispatcher
             return false;
         }
 
-        // The owner would finish its last tile only after all its queued work; steal it if this device is sooner.
+        // The owner would finish its last tile only after all its queued work; steal it if this device is sooner, after
+        // the tiles it still holds (a device that streams asks for its next tile while it computes the current one).
         int last = queues[victim][^1];
-        if (Cost(thief, last) >= most)
+        double busy = inFlight[thief].Sum(t => models[thief].ComputeSeconds(work.Tiles[t], work.K));
+        if (busy + Cost(thief, last) >= most)
         {
             return false;
         }
@@ -181,45 +211,33 @@ internal sealed class TileDispatcher : IWorkDispatcher
         return true;
     }
 
-    /// <summary>List scheduling by earliest expected finish time, counting the panels each device must receive.</summary>
-    private static List<int>[] EarliestFinishAssignment(GemmWorkload work, IReadOnlyList<DeviceModel> models)
+    /// <summary>
+    /// Expected seconds for <paramref name="device"/> to work through its queue: each panel is received once (the
+    /// first queued tile that needs it brings it), and on a device that overlaps transfers the queue takes the longer
+    /// of its compute and its transfers, not their sum per tile.
+    /// </summary>
+    private double QueuedSeconds(int device)
     {
-        int devices = models.Count;
-        var queues = Enumerable.Range(0, devices).Select(_ => new List<int>()).ToArray();
-        var ready = new double[devices];
-        var planA = Enumerable.Range(0, devices).Select(_ => new HashSet<int>()).ToArray();
-        var planB = Enumerable.Range(0, devices).Select(_ => new HashSet<int>()).ToArray();
-        for (int t = 0; t < work.Count; t++)
+        DeviceModel model = models[device];
+        var a = new HashSet<int>(residentA[device]);
+        var b = new HashSet<int>(residentB[device]);
+        double compute = 0, bytes = 0;
+        for (int i = heads[device]; i < queues[device].Count; i++)
         {
-            int best = 0;
-            double bestFinish = double.MaxValue;
-            for (int d = 0; d < devices; d++)
-            {
-                double bytes = models[d].ComputesFromHost ? 0
-                    : (planA[d].Contains(work.PanelA(t)) ? 0 : work.BytesA(t))
-                      + (planB[d].Contains(work.PanelB(t)) ? 0 : work.BytesB(t))
-                      + work.BytesC(t);
-                double finish = ready[d] + models[d].Seconds(work.Tiles[t], work.K, bytes);
-                if (finish < bestFinish)
-                {
-                    (best, bestFinish) = (d, finish);
-                }
-            }
-
-            queues[best].Add(t);
-            ready[best] = bestFinish;
-            planA[best].Add(work.PanelA(t));
-            planB[best].Add(work.PanelB(t));
+            int t = queues[device][i];
+            compute += model.ComputeSeconds(work.Tiles[t], work.K);
+            bytes += (a.Add(work.PanelA(t)) ? work.BytesA(t) : 0) + (b.Add(work.PanelB(t)) ? work.BytesB(t) : 0) + work.BytesC(t);
         }
 
-        return queues;
+        return model.Seconds(compute, model.TransferSeconds(bytes));
     }
 
     private void CheckInFlight(int device, int tile)
     {
-        if (inFlight[device] != tile)
+        if (!inFlight[device].Contains(tile))
         {
-            throw new InvalidOperationException($"Device {device} reported tile {tile}, but its tile in flight is {inFlight[device]}.");
+            throw new InvalidOperationException(
+                $"Device {device} reported tile {tile}, but its tiles in flight are [{string.Join(", ", inFlight[device])}].");
         }
     }
 }

@@ -5,7 +5,9 @@ namespace GpuCompute.Simulation;
 /// that computes a block of a elements of C does 2·a·K flops and must receive at least 2·√a·K·s bytes of A and B panels
 /// (a square block needs the fewest) and send a·s bytes of C over its own link; with copies overlapping compute its
 /// time is max(compute, transfer). The bound is the least T at which the largest blocks the devices can finish by T
-/// cover C.
+/// cover C. Devices on one bus share its link: together they receive at least what one block of their combined area
+/// would need (the bytes a + 2·K·√a grow slower than a, so splitting an area never costs less), which keeps the bound
+/// valid. Memory limits are not counted (they can only make the true optimum slower).
 /// </summary>
 internal static class CommunicationBound
 {
@@ -38,21 +40,25 @@ internal static class CommunicationBound
     private static double Covered(IReadOnlyList<SimulatedDevice> devices, double area, long k, int size, double seconds)
     {
         double total = 0;
-        foreach (SimulatedDevice device in devices)
+        foreach (IGrouping<string, SimulatedDevice> link in devices.GroupBy(d => d.Bus ?? "\0" + d.Name))
         {
-            double byCompute = seconds * device.Gflops * 1e9 / (2.0 * k);
-            double byTransfer = double.PositiveInfinity;
-            if (device.BandwidthGBs is double gbs)
-            {
-                // s·a + 2·k·s·√a ≤ T·B, a quadratic in √a.
-                double budget = seconds * gbs * 1e9 / size;
-                double root = -k + Math.Sqrt(((double)k * k) + budget);
-                byTransfer = root * root;
-            }
-
-            total += Math.Min(area, Math.Min(byCompute, byTransfer));
+            double own = link.Sum(d => Math.Min(area, Math.Min(seconds * d.Gflops * 1e9 / (2.0 * k), ByTransfer(d.BandwidthGBs, k, size, seconds))));
+            total += Math.Min(own, ByTransfer(link.First().BandwidthGBs, k, size, seconds));
         }
 
         return total;
+    }
+
+    /// <summary>The largest block whose panels and C fit through a link in <paramref name="seconds"/>: s·a + 2·k·s·√a ≤ T·B, a quadratic in √a.</summary>
+    private static double ByTransfer(double? gbs, long k, int size, double seconds)
+    {
+        if (gbs is not double bandwidth)
+        {
+            return double.PositiveInfinity;
+        }
+
+        double budget = seconds * bandwidth * 1e9 / size;
+        double root = -k + Math.Sqrt(((double)k * k) + budget);
+        return root * root;
     }
 }

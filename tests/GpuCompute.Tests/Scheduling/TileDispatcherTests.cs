@@ -12,27 +12,6 @@ public sealed class TileDispatcherTests
             .Select(i => new GemmTile(i / tilesPerSide * edge, i % tilesPerSide * edge, edge, edge)).ToArray(), k, 4, readsC: false);
 
     [Test]
-    public void Adaptive_FreeTransfers_AssignsInProportionToSpeed()
-    {
-        GemmWorkload work = Grid(8); // 64 equal tiles
-        var dispatcher = TileDispatcher.Create(SchedulingPolicy.Adaptive, work, [new DeviceModel(1), new DeviceModel(3)], 0);
-        Assert.That(new[] { dispatcher.Queued(0), dispatcher.Queued(1) }, Is.EqualTo(new[] { 16, 48 }));
-    }
-
-    [Test]
-    public void Adaptive_SlowBus_GivesTheGpuFewerTilesThanThroughputAloneWould()
-    {
-        // The GPU is 4x faster but every panel it lacks costs a long transfer; the CPU computes from host memory.
-        GemmWorkload work = Grid(4, edge: 1000, k: 1000);
-        DeviceModel[] Models() => [new DeviceModel(400, bandwidthBytesPerSecond: 1e8), new DeviceModel(100)];
-        var adaptive = TileDispatcher.Create(SchedulingPolicy.Adaptive, work, Models(), 0);
-        var weighted = TileDispatcher.Create(SchedulingPolicy.Weighted, work, Models(), 0);
-        Assert.That(weighted.Queued(0), Is.EqualTo(13), "weighted follows throughput alone (4:1 of 16, rounded)");
-        Assert.That(adaptive.Queued(0), Is.LessThan(weighted.Queued(0)), "adaptive counts the transfers");
-        Assert.That(adaptive.Queued(0) + adaptive.Queued(1), Is.EqualTo(16));
-    }
-
-    [Test]
     public void Fail_QueuedAndInFlightTilesGoToTheOtherDevices()
     {
         GemmWorkload work = Grid(2);
@@ -66,9 +45,9 @@ public sealed class TileDispatcherTests
     [Test]
     public void Adaptive_IdleDevice_StealsFromAStalledQueueOnlyWhileItIsSooner()
     {
-        // Six 2-MFLOP tiles; the fast device takes 0.5 s a tile, the slow one 1 s. Earliest finish plans fast: 4, slow: 2.
+        // Six 2-MFLOP tiles; the fast device takes 0.5 s a tile, the slow one 1 s. Planned fast: 4, slow: 2.
         GemmWorkload work = new(Enumerable.Range(0, 6).Select(i => new GemmTile(i * 100, 0, 100, 100)).ToArray(), 100, 4, readsC: false);
-        var dispatcher = TileDispatcher.Create(SchedulingPolicy.Adaptive, work, [new DeviceModel(0.004), new DeviceModel(0.002)], 0);
+        var dispatcher = TileDispatcher.WithQueues(work, [new DeviceModel(0.004), new DeviceModel(0.002)], [[0, 1, 2, 3], [4, 5]], steals: true);
         Assert.That(new[] { dispatcher.Queued(0), dispatcher.Queued(1) }, Is.EqualTo(new[] { 4, 2 }));
 
         // The fast device stalls (never asks). The slow one finishes its own two tiles, then steals while one of its
@@ -84,6 +63,10 @@ public sealed class TileDispatcherTests
         Assert.That(dispatcher.Queued(0), Is.EqualTo(2));
         Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "the fast device's tiles are still owed");
     }
+
+    [Test]
+    public void Create_Adaptive_Throws_ItPlansItsOwnTiles() =>
+        Assert.Throws<ArgumentException>(() => TileDispatcher.Create(SchedulingPolicy.Adaptive, Grid(2), [new DeviceModel(1)], 0));
 
     [Test]
     public void Complete_WrongTile_Throws()

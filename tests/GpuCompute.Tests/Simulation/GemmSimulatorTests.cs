@@ -14,7 +14,7 @@ public sealed class GemmSimulatorTests
         SimulationResult adaptive = GemmSimulator.Run<float>(devices, 65536, 65536, 65536, SchedulingPolicy.Adaptive);
         SimulationResult roundRobin = GemmSimulator.Run<float>(devices, 65536, 65536, 65536, SchedulingPolicy.RoundRobin);
 
-        Assert.That(adaptive.Tiles, Is.GreaterThanOrEqualTo(64 * 3));
+        Assert.That(adaptive.Devices.Select(d => d.Tiles), Has.All.GreaterThanOrEqualTo(32), "a block per device, cut into tiles");
         Assert.That(adaptive.Efficiency, Is.GreaterThanOrEqualTo(0.95));
         Assert.That(roundRobin.Efficiency, Is.LessThan(0.5), "round-robin waits for the slowest device");
         Assert.That(adaptive.BytesMoved, Is.Zero, "free transfers move nothing");
@@ -74,6 +74,10 @@ public sealed class GemmSimulatorTests
     [TestCase("gpu=10:speed=3", "Unknown key 'speed'")]
     [TestCase("gpu=10:bw=-1", "bw must be")]
     [TestCase("a=1,a=2", "appears twice")]
+    [TestCase("gpu=10:overlap=2", "overlap must be 0 or 1")]
+    [TestCase("gpu=10:bus=", "bus needs a name")]
+    [TestCase("a=10:bw=8:bus=p,b=10:bw=16:bus=p", "must all give the same bw")]
+    [TestCase("a=10:bw=8:bus=p,b=10:bus=p", "b: bw=none")]
     public void ParseList_Malformed_ThrowsNamingTheProblem(string spec, string message)
     {
         var e = Assert.Throws<ArgumentException>(() => SimulatedDevice.ParseList(spec));
@@ -83,6 +87,6 @@ public sealed class GemmSimulatorTests
     [Test]
     public void ParseList_AllKeys_AreRead() =>
         Assert.That(
-            SimulatedDevice.ParseList("gpu=8000:mem=16:bw=24:lat=10:fail=2.5")[0],
-            Is.EqualTo(new SimulatedDevice("gpu", 8000, 16, 24, 10, 2.5)));
+            SimulatedDevice.ParseList("gpu=8000:mem=16:bw=24:lat=10:fail=2.5:overlap=0:bus=pcie0")[0],
+            Is.EqualTo(new SimulatedDevice("gpu", 8000, 16, 24, 10, 2.5, OverlapsTransfers: false, Bus: "pcie0")));
 }
