@@ -137,9 +137,17 @@ internal sealed class GemmScheduler(
             (used, models) = Calibrated<T>(calibrationFailures);
             if (policy == SchedulingPolicy.Adaptive)
             {
-                // The partition sizes a block per device from the models, and leaves devices too slow to help without one.
-                dispatcher = TileDispatcher.Plan(
-                    policy, planner, problem.M, problem.N, problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta), models, seed);
+                // The partition sizes a block per device from the models and leaves devices too slow to help without
+                // one; those sit the operation out (a worker that can only wait costs a thread and its wake-ups).
+                GemmPartition partition = BlockPartition.Plan(planner, problem.M, problem.N, problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta), models);
+                int[] keep = Enumerable.Range(0, used.Count).Where(d => partition.Queues[d].Length > 0).ToArray();
+                if (keep.Length > 0 && keep.Length < used.Count)
+                {
+                    (used, models) = (keep.Select(d => used[d]).ToArray(), keep.Select(d => models[d]).ToArray());
+                    partition = partition with { Queues = keep.Select(d => partition.Queues[d]).ToArray(), Blocks = keep.Select(d => partition.Blocks[d]).ToArray() };
+                }
+
+                dispatcher = TileDispatcher.Adaptive(partition, models);
             }
             else
             {
