@@ -23,6 +23,19 @@ public sealed class CommunicationBoundTests
         Assert.That(bound, Is.EqualTo(Math.Max(compute, transfer)).Within(1e-9).Percent);
     }
 
+    [TestCase(2, 20000.0, 2.0, 16384, 16384, 16384)]
+    [TestCase(4, 5000.0, 25.0, 8192, 30000, 4096)]
+    public void IdenticalDevicesOnOneBus_MatchTheClosedForm(int p, double gflops, double gbs, int m, int n, int k)
+    {
+        // One link carries every device's panels: at best as few as one block of all of C would need.
+        SimulatedDevice[] devices = Enumerable.Range(0, p).Select(i => new SimulatedDevice($"d{i}", gflops, BandwidthGBs: gbs, Bus: "pcie")).ToArray();
+        double area = (double)m * n, s = 4;
+        double compute = 2 * area * k / (p * gflops * 1e9);
+        double transfer = s * (area + (2 * k * Math.Sqrt(area))) / (gbs * 1e9);
+
+        Assert.That(CommunicationBound.Seconds(devices, m, n, k, 4), Is.EqualTo(Math.Max(compute, transfer)).Within(1e-9).Percent);
+    }
+
     [Test]
     public void FreeTransfers_BoundIsTheComputeOnlyIdeal()
     {
