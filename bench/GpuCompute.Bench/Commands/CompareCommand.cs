@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using GpuCompute.Bench.Baselines;
-using GpuCompute.Bench.Inputs;
 using GpuCompute.Matrices;
 using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
@@ -13,8 +12,9 @@ using Spectre.Console;
 namespace GpuCompute.Bench.Commands;
 
 /// <summary>
-/// <c>compare</c>: the same C = A·B through GpuCompute's CPU device, the system BLAS (OpenBLAS through P/Invoke, when
-/// installed) and MathNet's managed provider, interleaved run by run in one process, with GFLOP/s and ratios.
+/// <c>compare</c>: the same C ← α·op(A)·op(B) + β·C (C = A·B by default) through GpuCompute's CPU device, the system
+/// BLAS (OpenBLAS through P/Invoke, when installed) and, for the plain product, MathNet's managed provider, interleaved
+/// run by run in one process, with GFLOP/s and ratios. When β ≠ 0 every run starts from the same C, reset untimed.
 /// </summary>
 internal static class CompareCommand
 {
@@ -37,6 +37,7 @@ internal static class CompareCommand
         var command = new Command("compare", "Compare GpuCompute's CPU GEMM with the system BLAS and MathNet, side by side in one run.")
         {
             SizeOption, MOption, NOption, KOption, PrecisionOption, RepeatOption, ThreadsOption, CoreTypeOption, MathNetOption, JsonOption,
+            GemmOperation.TransAOption, GemmOperation.TransBOption, GemmOperation.AlphaOption, GemmOperation.BetaOption,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +57,7 @@ internal static class CompareCommand
                 throw new UsageException($"--openblas-coretype takes an OpenBLAS core name such as SkylakeX or Haswell; got '{coreType}'.");
             }
 
-            var settings = new Settings(m, n, k, precision, repeat, threads, coreType, parse.GetValue(MathNetOption), parse.GetValue(JsonOption));
+            var settings = new Settings(m, n, k, precision, repeat, threads, coreType, parse.GetValue(MathNetOption), parse.GetValue(JsonOption), GemmOperation.From(parse));
             return precision == "f32" ? Run<float>(settings) : Run<double>(settings);
         });
         return command;
@@ -67,25 +68,39 @@ internal static class CompareCommand
     {
         SystemBlas? blas = SystemBlas.TryLoad(s.CoreType, out string whyNot);
         blas?.SetThreads(s.Threads);
-        var random = new Random(7);
-        HostMatrix<T> a = RandomMatrices.Create<T>(s.M, s.K, random), b = RandomMatrices.Create<T>(s.K, s.N, random);
+        GemmOperation op = s.Operation;
+        (HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c0) = op.Operands<T>(s.M, s.N, s.K, 7);
         HostMatrix<T> ours = new(s.M, s.N), theirs = new(s.M, s.N);
+        T alpha = T.CreateTruncating(op.Alpha), beta = T.CreateTruncating(op.Beta);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = s.Threads, PersistModels = false });
 
-        var contenders = new List<Contender> { new("GpuCompute cpu", () => engine.Gemm(a, b, ours)) };
+        // β ≠ 0 reads C: each library's C is reset to C₀ before every run, outside the timed call.
+        Action Reset(HostMatrix<T> c) => () =>
+        {
+            if (op.Beta != 0)
+            {
+                c0.Data.AsSpan().CopyTo(c.Data);
+            }
+        };
+
+        var contenders = new List<Contender> { new("GpuCompute cpu", Reset(ours), () => engine.Gemm(alpha, a, op.OpA, b, op.OpB, beta, ours)) };
         if (blas is not null)
         {
-            contenders.Add(new($"system BLAS ({blas.Name})", () => Blas(blas, a, b, theirs)));
+            contenders.Add(new($"system BLAS ({blas.Name})", Reset(theirs), () => Blas(blas, op, a, b, theirs)));
         }
 
         double flops = 2.0 * s.M * s.N * s.K;
         string? mathNetSkipped = null;
-        if (s.MathNet || flops <= MathNetFlopLimit)
+        if (!op.IsPlain)
+        {
+            mathNetSkipped = "MathNet managed: only for the plain C = A·B";
+        }
+        else if (s.MathNet || flops <= MathNetFlopLimit)
         {
             Control.UseManaged();
             Control.MaxDegreeOfParallelism = s.Threads;
             Matrix<T> ma = a.ToMathNet(), mb = b.ToMathNet(), mc = Matrix<T>.Build.Dense(s.M, s.N);
-            contenders.Add(new("MathNet managed", () => ma.Multiply(mb, mc)));
+            contenders.Add(new("MathNet managed", () => { }, () => ma.Multiply(mb, mc)));
         }
         else
         {
@@ -94,6 +109,7 @@ internal static class CompareCommand
 
         foreach (Contender c in contenders)
         {
+            c.Prepare();
             c.Run(); // warm-up: JIT tiering, page faults, thread pools
         }
 
@@ -101,6 +117,7 @@ internal static class CompareCommand
         {
             foreach (Contender c in contenders)
             {
+                c.Prepare();
                 long start = Stopwatch.GetTimestamp();
                 c.Run();
                 c.Seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
@@ -117,6 +134,10 @@ internal static class CompareCommand
                 n = s.N,
                 k = s.K,
                 precision = s.Precision,
+                transa = op.OpA == Transpose.None ? "N" : "T",
+                transb = op.OpB == Transpose.None ? "N" : "T",
+                alpha = op.Alpha,
+                beta = op.Beta,
                 threads = s.Threads,
                 repeat = s.Repeat,
                 openblas_coretype = s.CoreType,
@@ -135,7 +156,7 @@ internal static class CompareCommand
             return 0;
         }
 
-        AnsiConsole.MarkupLine($"[bold]compare[/] C = A·B  m={s.M} n={s.N} k={s.K}  {s.Precision}  {s.Threads} threads  median of {s.Repeat}, interleaved");
+        AnsiConsole.MarkupLine($"[bold]compare[/] {Markup.Escape(op.Formula)}  m={s.M} n={s.N} k={s.K}  {s.Precision}  {s.Threads} threads  median of {s.Repeat}, interleaved");
         var table = new Table().AddColumns("library", "median s", "GFLOP/s", "vs system BLAS");
         foreach (Contender c in contenders)
         {
@@ -156,16 +177,16 @@ internal static class CompareCommand
         return 0;
     }
 
-    private static void Blas<T>(SystemBlas blas, HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c)
+    private static void Blas<T>(SystemBlas blas, GemmOperation op, HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
-            blas.Sgemm(1f, (HostMatrix<float>)(object)a, Transpose.None, (HostMatrix<float>)(object)b, Transpose.None, 0f, (HostMatrix<float>)(object)c);
+            blas.Sgemm((float)op.Alpha, (HostMatrix<float>)(object)a, op.OpA, (HostMatrix<float>)(object)b, op.OpB, (float)op.Beta, (HostMatrix<float>)(object)c);
         }
         else
         {
-            blas.Dgemm(1.0, (HostMatrix<double>)(object)a, Transpose.None, (HostMatrix<double>)(object)b, Transpose.None, 0.0, (HostMatrix<double>)(object)c);
+            blas.Dgemm(op.Alpha, (HostMatrix<double>)(object)a, op.OpA, (HostMatrix<double>)(object)b, op.OpB, op.Beta, (HostMatrix<double>)(object)c);
         }
     }
 
@@ -183,16 +204,18 @@ internal static class CompareCommand
         return norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
     }
 
-    private sealed record Settings(int M, int N, int K, string Precision, int Repeat, int Threads, string? CoreType, bool MathNet, bool Json);
+    private sealed record Settings(int M, int N, int K, string Precision, int Repeat, int Threads, string? CoreType, bool MathNet, bool Json, GemmOperation Operation);
 
-    /// <summary>One library in the comparison and its timed runs.</summary>
-    private sealed class Contender(string name, Action run)
+    /// <summary>One library in the comparison, what it does untimed before each run, and its timed runs.</summary>
+    private sealed class Contender(string name, Action prepare, Action run)
     {
         public string Name { get; } = name;
 
         public List<double> Seconds { get; } = [];
 
         public double Median => Seconds.Order().ElementAt(Seconds.Count / 2);
+
+        public void Prepare() => prepare();
 
         public void Run() => run();
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Numerics;
 using System.Text.Json;
-using GpuCompute.Bench.Inputs;
 using GpuCompute.Bench.Verification;
 using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
@@ -10,8 +9,9 @@ using Spectre.Console;
 namespace GpuCompute.Bench.Commands;
 
 /// <summary>
-/// <c>gemm</c>: C = A·B on seeded random inputs across the selected devices, one warm-up then R timed runs, verified
-/// against a double-precision reference, with throughput and each device's share.
+/// <c>gemm</c>: C ← α·op(A)·op(B) + β·C (C = A·B by default) on seeded random inputs across the selected devices, one
+/// warm-up then R timed runs (C reset before each when β ≠ 0), verified against a double-precision reference, with
+/// throughput and each device's share.
 /// </summary>
 internal static class GemmCommand
 {
@@ -38,6 +38,7 @@ internal static class GemmCommand
         var command = new Command("gemm", "Multiply random matrices across the devices, verify, and report throughput.")
         {
             SizeOption, MOption, NOption, KOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, JsonOption, TraceOption, InjectFaultOption, BudgetOption,
+            GemmOperation.TransAOption, GemmOperation.TransBOption, GemmOperation.AlphaOption, GemmOperation.BetaOption,
         };
         command.SetAction(parse => Execute(Settings.From(parse)));
         return command;
@@ -60,14 +61,28 @@ internal static class GemmCommand
             InjectFaults = s.Faults,
             DeviceMemoryBudgetBytes = s.Budget,
         });
-        HostMatrix<T> a = RandomMatrices.Create<T>(s.M, s.K, Seed);
-        HostMatrix<T> b = RandomMatrices.Create<T>(s.K, s.N, Seed + 1);
+        GemmOperation op = s.Operation;
+        (HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c0) = op.Operands<T>(s.M, s.N, s.K, Seed);
         var c = new HostMatrix<T>(s.M, s.N);
+        T alpha = T.CreateTruncating(op.Alpha), beta = T.CreateTruncating(op.Beta);
 
-        GemmReport warmUp = engine.Gemm(a, b, c); // calibration, kernel compilation, JIT tiering, page faults
+        // β ≠ 0 reads C: every run starts from the same C₀ (the copy is outside the timed product), so the last one verifies.
+        GemmReport Once(IProgress<GemmProgress>? progress = null)
+        {
+            if (op.Beta != 0)
+            {
+                c0.Data.AsSpan().CopyTo(c.Data);
+            }
+
+            return progress is null
+                ? engine.Gemm(alpha, a, op.OpA, b, op.OpB, beta, c)
+                : engine.GemmAsync(alpha, a, op.OpA, b, op.OpB, beta, c, progress).GetAwaiter().GetResult();
+        }
+
+        GemmReport warmUp = Once(); // calibration, kernel compilation, JIT tiering, page faults
         List<GemmReport> runs = !s.Json && AnsiConsole.Profile.Capabilities.Interactive && warmUp.Seconds * s.Repeat > ProgressBarSeconds
-            ? RunWithProgressBar(engine, a, b, c, s.Repeat)
-            : Enumerable.Range(0, s.Repeat).Select(_ => engine.Gemm(a, b, c)).ToList();
+            ? RunWithProgressBar(Once, s.Repeat)
+            : Enumerable.Range(0, s.Repeat).Select(_ => Once()).ToList();
 
         GemmReport median = runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
         if (trace is not null)
@@ -75,7 +90,7 @@ internal static class GemmCommand
             ChromeTrace.Write(median, trace);
         }
 
-        var check = GemmCheck.Run(a, b, c, Seed + 2);
+        var check = GemmCheck.Run(op, a, b, c0, c, Seed + 3);
         double gflops = median.Seconds > 0 ? median.Flops / median.Seconds / 1e9 : 0;
         if (s.Json)
         {
@@ -86,6 +101,10 @@ internal static class GemmCommand
                     n = s.N,
                     k = s.K,
                     precision = s.Precision,
+                    transa = op.OpA == Transpose.None ? "N" : "T",
+                    transb = op.OpB == Transpose.None ? "N" : "T",
+                    alpha = op.Alpha,
+                    beta = op.Beta,
                     policy = SchedulingPolicyNames.Name(engine.Policy),
                     seconds = median.Seconds,
                     gflops,
@@ -117,8 +136,7 @@ internal static class GemmCommand
         return check.Verified ? 0 : 1;
     }
 
-    private static List<GemmReport> RunWithProgressBar<T>(ComputeEngine engine, HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c, int repeat)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static List<GemmReport> RunWithProgressBar(Func<IProgress<GemmProgress>?, GemmReport> once, int repeat)
     {
         var runs = new List<GemmReport>(repeat);
         AnsiConsole.Progress().Start(context =>
@@ -126,8 +144,7 @@ internal static class GemmCommand
             ProgressTask bar = context.AddTask($"{repeat} timed runs", maxValue: repeat);
             for (int r = 0; r < repeat; r++)
             {
-                var progress = new BarProgress(bar, r);
-                runs.Add(engine.GemmAsync(T.One, a, Transpose.None, b, Transpose.None, T.Zero, c, progress).GetAwaiter().GetResult());
+                runs.Add(once(new BarProgress(bar, r)));
             }
         });
         return runs;
@@ -136,7 +153,7 @@ internal static class GemmCommand
     private static void PrintHuman(Settings s, SchedulingPolicy policy, List<GemmReport> runs, GemmReport median, double gflops, GemmCheck check)
     {
         AnsiConsole.MarkupLine(
-            $"[bold]GEMM[/] C = A·B  m={s.M} n={s.N} k={s.K}  {s.Precision}  policy {SchedulingPolicyNames.Name(policy)}  {Plural(median.Devices.Sum(d => d.Tiles), "tile")}");
+            $"[bold]GEMM[/] {Markup.Escape(s.Operation.Formula)}  m={s.M} n={s.N} k={s.K}  {s.Precision}  policy {SchedulingPolicyNames.Name(policy)}  {Plural(median.Devices.Sum(d => d.Tiles), "tile")}");
         AnsiConsole.MarkupLine(
             $"median of {runs.Count}: [bold]{median.Seconds:F4} s  {gflops:F1} GFLOP/s[/]  (min {runs.Min(r => r.Seconds):F4} s, max {runs.Max(r => r.Seconds):F4} s)");
         var table = new Table().AddColumns("device", "kind", "tiles", "busy s", "GFLOP/s", "share of work");
@@ -208,7 +225,7 @@ internal static class GemmCommand
 
     /// <summary>The validated arguments of one <c>gemm</c> run.</summary>
     private sealed record Settings(
-        int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json, FileInfo? Trace, IReadOnlyDictionary<string, int>? Faults, long? Budget)
+        int M, int N, int K, string Precision, string? Devices, SchedulingPolicy? Policy, int Repeat, bool Json, FileInfo? Trace, IReadOnlyDictionary<string, int>? Faults, long? Budget, GemmOperation Operation)
     {
         public static Settings From(ParseResult parse)
         {
@@ -221,7 +238,7 @@ internal static class GemmCommand
             return new Settings(
                 mm, nn, kk, precision, parse.GetValue(DeviceListOption),
                 policy is null ? null : SchedulingPolicyNames.Parse(policy), repeat, parse.GetValue(JsonOption), parse.GetValue(TraceOption),
-                ParseFaults(parse.GetValue(InjectFaultOption)), ParseBytes(parse.GetValue(BudgetOption)));
+                ParseFaults(parse.GetValue(InjectFaultOption)), ParseBytes(parse.GetValue(BudgetOption)), GemmOperation.From(parse));
         }
     }
 }
