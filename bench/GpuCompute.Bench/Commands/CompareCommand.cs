@@ -21,6 +21,9 @@ internal static class CompareCommand
     /// <summary>MathNet's managed provider runs ~5 GFLOP/s here: skip it above 2·1024³ flops unless asked.</summary>
     private const double MathNetFlopLimit = 2.0 * 1024 * 1024 * 1024;
 
+    /// <summary>Twice a 32 MiB L3, written line by line to evict A, B and C before each timed run.</summary>
+    private static readonly Lazy<byte[]> FlushBuffer = new(() => new byte[64 << 20]);
+
     private static readonly Option<int?> SizeOption = new("--size") { Description = "M = N = K = S (default 2048)." };
     private static readonly Option<int?> MOption = new("--m") { Description = "Rows of C." };
     private static readonly Option<int?> NOption = new("--n") { Description = "Columns of C." };
@@ -100,29 +103,18 @@ internal static class CompareCommand
             Control.UseManaged();
             Control.MaxDegreeOfParallelism = s.Threads;
             Matrix<T> ma = a.ToMathNet(), mb = b.ToMathNet(), mc = Matrix<T>.Build.Dense(s.M, s.N);
-            contenders.Add(new("MathNet managed", () => { }, () => ma.Multiply(mb, mc)));
+            contenders.Add(new("MathNet managed", () => { }, () => ma.Multiply(mb, mc)) { Solo = true });
         }
         else
         {
             mathNetSkipped = "MathNet managed: skipped above 1024³ (about 5 GFLOP/s here); pass --mathnet to run it";
         }
 
-        foreach (Contender c in contenders)
-        {
-            c.Prepare();
-            c.Run(); // warm-up: JIT tiering, page faults, thread pools
-        }
-
-        for (int r = 0; r < s.Repeat; r++)
-        {
-            foreach (Contender c in contenders)
-            {
-                c.Prepare();
-                long start = Stopwatch.GetTimestamp();
-                c.Run();
-                c.Seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
-            }
-        }
+        // GpuCompute and the system BLAS alternate run by run; MathNet, 50x slower, runs its own series afterwards: a
+        // quarter-second managed call between the others left the library after it up to 30 % slower (measured at
+        // 1024³ f32: GpuCompute 233-265 GFLOP/s after MathNet, 327-337 without it), which no ratio should carry.
+        Measure(contenders.Where(c => !c.Solo).ToList(), s.Repeat);
+        Measure(contenders.Where(c => c.Solo).ToList(), s.Repeat);
 
         double? difference = blas is null ? null : RelativeDifference(ours, theirs);
         double? blasSeconds = blas is null ? null : contenders[1].Median;
@@ -177,6 +169,45 @@ internal static class CompareCommand
         return 0;
     }
 
+    /// <summary>
+    /// Puts every timed run in the same cache state: A and B are shared by GpuCompute and OpenBLAS, so whichever ran
+    /// second would find them in L3 while MathNet's own copies evict them; every run starts with them flushed. (No pause:
+    /// on this VM a core left idle runs the next product slower; a 270 ms sleep between runs cost both libraries a
+    /// third of their speed.)
+    /// </summary>
+    /// <summary>One warm-up each, then <paramref name="repeat"/> rounds in which each contender runs once, in turn.</summary>
+    private static void Measure(List<Contender> contenders, int repeat)
+    {
+        foreach (Contender c in contenders)
+        {
+            c.Prepare();
+            c.Run(); // warm-up: JIT tiering, page faults, thread pools
+        }
+
+        for (int r = 0; r < repeat; r++)
+        {
+            foreach (Contender c in contenders)
+            {
+                c.Prepare();
+                Settle();
+                long start = Stopwatch.GetTimestamp();
+                c.Run();
+                c.Seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+        }
+    }
+
+    private static void Settle()
+    {
+        byte[] flush = FlushBuffer.Value;
+        for (int i = 0; i < flush.Length; i += 64)
+        {
+            flush[i]++;
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+    }
+
     private static void Blas<T>(SystemBlas blas, GemmOperation op, HostMatrix<T> a, HostMatrix<T> b, HostMatrix<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -212,6 +243,9 @@ internal static class CompareCommand
         public string Name { get; } = name;
 
         public List<double> Seconds { get; } = [];
+
+        /// <summary>True for a contender timed in a series of its own rather than interleaved with the others.</summary>
+        public bool Solo { get; init; }
 
         public double Median => Seconds.Order().ElementAt(Seconds.Count / 2);
 

@@ -153,6 +153,71 @@ public sealed class CpuGemmTests
     }
 
     [Test]
+    public void Multiply_TeamSharingPackedB_MatchesReference(
+        [Values] Precision precision, [Values] Transpose opA, [Values] Transpose opB, [Values(2, 4)] int threads, [Values(0.0, 1.0, 2.0)] double beta)
+    {
+        // Tall C: the split is by rows only, so the members pack each panel of B together (several KC and NC blocks).
+        CpuGemmBlocking blocking = precision == Precision.Single ? _tiny.Single : _tiny.Double;
+        int m = (threads * 6 * blocking.Mr) + 5, n = blocking.Nc + 3, k = (3 * SmallKc) + 2;
+        Assert.That(CpuGemm.Partition(m, n, blocking, threads, out _, out int colParts), Is.EqualTo(threads));
+        Assert.That(colParts, Is.EqualTo(1), "a row split");
+        Check(precision, m, n, k, opA, opB, -1.25, beta, padding: 2, threads, _tiny, 77);
+    }
+
+    [Test]
+    public void Multiply_ManyCallersAtOnce_EachGetsItsOwnRightAnswer([Values] Precision precision)
+    {
+        // Eight threads on one team: one holds it, the others compute alone; every product must still be right.
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        Thread[] callers = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+        {
+            try
+            {
+                for (int round = 0; round < 3; round++)
+                {
+                    Check(precision, 97 + i, 61, 33, Transpose.None, Transpose.Transposed, 1.0, 0.5, padding: 1, threads: 2, _tiny, (i * 10) + round);
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        })).ToArray();
+        foreach (Thread t in callers)
+        {
+            t.Start();
+        }
+
+        foreach (Thread t in callers)
+        {
+            t.Join();
+        }
+
+        Assert.That(failures, Is.Empty, string.Join("\n", failures.Select(f => f.Message)));
+    }
+
+    [Test]
+    public void Multiply_TeamCancelled_StopsEveryMemberAndThrows()
+    {
+        // Natural blocks, a product of seconds; cancelled shortly after it starts: every member leaves at the next
+        // barrier (none waits for one that has gone), and the call throws.
+        CpuGemmConfig config = CpuGemmConfig.Create(_path);
+        HostMatrix<float> a = TestMatrices.Random<float>(3000, 3000, 1), b = TestMatrices.Random<float>(3000, 3000, 2);
+        var c = new HostMatrix<float>(3000, 3000);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(30));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<OperationCanceledException>(() => CpuGemm.Multiply(1f, a, Transpose.None, b, Transpose.None, 0f, c, 2, config, cancel.Token));
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "it stopped instead of finishing (a hang would never get here)");
+
+        // The team is free again: the next product runs and is right.
+        HostMatrix<float> small = TestMatrices.Random<float>(200, 50, 3), other = TestMatrices.Random<float>(50, 40, 4);
+        var result = new HostMatrix<float>(200, 40);
+        ReferenceGemm.Expected expected = ReferenceGemm.Compute(1f, small, Transpose.None, other, Transpose.None, 0f, result);
+        CpuGemm.Multiply(1f, small, Transpose.None, other, Transpose.None, 0f, result, 2, _tiny);
+        expected.AssertMatches(result, "after a cancelled team product");
+    }
+
+    [Test]
     public void Multiply_DirectPath_MatchesReference([Values] Precision precision, [Values] Transpose opA, [Values] Transpose opB)
     {
         CpuGemmConfig direct = CpuGemmConfig.Create(_path, directMaxVolume: long.MaxValue);

@@ -13,8 +13,11 @@ namespace GpuCompute.Backends.Cpu;
 /// <remarks>
 /// Loop order per thread: jc (NC columns) → pc (KC depth, pack B) → ic (MC rows, pack A) → jr (NR) → ir (MR) → kernel;
 /// when a thread's rows fit in one MC block, B is packed a few micro-panels at a time inside the jr loop instead.
-/// Threads split C into a grid of row and column ranges shaped so that each part is as square as possible, and run the
-/// loops on their part independently (each packs what it reads), so no thread waits on another until the join.
+/// Threads split C into a grid of row and column ranges shaped so that each part is as square as possible. When the
+/// split is by rows only, the threads form a team (<see cref="CpuWorkers"/>) that packs each KC × NC panel of B once,
+/// together, meets at a barrier, and then multiplies its own rows against the shared panel (BLIS's parallel ic loop):
+/// one copy of B in the shared cache instead of one per thread. Otherwise (a column split, or the team busy with
+/// another call) each thread runs the loops on its part independently, packing what it reads.
 /// α and β are applied when a tile is written back: the first KC slice writes α·AB + β·C (or α·AB when β = 0, which never
 /// reads C) and later slices add α·AB. Every product is computed, so NaN and infinities in A or B propagate as in BLAS.
 /// </remarks>
@@ -76,6 +79,12 @@ internal static unsafe partial class CpuGemm
         if (threads == 1)
         {
             RunPart(args, 0, m, 0, n);
+            cancellation.ThrowIfCancellationRequested();
+            return;
+        }
+
+        if (colParts == 1 && RunTeam(args, threads))
+        {
             cancellation.ThrowIfCancellationRequested();
             return;
         }
@@ -198,38 +207,18 @@ internal static unsafe partial class CpuGemm
 
                             int mc = Math.Min(blocking.Mc, i1 - ic);
                             PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr);
-                            for (int jr = 0; jr < nc; jr += nr)
+                            if (!packBInChunks)
                             {
-                                T* bPanel = bPack + ((nint)jr * kc);
-                                int cols = Math.Min(nr, nc - jr);
-                                if (packBInChunks)
-                                {
-                                    int offset = jr % chunkColumns;
-                                    if (offset == 0)
-                                    {
-                                        PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, Math.Min(chunkColumns, nc - jr), nr);
-                                    }
+                                MultiplyPacked(path, blocking, kc, mc, nc, aPack, bPack, cBase + jc + (ic * ldc), ldc, alpha, beta, skipC, tile);
+                                continue;
+                            }
 
-                                    bPanel = bPack + ((nint)offset * kc);
-                                }
-
-                                T* cColumn = cBase + jc + jr;
-                                for (int ir = 0; ir < mc; ir += mr)
-                                {
-                                    T* aPanel = aPack + ((nint)ir * kc);
-                                    T* cTile = cColumn + ((ic + ir) * ldc);
-                                    int rows = Math.Min(mr, mc - ir);
-                                    if (rows == mr && cols == nr)
-                                    {
-                                        MicroKernel(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta, skipC);
-                                    }
-                                    else
-                                    {
-                                        // Edge tile: compute the whole padded tile into scratch, write back the valid part.
-                                        MicroKernel(path, kc, aPanel, bPanel, tile, nr, one, T.Zero, skipC: true);
-                                        WriteBack(path, tile, nr, cTile, ldc, rows, cols, alpha, beta, skipC);
-                                    }
-                                }
+                            // B packed a few micro-panels at a time, just before their use.
+                            for (int jr = 0; jr < nc; jr += chunkColumns)
+                            {
+                                int chunk = Math.Min(chunkColumns, nc - jr);
+                                PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, chunk, nr);
+                                MultiplyPacked(path, blocking, kc, mc, chunk, aPack, bPack, cBase + jc + jr + (ic * ldc), ldc, alpha, beta, skipC, tile);
                             }
                         }
                     }
@@ -239,6 +228,144 @@ internal static unsafe partial class CpuGemm
         finally
         {
             buffer.Return();
+        }
+    }
+
+    /// <summary>
+    /// Runs the BLIS loops on a thread team: members split C's rows (whole micro-tiles), pack each KC × NC panel of B
+    /// together into one shared buffer (each a run of micro-panels), meet at a barrier, multiply their rows against it,
+    /// and meet again before the next panel overwrites it. Cancellation is observed consistently: the barrier's
+    /// post-phase action samples the token once for everyone, so no member leaves while another waits for it. Returns
+    /// false, having done nothing, when the team is busy.
+    /// </summary>
+    private static bool RunTeam<T>(GemmArgs<T> args, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CpuGemmBlocking blocking = args.Config.For<T>();
+        int m = args.C.Rows, n = args.C.Cols, k = args.K, nr = blocking.Nr;
+        int rowsPerMember = CeilDiv(CeilDiv(m, blocking.Mr), threads) * blocking.Mr;
+        int kcMax = Math.Min(blocking.Kc, k), ncMax = Math.Min(blocking.Nc, RoundUp(n, nr));
+        CpuPackBuffer shared = CpuPackBuffer.Rent((nuint)RoundUp(kcMax * ncMax, 16) * (nuint)sizeof(T));
+        var stop = new StrongBox<bool>();
+        using var barrier = new Barrier(threads, _ => stop.Value = stop.Value || args.Cancellation.IsCancellationRequested);
+        try
+        {
+            return CpuWorkers.Shared.TryRun(threads, member =>
+            {
+                try
+                {
+                    int i0 = Math.Min(m, member * rowsPerMember);
+                    TeamMember(args, member, threads, i0, Math.Min(m, i0 + rowsPerMember), (T*)shared.Pointer, barrier, stop);
+                }
+                catch
+                {
+                    barrier.RemoveParticipant(); // the others must not wait for a member that has failed
+                    throw;
+                }
+            });
+        }
+        finally
+        {
+            shared.Return();
+        }
+    }
+
+    /// <summary>One member of <see cref="RunTeam{T}"/>: rows [i0, i1) of C against the shared packed B.</summary>
+    private static void TeamMember<T>(in GemmArgs<T> args, int member, int members, int i0, int i1, T* bPack, Barrier barrier, StrongBox<bool> stop)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CpuGemmConfig config = args.Config;
+        CpuGemmBlocking blocking = config.For<T>();
+        int mr = blocking.Mr, nr = blocking.Nr, k = args.K, n = args.C.Cols;
+        int kcMax = Math.Min(blocking.Kc, k);
+        int mcMax = Math.Max(mr, Math.Min(blocking.Mc, RoundUp(i1 - i0, mr)));
+        int aElements = RoundUp(mcMax * kcMax, 16);
+        CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)(aElements + (mr * nr)) * (nuint)sizeof(T));
+        try
+        {
+            HostMatrix<T> a = args.A, b = args.B, c = args.C;
+            fixed (T* aData = a.Data, bData = b.Data, cData = c.Data)
+            {
+                T* aPack = (T*)buffer.Pointer;
+                T* tile = aPack + aElements;
+                T* aBase = aData + a.Offset, bBase = bData + b.Offset, cBase = cData + c.Offset;
+                nint lda = a.LeadingDimension, ldb = b.LeadingDimension, ldc = c.LeadingDimension;
+                for (int jc = 0; jc < n; jc += blocking.Nc)
+                {
+                    int nc = Math.Min(blocking.Nc, n - jc);
+                    int panels = CeilDiv(nc, nr);
+                    for (int pc = 0; pc < k; pc += blocking.Kc)
+                    {
+                        int kc = Math.Min(blocking.Kc, k - pc);
+
+                        // This member's run of B's micro-panels, then wait until every run is packed.
+                        int first = panels * member / members, last = panels * (member + 1) / members;
+                        if (last > first)
+                        {
+                            int j = first * nr;
+                            PackB(bPack + ((nint)j * kc), bBase, ldb, args.OpB, pc, kc, jc + j, Math.Min(nc, last * nr) - j, nr);
+                        }
+
+                        barrier.SignalAndWait();
+                        if (stop.Value)
+                        {
+                            return;
+                        }
+
+                        T beta = pc == 0 ? args.Beta : T.One;
+                        bool skipC = pc == 0 && T.IsZero(args.Beta);
+                        for (int ic = i0; ic < i1 && !args.Cancellation.IsCancellationRequested; ic += blocking.Mc)
+                        {
+                            int mc = Math.Min(blocking.Mc, i1 - ic);
+                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr);
+                            MultiplyPacked(config.Path, blocking, kc, mc, nc, aPack, bPack, cBase + jc + (ic * ldc), ldc, args.Alpha, beta, skipC, tile);
+                        }
+
+                        // Nobody repacks the shared panel while another member still reads it.
+                        barrier.SignalAndWait();
+                        if (stop.Value)
+                        {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    /// <summary>
+    /// The jr and ir loops: packed A (mc × kc) against packed B (kc × nc) into C at <paramref name="c"/> (row ic,
+    /// column jc); edge tiles go through <paramref name="tile"/> (MR × NR scratch) and are clipped on write-back.
+    /// </summary>
+    private static void MultiplyPacked<T>(
+        CpuKernelPath path, CpuGemmBlocking blocking, int kc, int mc, int nc, T* aPack, T* bPack, T* c, nint ldc, T alpha, T beta, bool skipC, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = blocking.Mr, nr = blocking.Nr;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            T* bPanel = bPack + ((nint)jr * kc);
+            int cols = Math.Min(nr, nc - jr);
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                T* aPanel = aPack + ((nint)ir * kc);
+                T* cTile = c + jr + (ir * ldc);
+                int rows = Math.Min(mr, mc - ir);
+                if (rows == mr && cols == nr)
+                {
+                    MicroKernel(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta, skipC);
+                }
+                else
+                {
+                    // Edge tile: compute the whole padded tile into scratch, write back the valid part.
+                    MicroKernel(path, kc, aPanel, bPanel, tile, nr, T.One, T.Zero, skipC: true);
+                    WriteBack(path, tile, nr, cTile, ldc, rows, cols, alpha, beta, skipC);
+                }
+            }
         }
     }
 
