@@ -47,7 +47,8 @@ public sealed class CpuGemmTests
             nc: 2 * natural.Nr,
             directMaxVolume: 0,
             directForVectorShapes: false,
-            minVolumePerThread: 0);
+            minVolumePerThread: 0,
+            sharedPackingMinBytes: 0);
     }
 
     [Test]
@@ -247,7 +248,7 @@ public sealed class CpuGemmTests
         // inside one NC block (NC = 20 panels) and the NC edge after it.
         CpuGemmBlocking natural = CpuGemmConfig.Create(_path).Single;
         CpuGemmConfig config = CpuGemmConfig.Create(
-            _path, kc: SmallKc, mc: 2 * natural.Mr, nc: 20 * natural.Nr, directMaxVolume: 0, directForVectorShapes: false, minVolumePerThread: 0);
+            _path, kc: SmallKc, mc: 2 * natural.Mr, nc: 20 * natural.Nr, directMaxVolume: 0, directForVectorShapes: false, minVolumePerThread: 0, sharedPackingMinBytes: 0);
         CpuGemmBlocking blocking = precision == Precision.Single ? config.Single : config.Double;
         int n = (21 * blocking.Nr) + 3;
         Check(precision, blocking.Mr + 3, n, (2 * SmallKc) + 1, Transpose.None, opB, 0.75, 0.25, padding: 1, threads: 1, config, seed: 21);

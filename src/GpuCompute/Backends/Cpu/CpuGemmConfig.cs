@@ -23,7 +23,8 @@ internal sealed class CpuGemmConfig
         CpuGemmBlocking @double,
         long directMaxVolume,
         bool directForVectorShapes,
-        long minVolumePerThread)
+        long minVolumePerThread,
+        long sharedPackingMinBytes)
     {
         Path = path;
         Single = single;
@@ -31,6 +32,7 @@ internal sealed class CpuGemmConfig
         DirectMaxVolume = directMaxVolume;
         DirectForVectorShapes = directForVectorShapes;
         MinVolumePerThread = minVolumePerThread;
+        SharedPackingMinBytes = sharedPackingMinBytes;
     }
 
     /// <summary>The configuration for this machine: widest accelerated path, blocks sized from its caches.</summary>
@@ -57,6 +59,13 @@ internal sealed class CpuGemmConfig
     /// <summary>Each extra thread needs at least this much m·n·k to repay its start-up and its share of packing.</summary>
     public long MinVolumePerThread { get; }
 
+    /// <summary>
+    /// Threads split by rows pack B together only when op(B) has at least this many bytes: below it every thread packs
+    /// the little it needs on its own, and needs no barrier (at 20000 × 64 × 512 f64, a 256 KiB B, the team's first
+    /// barrier, where the caller waits for a worker to wake, cost 5-10 %).
+    /// </summary>
+    public long SharedPackingMinBytes { get; }
+
     /// <summary>True when <paramref name="path"/> can run on this machine (<see cref="CpuKernelPath.Auto"/> always can).</summary>
     public static bool IsSupported(CpuKernelPath path) => path switch
     {
@@ -77,7 +86,8 @@ internal sealed class CpuGemmConfig
         int? nc = null,
         long? directMaxVolume = null,
         bool directForVectorShapes = true,
-        long? minVolumePerThread = null)
+        long? minVolumePerThread = null,
+        long? sharedPackingMinBytes = null)
     {
         if (path == CpuKernelPath.Auto)
         {
@@ -112,7 +122,8 @@ internal sealed class CpuGemmConfig
             // GFLOP/s there, 56 vs 13 at 32³), so only the tiniest products skip packing and the pack-buffer rental.
             directMaxVolume ?? (8L * 8 * 8),
             directForVectorShapes,
-            minVolumePerThread ?? (128L * 128 * 128)); // 128³ multiply-adds ≈ 20 µs on one core: above a thread hand-off.
+            minVolumePerThread ?? (128L * 128 * 128), // 128³ multiply-adds ≈ 20 µs on one core: above a thread hand-off.
+            sharedPackingMinBytes ?? l2); // a B larger than one core's L2 is worth packing once, in the shared cache
     }
 
     /// <summary>The blocking for <typeparamref name="T"/> (float or double).</summary>
