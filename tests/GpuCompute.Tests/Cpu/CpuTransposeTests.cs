@@ -43,6 +43,17 @@ public sealed class CpuTransposeTests
     }
 
     [Test]
+    public void LargeDestinations_StreamingStores_MatchElementwise(
+        [Values(0, 1, 3, 13, 16)] int destinationOffset, [Values(1531, 1536)] int rows, [Values(1537, 1536)] int columns)
+    {
+        // Over 8 MiB, with line-multiple destination rows: streaming stores after a shift to the first aligned element
+        // (every offset lands the shift elsewhere), then the ordinary path where the rows are not a whole number of lines.
+        Check<float>(rows, columns, 0, columns, destinationOffset, 1536 + 16, i => i);
+        Check<double>(rows, columns, 7, columns + 1, destinationOffset, 1536 + 8, i => -i);
+        Check<float>(rows, columns, 2, columns, destinationOffset, 1536 + 3, i => i * 2);
+    }
+
+    [Test]
     public void Int32AndInt64Elements_MatchElementwise()
     {
         Check<int>(33, 19, 0, 19, 0, 33, i => i);

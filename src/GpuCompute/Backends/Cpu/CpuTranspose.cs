@@ -26,6 +26,10 @@ internal static unsafe class CpuTranspose
     /// is large) stay within the TLB while every row gets a kilobyte of contiguous reads or writes.</summary>
     private const int MacroTiles = 16;
 
+    /// <summary>Destinations from this size up use streaming stores: smaller ones fit in the caches, where a later
+    /// reader finds them (streaming stores would send them to memory).</summary>
+    private const long StreamingMinBytes = 8L << 20;
+
     /// <summary>Whether the register-tile path runs for <typeparamref name="T"/> on this machine.</summary>
     public static bool HasSimd<T>()
         where T : unmanaged => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && (sizeof(T) == 4 || sizeof(T) == 8);
@@ -42,53 +46,94 @@ internal static unsafe class CpuTranspose
 
         if (simd && HasSimd<T>())
         {
-            int side = sizeof(T) == 4 ? 16 : 8;
-            long macro = (long)side * MacroTiles;
-            long down = (rows + macro - 1) / macro, across = (columns + macro - 1) / macro;
-            Parallel.For(0, down * across, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            fixed (T* d = destination)
             {
-                long top = t / across * macro, bottom = Math.Min(rows, top + macro);
-                long left = t % across * macro, right = Math.Min(columns, left + macro);
-                fixed (T* s = source, d = destination)
+                // Streaming stores write whole destination lines without reading them first (a third of the traffic)
+                // and keep the destination from evicting the source, but need 64-byte aligned rows: when the rows are
+                // a whole number of lines apart, the first `shift` source rows go element by element and the tiles
+                // start where the destination is aligned.
+                int shift = 0;
+                bool streaming = (destinationStride * sizeof(T)) % 64 == 0 && rows * columns * sizeof(T) >= StreamingMinBytes;
+                if (streaming)
                 {
-                    if (sizeof(T) == 4)
-                    {
-                        Tiles16((float*)(s + sourceOffset), sourceStride, (float*)(d + destinationOffset), destinationStride, top, bottom, left, right);
-                    }
-                    else
-                    {
-                        Tiles8((double*)(s + sourceOffset), sourceStride, (double*)(d + destinationOffset), destinationStride, top, bottom, left, right);
-                    }
-
-                    Edges(s + sourceOffset, sourceStride, d + destinationOffset, destinationStride, top, bottom, left, right, side);
+                    long misalignment = (long)(nuint)(d + destinationOffset) % 64;
+                    shift = (int)Math.Min(rows, (64 - misalignment) % 64 / sizeof(T));
+                    streaming = misalignment % sizeof(T) == 0;
                 }
-            });
+
+                if (shift > 0)
+                {
+                    fixed (T* sp = source)
+                    {
+                        Scalar(sp + sourceOffset, sourceStride, d + destinationOffset, destinationStride, 0, shift, 0, columns);
+                    }
+                }
+
+                Simd(source, sourceOffset + (shift * sourceStride), sourceStride, destination, destinationOffset + shift, destinationStride, rows - shift, columns, threads, streaming);
+            }
+
             return;
         }
 
         Portable(source, sourceOffset, sourceStride, destination, destinationOffset, destinationStride, rows, columns, threads);
     }
 
+    /// <summary>The register-tile path over macro tiles in parallel, the ragged edges element by element.</summary>
+    private static void Simd<T>(T[] source, long sourceOffset, long sourceStride, T[] destination, long destinationOffset, long destinationStride, long rows, long columns, int threads, bool streaming)
+        where T : unmanaged
+    {
+        if (rows == 0)
+        {
+            return;
+        }
+
+        int side = sizeof(T) == 4 ? 16 : 8;
+        long macro = (long)side * MacroTiles;
+        long down = (rows + macro - 1) / macro, across = (columns + macro - 1) / macro;
+        Parallel.For(0, down * across, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            long top = t / across * macro, bottom = Math.Min(rows, top + macro);
+            long left = t % across * macro, right = Math.Min(columns, left + macro);
+            fixed (T* s = source, d = destination)
+            {
+                if (sizeof(T) == 4)
+                {
+                    Tiles16((float*)(s + sourceOffset), sourceStride, (float*)(d + destinationOffset), destinationStride, top, bottom, left, right, streaming);
+                }
+                else
+                {
+                    Tiles8((double*)(s + sourceOffset), sourceStride, (double*)(d + destinationOffset), destinationStride, top, bottom, left, right, streaming);
+                }
+
+                Edges(s + sourceOffset, sourceStride, d + destinationOffset, destinationStride, top, bottom, left, right, side);
+                if (streaming)
+                {
+                    Sse.StoreFence(); // streaming stores are weakly ordered: visible before the loop's join
+                }
+            }
+        });
+    }
+
     /// <summary>Rows [top, bottom) × columns [left, right) of 4-byte elements: whole 16 × 16 tiles.</summary>
-    private static void Tiles16(float* s, long ls, float* d, long ld, long top, long bottom, long left, long right)
+    private static void Tiles16(float* s, long ls, float* d, long ld, long top, long bottom, long left, long right, bool streaming)
     {
         for (long i = top; i + 16 <= bottom; i += 16)
         {
             for (long j = left; j + 16 <= right; j += 16)
             {
-                Tile16(s + (i * ls) + j, (nint)ls, d + (j * ld) + i, (nint)ld);
+                Tile16(s + (i * ls) + j, (nint)ls, d + (j * ld) + i, (nint)ld, streaming);
             }
         }
     }
 
     /// <summary>Rows [top, bottom) × columns [left, right) of 8-byte elements: whole 8 × 8 tiles.</summary>
-    private static void Tiles8(double* s, long ls, double* d, long ld, long top, long bottom, long left, long right)
+    private static void Tiles8(double* s, long ls, double* d, long ld, long top, long bottom, long left, long right, bool streaming)
     {
         for (long i = top; i + 8 <= bottom; i += 8)
         {
             for (long j = left; j + 8 <= right; j += 8)
             {
-                Tile8(s + (i * ls) + j, (nint)ls, d + (j * ld) + i, (nint)ld);
+                Tile8(s + (i * ls) + j, (nint)ls, d + (j * ld) + i, (nint)ld, streaming);
             }
         }
     }
@@ -99,17 +144,17 @@ internal static unsafe class CpuTranspose
         where T : unmanaged
     {
         long tiledRows = top + ((bottom - top) / side * side), tiledColumns = left + ((right - left) / side * side);
-        for (long j = tiledColumns; j < right; j++)
-        {
-            for (long i = top; i < tiledRows; i++)
-            {
-                d[(j * ld) + i] = s[(i * ls) + j];
-            }
-        }
+        Scalar(s, ls, d, ld, top, tiledRows, tiledColumns, right);
+        Scalar(s, ls, d, ld, tiledRows, bottom, left, right);
+    }
 
+    /// <summary>Rows [top, bottom) × columns [left, right), element by element.</summary>
+    private static void Scalar<T>(T* s, long ls, T* d, long ld, long top, long bottom, long left, long right)
+        where T : unmanaged
+    {
         for (long j = left; j < right; j++)
         {
-            for (long i = tiledRows; i < bottom; i++)
+            for (long i = top; i < bottom; i++)
             {
                 d[(j * ld) + i] = s[(i * ls) + j];
             }
@@ -132,7 +177,7 @@ internal static unsafe class CpuTranspose
     /// u[4g + q] holds rows 4g..4g+3 of column 4L + q; the lane transpose of u[q], u[4 + q], u[8 + q], u[12 + q] then
     /// gives destination rows q, 4 + q, 8 + q, 12 + q.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile16(float* s, nint ls, float* d, nint ld)
+    private static void Tile16(float* s, nint ls, float* d, nint ld, bool streaming)
     {
         Vector512<float> r0 = Vector512.Load(s), r1 = Vector512.Load(s + ls), r2 = Vector512.Load(s + (2 * ls)), r3 = Vector512.Load(s + (3 * ls));
         s += 4 * ls;
@@ -158,6 +203,18 @@ internal static unsafe class CpuTranspose
         Lanes(ref u3, ref u7, ref u11, ref u15);
 
         // Destination row 4L + q is u[4L + q] after the lane transposes (u[q + 4g] became lane-row L = g).
+        if (streaming)
+        {
+            Avx512F.StoreAlignedNonTemporal(d, u0); Avx512F.StoreAlignedNonTemporal(d + ld, u1); Avx512F.StoreAlignedNonTemporal(d + (2 * ld), u2); Avx512F.StoreAlignedNonTemporal(d + (3 * ld), u3);
+            d += 4 * ld;
+            Avx512F.StoreAlignedNonTemporal(d, u4); Avx512F.StoreAlignedNonTemporal(d + ld, u5); Avx512F.StoreAlignedNonTemporal(d + (2 * ld), u6); Avx512F.StoreAlignedNonTemporal(d + (3 * ld), u7);
+            d += 4 * ld;
+            Avx512F.StoreAlignedNonTemporal(d, u8); Avx512F.StoreAlignedNonTemporal(d + ld, u9); Avx512F.StoreAlignedNonTemporal(d + (2 * ld), u10); Avx512F.StoreAlignedNonTemporal(d + (3 * ld), u11);
+            d += 4 * ld;
+            Avx512F.StoreAlignedNonTemporal(d, u12); Avx512F.StoreAlignedNonTemporal(d + ld, u13); Avx512F.StoreAlignedNonTemporal(d + (2 * ld), u14); Avx512F.StoreAlignedNonTemporal(d + (3 * ld), u15);
+            return;
+        }
+
         u0.Store(d); u1.Store(d + ld); u2.Store(d + (2 * ld)); u3.Store(d + (3 * ld));
         d += 4 * ld;
         u4.Store(d); u5.Store(d + ld); u6.Store(d + (2 * ld)); u7.Store(d + (3 * ld));
@@ -174,7 +231,7 @@ internal static unsafe class CpuTranspose
     /// 2g + 1 of column 2L + q; the lane transpose of t[q], t[2 + q], t[4 + q], t[6 + q] gives destination rows q,
     /// 2 + q, 4 + q, 6 + q.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8(double* s, nint ls, double* d, nint ld)
+    private static void Tile8(double* s, nint ls, double* d, nint ld, bool streaming)
     {
         Vector512<double> r0 = Vector512.Load(s), r1 = Vector512.Load(s + ls), r2 = Vector512.Load(s + (2 * ls)), r3 = Vector512.Load(s + (3 * ls));
         s += 4 * ls;
@@ -189,6 +246,14 @@ internal static unsafe class CpuTranspose
         Lanes(ref t1, ref t3, ref t5, ref t7);
 
         // Destination row 2L + q is t[2L + q] after the lane transposes.
+        if (streaming)
+        {
+            Avx512F.StoreAlignedNonTemporal(d, t0.AsDouble()); Avx512F.StoreAlignedNonTemporal(d + ld, t1.AsDouble()); Avx512F.StoreAlignedNonTemporal(d + (2 * ld), t2.AsDouble()); Avx512F.StoreAlignedNonTemporal(d + (3 * ld), t3.AsDouble());
+            d += 4 * ld;
+            Avx512F.StoreAlignedNonTemporal(d, t4.AsDouble()); Avx512F.StoreAlignedNonTemporal(d + ld, t5.AsDouble()); Avx512F.StoreAlignedNonTemporal(d + (2 * ld), t6.AsDouble()); Avx512F.StoreAlignedNonTemporal(d + (3 * ld), t7.AsDouble());
+            return;
+        }
+
         t0.AsDouble().Store(d); t1.AsDouble().Store(d + ld); t2.AsDouble().Store(d + (2 * ld)); t3.AsDouble().Store(d + (3 * ld));
         d += 4 * ld;
         t4.AsDouble().Store(d); t5.AsDouble().Store(d + ld); t6.AsDouble().Store(d + (2 * ld)); t7.AsDouble().Store(d + (3 * ld));
