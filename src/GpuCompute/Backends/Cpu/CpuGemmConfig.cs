@@ -137,10 +137,11 @@ internal sealed class CpuGemmConfig
     {
         // KC: every finished KC slice costs one read-modify-write of the C tile (MR·NR elements against KC·MR·NR
         // multiply-adds), so KC should be large; but the MC × KC block of A must still fit in L2 with room to spare.
-        // The B micro-panel (KC × NR) may exceed L1: A and B together need ~NR·size + MR·size bytes per step, a small
-        // fraction of L2 bandwidth (the 14 × 32 kernel measured ~202 GFLOP/s, i.e. FMA peak, with KC = 512 and A in L2).
-        // L2/16 per micro-panel gives 512 for both precisions with a 1 MiB L2. On Zen 5, f32 KC = 256 measured ~10%
-        // slower than 512 (the C traffic shows); 384, 512 and 1024 were within the host's ±10% noise. Clamped to 128..1024.
+        // The B micro-panels (KC × NR) stream from L2 past an A micro-panel (KC × MR) kept in L1; together they need
+        // ~NR·size + MR·size bytes per step, a small fraction of L2 bandwidth. L2/16 per micro-panel gives 512 for both
+        // precisions with a 1 MiB L2. On Zen 5, f32 KC = 256 measured ~10% slower than 512 (the C traffic shows); with
+        // one thread, KC/MC of 512/256, 512/128, 384/256, 192/512, 768/84 and 1024/56 were all within ±5% (2026-12-01,
+        // bench/RESULTS.md), inside the host's noise. Clamped to 128..1024.
         int kcAuto = (int)Math.Clamp(l2 / (16L * nr * size) / 16 * 16, 128, 1024);
 
         // MC: the packed MC × KC block of A is reused across the whole NC panel, so it should stay in half of L2,
