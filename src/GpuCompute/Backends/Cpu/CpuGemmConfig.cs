@@ -137,11 +137,10 @@ internal sealed class CpuGemmConfig
     {
         // KC: every finished KC slice costs one read-modify-write of the C tile (MR·NR elements against KC·MR·NR
         // multiply-adds), so KC should be large; but the MC × KC block of A must still fit in L2 with room to spare.
-        // The B micro-panels (KC × NR) stream from L2 past an A micro-panel (KC × MR) kept in L1; together they need
-        // ~NR·size + MR·size bytes per step, a small fraction of L2 bandwidth. L2/16 per micro-panel gives 512 for both
-        // precisions with a 1 MiB L2. On Zen 5, f32 KC = 256 measured ~10% slower than 512 (the C traffic shows); with
-        // one thread, KC/MC of 512/256, 512/128, 384/256, 192/512, 768/84 and 1024/56 were all within ±5% (2026-12-01,
-        // bench/RESULTS.md), inside the host's noise. Clamped to 128..1024.
+        // The B micro-panel (KC × NR) may exceed L1: A and B together need ~NR·size + MR·size bytes per step, a small
+        // fraction of L2 bandwidth (the 14 × 32 kernel measured ~202 GFLOP/s, i.e. FMA peak, with KC = 512 and A in L2).
+        // L2/16 per micro-panel gives 512 for both precisions with a 1 MiB L2. On Zen 5, f32 KC = 256 measured ~10%
+        // slower than 512 (the C traffic shows); 384, 512 and 1024 were within the host's ±10% noise. Clamped to 128..1024.
         int kcAuto = (int)Math.Clamp(l2 / (16L * nr * size) / 16 * 16, 128, 1024);
 
         // MC: the packed MC × KC block of A is reused across the whole NC panel, so it should stay in half of L2,
@@ -150,9 +149,11 @@ internal sealed class CpuGemmConfig
         int mcAuto = (int)Math.Clamp(l2 / 2 / ((long)kcUsed * size), mr, 4096);
 
         // NC: A is repacked (a transposing, scalar copy) once per NC columns, so NC bounds that overhead to ~1/NC of the
-        // work; the KC × NC panel of B is only streamed (each micro-panel is reused MC/MR times from L2), so it need not
-        // fit in L3. 4096 columns keeps A packing near 1% of the time; never more than the L3 holds four times over.
-        int ncAuto = (int)Math.Clamp(Math.Min(4096, 4 * l3 / ((long)kcUsed * size)), 16L * nr, 8192);
+        // work; but the KC × NC panel of B is read again for every MC block of A, so it must stay in the L3 beside the
+        // other core's traffic: a quarter of L3 at most. At 4096³ f64 (2 threads, against OpenBLAS, three rounds) a 16 MiB
+        // panel (NC = 4096) ran at 0.89-0.95× and an 8 MiB one (NC = 2048) at 1.05-1.07×; in f32, NC = 4096 (8 MiB) beat
+        // 2048 and 1024 (more repacking of A) (2026-12-01).
+        int ncAuto = (int)Math.Clamp(Math.Min(4096, l3 / 4 / ((long)kcUsed * size)), 16L * nr, 8192);
 
         return CpuGemmBlocking.Create(mr, nr, kcUsed, mc ?? mcAuto, nc ?? ncAuto);
     }
