@@ -83,7 +83,7 @@ internal static unsafe partial class CpuGemm
             return;
         }
 
-        if (colParts == 1 && (long)n * k * sizeof(T) >= config.SharedPackingMinBytes && RunTeam(args, threads))
+        if (colParts == 1 && threads <= CpuWorkers.MaxMembers && (long)n * k * sizeof(T) >= config.SharedPackingMinBytes && RunTeam(args, threads))
         {
             cancellation.ThrowIfCancellationRequested();
             return;
