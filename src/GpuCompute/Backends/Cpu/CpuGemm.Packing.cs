@@ -8,26 +8,54 @@ namespace GpuCompute.Backends.Cpu;
 internal static unsafe partial class CpuGemm
 {
     /// <summary>
-    /// Packs rows [i0, i0 + mc) × depth [p0, p0 + kc) of op(A) into MR-row micro-panels: panel r holds, for each p, the
-    /// MR elements op(A)(r·MR + 0..MR−1, p) next to each other; rows past the edge are zero.
+    /// Elements past the packed A block that <see cref="PackA{T}"/> may overwrite: its register-tile path stores whole
+    /// 16-element vectors at a stride of MR = 14, so the last one of a micro-panel runs two elements into what follows
+    /// (the next micro-panel, rewritten right after, or this slack).
     /// </summary>
-    private static void PackA<T>(T* dst, T* a, nint lda, Transpose opA, int i0, int mc, int p0, int kc, int mr)
+    private const int PackASlack = 16;
+
+    /// <summary>
+    /// Packs rows [i0, i0 + mc) × depth [p0, p0 + kc) of op(A) into MR-row micro-panels: panel r holds, for each p, the
+    /// MR elements op(A)(r·MR + 0..MR−1, p) next to each other; rows past the edge are zero. <paramref name="rowsOfA"/>
+    /// is op(A)'s row count (how far the register-tile path may read).
+    /// </summary>
+    /// <remarks>
+    /// Untransposed A is a transpose of each MR-row strip: on the 512-bit path with MR = 14, 16 × 16 (f32) or 8 × 8
+    /// (f64) register tiles (<see cref="CpuTranspose"/>) read 16 source rows and write 16 steps, where the scalar
+    /// scatter wrote one element at a time: packing A had been 8-9 % of a 2048³ f32 product on one thread
+    /// (2026-12-01). The tiles read two rows past the strip (their lanes land only in slots rewritten next), so strips
+    /// within 16 rows of A's end, and steps past the last whole tile, take the scalar scatter.
+    /// </remarks>
+    private static void PackA<T>(T* dst, T* a, nint lda, Transpose opA, int i0, int mc, int p0, int kc, int mr, int rowsOfA, CpuKernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        bool tiles = opA == Transpose.None && path == CpuKernelPath.Vector512 && mr == 14 && CpuTranspose.HasSimd<T>();
+        int side = sizeof(T) == 4 ? 16 : 8;
         for (int r0 = 0; r0 < mc; r0 += mr)
         {
             int rows = Math.Min(mr, mc - r0);
             T* panel = dst + ((nint)r0 * kc);
             if (opA == Transpose.None)
             {
-                // op(A)(i, p) = A[i, p]: each source row is contiguous in p; scatter it with stride MR.
+                // op(A)(i, p) = A[i, p]: each source row is contiguous in p.
+                T* strip = a + ((i0 + r0) * lda) + p0;
+                int p = 0;
+                if (tiles && rows == mr && i0 + r0 + 16 <= rowsOfA)
+                {
+                    for (; p + side <= kc; p += side)
+                    {
+                        TransposeStrip(strip + p, lda, panel + ((nint)p * mr));
+                    }
+                }
+
+                // The rest: scatter each row with stride MR.
                 for (int r = 0; r < rows; r++)
                 {
-                    T* source = a + ((i0 + r0 + r) * lda) + p0;
+                    T* source = strip + (r * lda);
                     T* target = panel + r;
-                    for (int p = 0; p < kc; p++)
+                    for (int q = p; q < kc; q++)
                     {
-                        target[(nint)p * mr] = source[p];
+                        target[(nint)q * mr] = source[q];
                     }
                 }
             }
@@ -47,6 +75,25 @@ internal static unsafe partial class CpuGemm
                     new Span<T>(panel + ((nint)p * mr) + rows, mr - rows).Clear();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One register tile of a 14-row strip: 16 steps (f32) or 8 (f64) of 16 source rows, written as that many steps
+    /// of 14 elements (each store 16 wide, its last two lanes overwritten by the next step's store).
+    /// </summary>
+    private static void TransposeStrip<T>(T* source, nint lda, T* target)
+        where T : unmanaged
+    {
+        if (sizeof(T) == 4)
+        {
+            CpuTranspose.Tile16((float*)source, lda, (float*)target, 14, streaming: false);
+        }
+        else
+        {
+            // Rows 8..15 first: their stores run two elements into the next step, which rows 0..7 then rewrite.
+            CpuTranspose.Tile8((double*)source + (8 * lda), lda, (double*)target + 8, 14, streaming: false);
+            CpuTranspose.Tile8((double*)source, lda, (double*)target, 14, streaming: false);
         }
     }
 

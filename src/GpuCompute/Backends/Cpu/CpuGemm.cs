@@ -167,7 +167,7 @@ internal static unsafe partial class CpuGemm
         // Eight micro-panels (KC × 8·NR, 512 KiB at KC = 512) still read 1 KiB runs of each B row, kind to prefetchers.
         bool packBInChunks = i1 - i0 <= blocking.Mc;
         int chunkColumns = packBInChunks ? Math.Min(ncMax, 8 * nr) : ncMax;
-        int aElements = RoundUp(mcMax * kcMax, 16), bElements = RoundUp(kcMax * chunkColumns, 16);
+        int aElements = RoundUp(mcMax * kcMax, 16) + PackASlack, bElements = RoundUp(kcMax * chunkColumns, 16);
         CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)(aElements + bElements + (mr * nr)) * (nuint)sizeof(T));
         try
         {
@@ -206,7 +206,7 @@ internal static unsafe partial class CpuGemm
                             }
 
                             int mc = Math.Min(blocking.Mc, i1 - ic);
-                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr);
+                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr, args.C.Rows, config.Path);
                             if (!packBInChunks)
                             {
                                 MultiplyPacked(path, blocking, kc, mc, nc, aPack, bPack, cBase + jc + (ic * ldc), ldc, alpha, beta, skipC, tile);
@@ -279,7 +279,7 @@ internal static unsafe partial class CpuGemm
         int mr = blocking.Mr, nr = blocking.Nr, k = args.K, n = args.C.Cols;
         int kcMax = Math.Min(blocking.Kc, k);
         int mcMax = Math.Max(mr, Math.Min(blocking.Mc, RoundUp(i1 - i0, mr)));
-        int aElements = RoundUp(mcMax * kcMax, 16);
+        int aElements = RoundUp(mcMax * kcMax, 16) + PackASlack;
         CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)(aElements + (mr * nr)) * (nuint)sizeof(T));
         try
         {
@@ -317,7 +317,7 @@ internal static unsafe partial class CpuGemm
                         for (int ic = i0; ic < i1 && !args.Cancellation.IsCancellationRequested; ic += blocking.Mc)
                         {
                             int mc = Math.Min(blocking.Mc, i1 - ic);
-                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr);
+                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr, args.C.Rows, config.Path);
                             MultiplyPacked(config.Path, blocking, kc, mc, nc, aPack, bPack, cBase + jc + (ic * ldc), ldc, args.Alpha, beta, skipC, tile);
                         }
 

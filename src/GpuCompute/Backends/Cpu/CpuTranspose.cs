@@ -177,7 +177,7 @@ internal static unsafe class CpuTranspose
     /// u[4g + q] holds rows 4g..4g+3 of column 4L + q; the lane transpose of u[q], u[4 + q], u[8 + q], u[12 + q] then
     /// gives destination rows q, 4 + q, 8 + q, 12 + q.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile16(float* s, nint ls, float* d, nint ld, bool streaming)
+    internal static void Tile16(float* s, nint ls, float* d, nint ld, bool streaming)
     {
         Vector512<float> r0 = Vector512.Load(s), r1 = Vector512.Load(s + ls), r2 = Vector512.Load(s + (2 * ls)), r3 = Vector512.Load(s + (3 * ls));
         s += 4 * ls;
@@ -231,7 +231,7 @@ internal static unsafe class CpuTranspose
     /// 2g + 1 of column 2L + q; the lane transpose of t[q], t[2 + q], t[4 + q], t[6 + q] gives destination rows q,
     /// 2 + q, 4 + q, 6 + q.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8(double* s, nint ls, double* d, nint ld, bool streaming)
+    internal static void Tile8(double* s, nint ls, double* d, nint ld, bool streaming)
     {
         Vector512<double> r0 = Vector512.Load(s), r1 = Vector512.Load(s + ls), r2 = Vector512.Load(s + (2 * ls)), r3 = Vector512.Load(s + (3 * ls));
         s += 4 * ls;
