@@ -217,7 +217,7 @@ internal static unsafe partial class CpuGemm
                             for (int jr = 0; jr < nc; jr += chunkColumns)
                             {
                                 int chunk = Math.Min(chunkColumns, nc - jr);
-                                PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, chunk, nr);
+                                PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, chunk, nr, prefetch: true);
                                 MultiplyPacked(path, blocking, kc, mc, chunk, aPack, bPack, cBase + jc + jr + (ic * ldc), ldc, alpha, beta, skipC, tile);
                             }
                         }
