@@ -4,9 +4,10 @@ namespace GpuCompute.Scheduling;
 public enum SchedulingPolicy
 {
     /// <summary>
-    /// Each tile goes to the device with the earliest expected finish time given its performance model, its queue and
-    /// the transfer time of the panels it does not yet hold; idle devices steal from the busiest queue at the end, and
-    /// models are refined from every tile's measured time. The default.
+    /// Each device gets one block of C sized from its performance model and its link so that all finish together (a
+    /// communication-aware column partition), cut into tiles it streams in an order that reuses its panels; idle
+    /// devices steal from the busiest queue at the end when they would finish a tile sooner, counting the panels they
+    /// lack, and models are refined from every tile's measured time. The default.
     /// </summary>
     Adaptive,
 

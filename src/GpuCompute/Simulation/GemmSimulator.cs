@@ -22,8 +22,9 @@ namespace GpuCompute.Simulation;
 public static class GemmSimulator
 {
     /// <summary>
-    /// Tiles for simulations: edges from 256 to 8192, at least 64 tiles per device where the edges allow, and products
-    /// under 2·256³ flops left whole, as in real runs.
+    /// Tiles for simulations: edges from 256 to 8192, about 64 tiles per device (equal tiles for the static policies,
+    /// each device's block cut into about 64 for the adaptive one), and products under 2·256³ flops left whole, as in
+    /// real runs.
     /// </summary>
     internal static TilePlanner Planner { get; } = new(256, 8192, TilePlanner.Default.SingleTileFlops, 64);
 
