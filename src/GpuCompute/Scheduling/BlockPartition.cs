@@ -277,8 +277,9 @@ internal static class BlockPartition
             return 0;
         }
 
-        GemmTile first = Cut(shape, model, block, limits)[0];
-        return model.TransferSeconds((double)(first.Rows + first.Cols) * shape.K * shape.ElementSize);
+        // The first tile is the grid's top-left one (Cut's first in either order).
+        (int rows, int cols) = Grid(shape, model, block, limits);
+        return model.TransferSeconds((double)((block.Rows / rows) + (block.Cols / cols)) * shape.K * shape.ElementSize);
     }
 
     /// <summary>
@@ -326,19 +327,7 @@ internal static class BlockPartition
     private static GemmTile[] Cut(Shape shape, DeviceModel model, GemmTile block, TilePlanner limits)
     {
         bool fits = PanelsFit(shape, model, block);
-        double edge = fits ? Math.Sqrt((double)block.Rows * block.Cols / limits.TilesPerDevice) : limits.MaxEdge;
-        if (fits && model.OverlapsTransfers && !model.ComputesFromHost)
-        {
-            // First tile e × e: 2·e·K·s bytes before anything computes, against the block's 2·rows·cols·K flops.
-            double seconds = block.Flops(shape.K) / (model.Gflops * 1e9);
-            edge = Math.Min(edge, StartupShare * seconds * model.BandwidthBytesPerSecond / (2.0 * shape.K * shape.ElementSize));
-
-            // ... but at most 16 times the tiles asked for: past that, per-tile costs the model does not see dominate.
-            edge = Math.Max(edge, Math.Sqrt((double)block.Rows * block.Cols / (16.0 * limits.TilesPerDevice)));
-        }
-
-        edge = Math.Clamp(edge, limits.MinEdge, limits.MaxEdge);
-        int rows = Math.Max(1, (int)Math.Round(block.Rows / edge)), cols = Math.Max(1, (int)Math.Round(block.Cols / edge));
+        (int rows, int cols) = Grid(shape, model, block, limits);
         GemmTile At(int i, int j)
         {
             int top = block.Rows * i / rows, left = block.Cols * j / cols;
@@ -378,6 +367,25 @@ internal static class BlockPartition
         return order.ToArray();
     }
 
+    /// <summary>How many tile rows and columns <see cref="Cut"/> makes of <paramref name="block"/> (its edge rule).</summary>
+    private static (int Rows, int Cols) Grid(Shape shape, DeviceModel model, GemmTile block, TilePlanner limits)
+    {
+        bool fits = PanelsFit(shape, model, block);
+        double edge = fits ? Math.Sqrt((double)block.Rows * block.Cols / limits.TilesPerDevice) : limits.MaxEdge;
+        if (fits && model.OverlapsTransfers && !model.ComputesFromHost)
+        {
+            // First tile e × e: 2·e·K·s bytes before anything computes, against the block's 2·rows·cols·K flops.
+            double seconds = block.Flops(shape.K) / (model.Gflops * 1e9);
+            edge = Math.Min(edge, StartupShare * seconds * model.BandwidthBytesPerSecond / (2.0 * shape.K * shape.ElementSize));
+
+            // ... but at most 16 times the tiles asked for: past that, per-tile costs the model does not see dominate.
+            edge = Math.Max(edge, Math.Sqrt((double)block.Rows * block.Cols / (16.0 * limits.TilesPerDevice)));
+        }
+
+        edge = Math.Clamp(edge, limits.MinEdge, limits.MaxEdge);
+        return (Math.Max(1, (int)Math.Round(block.Rows / edge)), Math.Max(1, (int)Math.Round(block.Cols / edge)));
+    }
+
     /// <summary>True when every panel of A and B the block reads fits in the device's memory at once.</summary>
     private static bool PanelsFit(Shape shape, DeviceModel model, GemmTile block) =>
         (double)(block.Rows + block.Cols) * shape.K * shape.ElementSize <= model.MemoryBytes;
@@ -399,12 +407,11 @@ internal static class BlockPartition
             return shape.Bytes(block.Rows, block.Cols);
         }
 
-        GemmTile[] tiles = Cut(shape, model, block, limits);
-        int rows = tiles.Select(t => t.Row).Distinct().Count(), cols = tiles.Length / rows;
+        (int rows, int cols) = Grid(shape, model, block, limits);
         double panelA = (double)block.Rows / rows * shape.K * shape.ElementSize, panelB = (double)block.Cols / cols * shape.K * shape.ElementSize;
         if (panelA + panelB > model.MemoryBytes)
         {
-            return c + (tiles.Length * (panelA + panelB));
+            return c + ((double)rows * cols * (panelA + panelB));
         }
 
         double kept = Math.Min(cols, Math.Floor((model.MemoryBytes - panelA) / panelB));
