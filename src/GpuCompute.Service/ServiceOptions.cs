@@ -34,8 +34,9 @@ public sealed class ServiceOptions
     /// <summary>Jobs queued or running at once; a submit beyond it gets 503 with <c>Retry-After</c>.</summary>
     public int MaxQueuedJobs { get; set; } = 256;
 
-    /// <summary>Jobs run at once (each uses every device of the engine).</summary>
-    public int Workers { get; set; } = 1;
+    /// <summary>Jobs run at once. Each may use every device; two let one job's file and database writes overlap
+    /// another's compute.</summary>
+    public int Workers { get; set; } = 2;
 
     /// <summary>Requests per second each API key may make on average.</summary>
     public int RequestsPerSecond { get; set; } = 500;

@@ -66,6 +66,7 @@ public sealed class JobEvents
         {
             List<SseItem<JobStatus>> pending;
             Task changed;
+            bool over;
             lock (gate)
             {
                 if (!logs.TryGetValue(current.Id, out var log))
@@ -80,11 +81,18 @@ public sealed class JobEvents
                 long after = log.Attempt == attempt ? sequence : 0;
                 pending = [.. log.Events.Where(e => e.Sequence > after).Select(e => e.Item)];
                 changed = log.Changed.Task;
+                // Nothing new and the job is over: the client already has the final event.
+                over = pending.Count == 0 && JobState.IsFinal(log.Events[^1].Item.Data.State);
                 if (pending.Count > 0)
                 {
                     attempt = log.Attempt;
                     sequence = log.Events[^1].Sequence;
                 }
+            }
+
+            if (over)
+            {
+                yield break;
             }
 
             foreach (var item in pending)

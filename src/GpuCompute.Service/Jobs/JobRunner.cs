@@ -247,7 +247,11 @@ public sealed class JobRunner : BackgroundService
                 lastTicks = now;
             }
 
-            runner.jobs.Progress(id, value);
+            if (value < 1)
+            {
+                runner.jobs.Progress(id, value); // the final state follows a progress of 1 at once
+            }
+
             runner.events.Publish(status with { Progress = value });
         }
     }

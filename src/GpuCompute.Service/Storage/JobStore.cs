@@ -93,7 +93,7 @@ public sealed class JobStore(ServiceDatabase database)
     /// <summary>Marks a queued job running (one more attempt); false when it is no longer queued (canceled).</summary>
     public bool Start(string id)
     {
-        using var connection = database.Open();
+        using var connection = database.Open(durable: false); // lost only on power loss: the job is then queued and runs again
         return ServiceDatabase.Execute(
             connection, "UPDATE jobs SET state = 'running', started = $now, attempts = attempts + 1, progress = 0 WHERE id = $id AND state = 'queued'",
             ("$id", id), ("$now", Time(DateTimeOffset.UtcNow))) > 0;
@@ -102,7 +102,7 @@ public sealed class JobStore(ServiceDatabase database)
     /// <summary>Records progress (not needed for recovery, so callers may throttle it).</summary>
     public void Progress(string id, double progress)
     {
-        using var connection = database.Open();
+        using var connection = database.Open(durable: false);
         ServiceDatabase.Execute(connection, "UPDATE jobs SET progress = $p WHERE id = $id AND state = 'running'", ("$id", id), ("$p", progress));
     }
 

@@ -4,7 +4,9 @@ namespace GpuCompute.Service.Storage;
 
 /// <summary>The service's SQLite database (keys, operands, jobs), one file in the data directory.</summary>
 /// <remarks>WAL with <c>synchronous=FULL</c>: a committed transaction is on disk before the call returns, which is
-/// what lets a job be durable before its <c>202 Accepted</c> is sent.</remarks>
+/// what lets a job be durable before its <c>202 Accepted</c> is sent. Writes whose loss costs nothing but a re-run
+/// (a job marked running, its progress) open with <c>durable: false</c> (<c>synchronous=NORMAL</c>: safe against a
+/// process crash, and may roll back only on power loss), which saves an fsync each.</remarks>
 public sealed class ServiceDatabase
 {
     private readonly string connectionString;
@@ -21,12 +23,12 @@ public sealed class ServiceDatabase
     /// <summary>The database file.</summary>
     public string FilePath { get; }
 
-    /// <summary>An open connection with the durability settings applied.</summary>
-    public SqliteConnection Open()
+    /// <summary>An open connection; <paramref name="durable"/> commits reach the disk before they return.</summary>
+    public SqliteConnection Open(bool durable = true)
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(durable ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON;");
         return connection;
     }
 
