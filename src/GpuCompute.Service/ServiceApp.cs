@@ -56,22 +56,26 @@ public static class ServiceApp
 
     private static void AddServices(WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
+        // Everything reads its options when first resolved, so hosts (and tests) may configure until the app is built.
         var services = builder.Services;
-        services.AddSingleton(options);
-        services.AddSingleton(new ServiceDatabase(options.DataDirectory));
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions());
+        services.AddSingleton(sp => new ServiceDatabase(sp.GetRequiredService<ServiceOptions>().DataDirectory));
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<JobStore>();
-        services.AddSingleton(sp => new OperandStore(sp.GetRequiredService<ServiceDatabase>(), options.DataDirectory));
-        services.AddSingleton(new ResultStore(options.DataDirectory));
+        services.AddSingleton(sp => new OperandStore(sp.GetRequiredService<ServiceDatabase>(), sp.GetRequiredService<ServiceOptions>().DataDirectory));
+        services.AddSingleton(sp => new ResultStore(sp.GetRequiredService<ServiceOptions>().DataDirectory));
         services.AddSingleton<JobEvents>();
         services.AddSingleton<JobValidator>();
-        services.AddSingleton(sp => new ComputeEngine(new ComputeEngineOptions
+        services.AddSingleton(sp =>
         {
-            Devices = options.Devices,
-            CpuThreads = options.CpuThreads,
-            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("GpuCompute"),
-        }));
+            var options = sp.GetRequiredService<ServiceOptions>();
+            return new ComputeEngine(new ComputeEngineOptions
+            {
+                Devices = options.Devices,
+                CpuThreads = options.CpuThreads,
+                Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("GpuCompute"),
+            });
+        });
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
 
@@ -86,6 +90,7 @@ public static class ServiceApp
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, cancellation) =>
             {
+                var options = context.HttpContext.RequestServices.GetRequiredService<ServiceOptions>();
                 double seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retry) ? Math.Max(1, Math.Ceiling(retry.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await Results.Problem(
@@ -95,14 +100,7 @@ public static class ServiceApp
             };
             limiter.AddPolicy(PerKey, http => RateLimitPartition.GetTokenBucketLimiter(
                 http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, options.RequestBurst),
-                    TokensPerPeriod = Math.Max(1, options.RequestsPerSecond),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+                _ => KeyBucket(http.RequestServices.GetRequiredService<ServiceOptions>())));
         });
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         services.AddOpenApi();
@@ -115,6 +113,17 @@ public static class ServiceApp
             telemetry.UseOtlpExporter(); // Exports only where a collector is configured, by the standard variable.
         }
     }
+
+    /// <summary>Each key's token bucket: <see cref="ServiceOptions.RequestsPerSecond"/> a second on average, bursts
+    /// up to <see cref="ServiceOptions.RequestBurst"/>, no queueing (a refused request is answered at once).</summary>
+    private static TokenBucketRateLimiterOptions KeyBucket(ServiceOptions options) => new()
+    {
+        TokenLimit = Math.Max(1, options.RequestBurst),
+        TokensPerPeriod = Math.Max(1, options.RequestsPerSecond),
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 
     private static void MapEndpoints(WebApplication app)
     {

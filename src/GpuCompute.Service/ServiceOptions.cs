@@ -16,7 +16,7 @@ public sealed class ServiceOptions
     /// <summary>CPU threads for the engine's CPU device; null for all cores.</summary>
     public int? CpuThreads { get; set; }
 
-    /// <summary>The largest upload, in bytes (only the upload endpoint accepts more than Kestrel's default).</summary>
+    /// <summary>The largest upload, in bytes (only the upload endpoint accepts more than Kestrel's default of 30,000,000).</summary>
     public long MaxUploadBytes { get; set; } = 4L << 30;
 
     /// <summary>The most elements any one operand or result may have.</summary>

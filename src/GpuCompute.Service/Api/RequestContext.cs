@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace GpuCompute.Service.Api;
 
@@ -19,6 +20,15 @@ public static class RequestContext
         if (!request.HasJsonContentType())
         {
             throw new RequestException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"The body must be application/json, not '{request.ContentType}'.");
+        }
+
+        // Refuse a declared length over the limit before reading a byte, so the client hears 413 before it sends it all.
+        long? limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (request.ContentLength > limit)
+        {
+            throw new RequestException(
+                StatusCodes.Status413PayloadTooLarge, "Request too large",
+                $"The body is {request.ContentLength} bytes; this endpoint takes at most {limit} (upload large operands to POST /v1/operands).");
         }
 
         return await JsonSerializer.DeserializeAsync<T>(request.Body, Json, request.HttpContext.RequestAborted).ConfigureAwait(false);
