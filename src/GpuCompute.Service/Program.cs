@@ -15,12 +15,14 @@ public sealed partial class Program
     /// <summary>The entry point.</summary>
     public static int Main(string[] args)
     {
-        if (args is ["keys", ..])
+        if (args is ["keys", .. var keyArguments])
         {
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args[1..], ServiceApp.Switches).Build();
-            string data = configuration[$"{ServiceOptions.Section}:DataDirectory"] ?? new ServiceOptions().DataDirectory;
-            string[] rest = [.. args[1..].Where((a, i) => a != "--data" && (i == 0 || args[i] != "--data"))];
-            return KeyCommand.Run(rest, data, Console.Out, Console.Error);
+            // The data directory: --data DIR, else the configured one (GpuCompute__Service__DataDirectory), else the default.
+            int at = Array.IndexOf(keyArguments, "--data");
+            string data = at >= 0 && at + 1 < keyArguments.Length ? keyArguments[at + 1]
+                : new ConfigurationBuilder().AddEnvironmentVariables().Build()[$"{ServiceOptions.Section}:DataDirectory"] ?? new ServiceOptions().DataDirectory;
+            string[] command = at >= 0 ? [.. keyArguments[..at], .. keyArguments[Math.Min(keyArguments.Length, at + 2)..]] : keyArguments;
+            return KeyCommand.Run(command, data, Console.Out, Console.Error);
         }
 
         var app = ServiceApp.Build(args);
