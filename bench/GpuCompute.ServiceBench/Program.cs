@@ -4,7 +4,7 @@ using System.Text.Json;
 // gpucompute service benchmarks, each against the service as a real process on loopback:
 //   load    [--jobs 1000] [--clients 16] [--size 256]
 //   upload  [--mb 512] [--repeat 5]
-//   restart [--size 6144] [--kill-after 10]
+//   restart [--size 14336] [--kill-after 15]
 // Each prints one JSON object with its figures (and exits 1 when a result does not verify).
 namespace GpuCompute.ServiceBench;
 
@@ -50,7 +50,7 @@ internal static class BenchProgram
 
                 case "restart":
                 {
-                    var restart = await RestartBenchmark.RunAsync(data, Int("--size", 6144), TimeSpan.FromSeconds(Int("--kill-after", 10)));
+                    var restart = await RestartBenchmark.RunAsync(data, Int("--size", 14336), TimeSpan.FromSeconds(Int("--kill-after", 15)));
                     verified = restart.Verified && restart.Attempts == 2;
                     result = restart;
                     break;

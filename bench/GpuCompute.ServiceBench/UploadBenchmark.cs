@@ -6,7 +6,7 @@ namespace GpuCompute.ServiceBench;
 /// <summary>Upload throughput over loopback beside a plain file copy of the same bytes, alternated run by run.</summary>
 public static class UploadBenchmark
 {
-    public sealed record Result(long Bytes, int Repeat, double UploadMBps, double CopyMBps, double Ratio);
+    public sealed record Result(long Bytes, int Repeat, double UploadMegabytesPerSecond, double CopyMegabytesPerSecond, double Ratio);
 
     public static async Task<Result> RunAsync(Uri address, string key, string scratch, long bytes, int repeat)
     {

@@ -186,7 +186,12 @@ async function connect(key) {
 }
 
 $("#key-form").addEventListener("submit", (e) => { e.preventDefault(); connect($("#key").value.trim()); });
-const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
+// #key=KEY connects at once (the key then leaves the address bar); #job=ID opens that job's timeline.
+const hash = new URLSearchParams(location.hash.slice(1));
+const fromHash = hash.get("key");
 const initial = fromHash || localStorage.getItem("gpucompute-key");
-if (fromHash) history.replaceState(null, "", location.pathname); // keep the key out of the address bar
-if (initial) { $("#key").value = initial; connect(initial); }
+if (fromHash) history.replaceState(null, "", location.pathname + (hash.get("job") ? `#job=${hash.get("job")}` : ""));
+if (initial) {
+  $("#key").value = initial;
+  connect(initial).then(() => { if (hash.get("job")) showTimeline(hash.get("job")).catch((e) => setStatus(`Cannot show ${hash.get("job")}: ${e.message}`, true)); });
+}
