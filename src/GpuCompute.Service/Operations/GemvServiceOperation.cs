@@ -36,8 +36,7 @@ public sealed class GemvServiceOperation() : ServiceOperation("gemv")
     {
         cancellation.ThrowIfCancellationRequested();
         long[] shape = arguments.Shape("a");
-        using var a = engine.AllocateMatrix<T>(shape[0], shape[1]);
-        a.CopyFromHost(arguments.Values("a"));
+        using var a = arguments.UploadMatrix(engine, "a");
         using var x = engine.UploadVector<T>(arguments.Values("x"));
         using var y = arguments.Has("y") ? engine.UploadVector<T>(arguments.Values("y"), a.Layout) : engine.AllocateVector<T>(shape[0], a.Layout);
         var (report, trace) = EngineReports.From(engine.Gemv(arguments.Alpha, a, x, arguments.Beta, y));

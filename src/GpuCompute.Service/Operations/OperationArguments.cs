@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuCompute.Data;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Service.Operations;
@@ -24,6 +25,15 @@ public sealed class OperationArguments<T>(
     public T[] Values(string role) => values[role];
 
     public bool Has(string role) => values.ContainsKey(role);
+
+    /// <summary>The matrix operand copied to the engine's devices (its rows split by the default layout).</summary>
+    public DeviceMatrix<T> UploadMatrix(ComputeEngine engine, string role)
+    {
+        long[] shape = shapes[role];
+        var matrix = engine.AllocateMatrix<T>(shape[0], shape[1]);
+        matrix.CopyFromHost(values[role]);
+        return matrix;
+    }
 
     /// <summary>The operand as a host matrix over its array (no copy).</summary>
     public HostMatrix<T> Matrix(string role)

@@ -17,8 +17,7 @@ public sealed class TransposeServiceOperation() : ServiceOperation("transpose")
     {
         cancellation.ThrowIfCancellationRequested();
         long[] shape = arguments.Shape("a");
-        using var a = engine.AllocateMatrix<T>(shape[0], shape[1]);
-        a.CopyFromHost(arguments.Values("a"));
+        using var a = arguments.UploadMatrix(engine, "a");
         using var t = engine.AllocateMatrix<T>(shape[1], shape[0]);
         var (report, trace) = EngineReports.From(engine.Transpose(a, t));
         return Task.FromResult(new OperationOutcome<T>(t.ToArray(), [shape[1], shape[0]], null, report, trace));
