@@ -53,6 +53,10 @@ public abstract class ComputeDevice : IDisposable
     /// <summary>True when the device compiles kernels with ILGPU, which must be able to see the kernel and operator types.</summary>
     internal virtual bool CompilesKernels => false;
 
+    /// <summary>True when the device computes on host memory in place (the CPU device): it runs the host-side tile
+    /// kernels (triangular factors and solves) that have no device kernels.</summary>
+    internal virtual bool ComputesInHostMemory => false;
+
     /// <summary>True when the device runs kernels with group intrinsics (<see cref="IGroupKernel1D"/>): thread groups,
     /// shared memory, barriers.</summary>
     internal virtual bool RunsGroupKernels => false;

@@ -20,6 +20,8 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
 
     internal override bool RunsGroupKernels => inner.RunsGroupKernels;
 
+    internal override bool ComputesInHostMemory => inner.ComputesInHostMemory;
+
     internal override DeviceBuffer<T> Allocate<T>(long length) => inner.Allocate<T>(length);
 
     internal override (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() => inner.MeasureTransfer();

@@ -26,6 +26,8 @@ public sealed partial class CpuDevice : ComputeDevice
 
     internal override string Identity => $"{base.Identity}|{Threads} threads";
 
+    internal override bool ComputesInHostMemory => true;
+
     /// <summary>
     /// ILGPU's implicit host accelerator, which only wraps host memory as views for user kernels (it launches nothing).
     /// Its context is made at first use, so engines that never hold device-resident data never load ILGPU.

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Numerics;
+using GpuCompute.Backends;
+using GpuCompute.Factorizations;
+using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
+using GpuCompute.Tasks;
+
+namespace GpuCompute;
+
+/// <summary>Dense factorizations as task graphs across the engine's devices.</summary>
+public sealed partial class ComputeEngine
+{
+    /// <summary>The tile order of the factorizations (tests set it small to get many tiles from small matrices).</summary>
+    internal int FactorTile { get; set; } = TiledCholesky.DefaultTile;
+
+    /// <summary>
+    /// Cholesky factorization A = L·Lᵀ of a symmetric positive definite matrix, in place: the lower triangle of
+    /// <paramref name="a"/> is overwritten with L, the strict upper triangle is neither read nor written (LAPACK's
+    /// <c>potrf</c> with the lower triangle). Blocks until done.
+    /// </summary>
+    /// <remarks>
+    /// A tile algorithm: tasks on 256 × 256 tiles (POTRF on the diagonal, TRSM below it, SYRK and GEMM updates of the
+    /// trailing matrix) are submitted in program order, their dependencies inferred from the tiles they read and write,
+    /// and run as they become ready, highest critical-path priority first; POTRF and TRSM on the CPU device, the
+    /// updates on any device. A device that fails is dropped and its task runs again on another that may run it.
+    /// Accumulates in <typeparamref name="T"/>; the backward error ‖A − L·Lᵀ‖/‖A‖ is of order n·u.
+    /// </remarks>
+    /// <returns>What each device did, with one trace record per task.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
+    /// <exception cref="ArgumentException">A is not square, or its lower triangle holds NaN or an infinity (named by
+    /// position; A is then untouched).</exception>
+    /// <exception cref="MatrixNotPositiveDefiniteException">A pivot is not positive; the exception names the column. A is
+    /// then partly overwritten.</exception>
+    /// <exception cref="DeviceFailedException">The devices that could run what was left failed.</exception>
+    /// <exception cref="NotSupportedException">The engine has no CPU device (the triangular tasks run there).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; A is partly overwritten.</exception>
+    public OperationReport Cholesky<T>(HostMatrix<T> a, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ThrowIfDisposed();
+        if (a.Rows != a.Cols)
+        {
+            throw new ArgumentException($"Cholesky needs a square matrix; A is {a.Rows} x {a.Cols}.", nameof(a));
+        }
+
+        ThrowIfNotFinite(a, lowerOnly: true, "A", nameof(a));
+        return RunGraph("cholesky", TiledCholesky.Factor(a, FactorTile), cancellation);
+    }
+
+    /// <summary>
+    /// B ← A⁻¹·B from a Cholesky factor: solves L·Lᵀ·X = B, where <paramref name="factor"/>'s lower triangle holds L
+    /// (as <see cref="Cholesky{T}(HostMatrix{T}, CancellationToken)"/> leaves it) and <paramref name="b"/> (n × r, any
+    /// number of right-hand sides) is overwritten with X (LAPACK's <c>potrs</c>). Blocks until done.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">A matrix is null.</exception>
+    /// <exception cref="ArgumentException">The factor is not square, B's rows differ from its order, they share an
+    /// array, L has a zero or non-finite diagonal, or either holds NaN or an infinity (named by position).</exception>
+    /// <exception cref="DeviceFailedException">The devices that could run what was left failed.</exception>
+    public OperationReport CholeskySolve<T>(HostMatrix<T> factor, HostMatrix<T> b, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(factor);
+        ArgumentNullException.ThrowIfNull(b);
+        ThrowIfDisposed();
+        if (factor.Rows != factor.Cols)
+        {
+            throw new ArgumentException($"A Cholesky factor is square; this one is {factor.Rows} x {factor.Cols}.", nameof(factor));
+        }
+
+        if (b.Rows != factor.Rows)
+        {
+            throw new ArgumentException($"B has {b.Rows} rows but the factor is {factor.Rows} x {factor.Cols}: B needs one row per row of A.", nameof(b));
+        }
+
+        if (ReferenceEquals(factor.Data, b.Data))
+        {
+            throw new ArgumentException("B shares its array with the factor; B is overwritten, so it must not.", nameof(b));
+        }
+
+        ThrowIfNotFinite(factor, lowerOnly: true, "L", nameof(factor));
+        ThrowIfNotFinite(b, lowerOnly: false, "B", nameof(b));
+        for (int i = 0; i < factor.Rows; i++)
+        {
+            if (T.IsZero(factor[i, i]))
+            {
+                throw new ArgumentException($"L[{i}, {i}] is 0: the factor is singular, so A is not positive definite.", nameof(factor));
+            }
+        }
+
+        // No right-hand sides: nothing to solve (an empty graph still reports, with no tasks).
+        return RunGraph("cholesky solve", b.Cols == 0 ? new TaskGraph() : TiledCholesky.Solve(factor, b, FactorTile), cancellation);
+    }
+
+    /// <summary>Runs a task graph on the engine's devices through the executor and reports it.</summary>
+    private OperationReport RunGraph(string operation, TaskGraph graph, CancellationToken cancellation)
+    {
+        if (graph.Tasks.FirstOrDefault(t => !Devices.Any(t.CanRun)) is { } orphan)
+        {
+            throw new NotSupportedException(
+                $"{operation} needs the CPU device for its triangular tasks ({orphan.Name}), and the engine has only {string.Join(", ", Devices.Select(d => d.Id))}: add 'cpu' to its devices.");
+        }
+
+        CancellationToken stop = BeginOperation(synchronous: true);
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
+            var plan = new TaskGraphPlan(operation, graph, Devices);
+            var executor = new WorkExecutor(plan, new TaskGraphDispatcher(graph, Devices), graph.Tasks.Count, cancellation: either.Token);
+            IReadOnlyList<WorkRecord> records = executor.Run();
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var trace = records.Select(r => new WorkItemRecord(Devices[r.Device].Id, plan.Describe(r.Item), r.StartSeconds, r.EndSeconds, r.Bytes, r.Failed)).ToArray();
+            var shares = Devices.Select((device, d) =>
+            {
+                var mine = records.Where(r => r.Device == d && !r.Failed).ToArray();
+                return new DeviceShare(
+                    device.Id, device.Name, device.Kind, mine.Length, mine.Sum(r => r.EndSeconds - r.StartSeconds), mine.Sum(r => plan.Flops(r.Item)),
+                    mine.Sum(r => r.Bytes), executor.Failures[d]?.Message);
+            }).ToArray();
+            return new OperationReport(operation, seconds, shares, trace);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested && StoppedByDispose(e))
+        {
+            throw DisposedDuring(e);
+        }
+        finally
+        {
+            EndOperation(synchronous: true);
+        }
+    }
+
+    private static void ThrowIfNotFinite<T>(HostMatrix<T> m, bool lowerOnly, string name, string parameter)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m.Rows && m.Cols > 0; i++)
+        {
+            ReadOnlySpan<T> row = m.Row(i);
+            int end = lowerOnly ? Math.Min(i + 1, m.Cols) : m.Cols;
+            for (int j = 0; j < end; j++)
+            {
+                if (!T.IsFinite(row[j]))
+                {
+                    throw new ArgumentException($"{name}[{i}, {j}] is {row[j]}: the input must be finite (nothing was computed).", parameter);
+                }
+            }
+        }
+    }
+}

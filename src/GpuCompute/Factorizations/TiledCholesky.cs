@@ -1,0 +1,116 @@
+using System.Numerics;
+using GpuCompute.Matrices;
+using GpuCompute.Tasks;
+
+namespace GpuCompute.Factorizations;
+
+/// <summary>
+/// Tile Cholesky (A = L·Lᵀ, lower) and its solve as task graphs: the tasks are submitted in the order of the
+/// right-looking algorithm with the tiles they read and write, and the runtime infers the rest. POTRF and TRSM tasks
+/// run where host memory is computed on in place (the CPU device); the SYRK and GEMM updates, which are most of the
+/// flops, on any device.
+/// </summary>
+internal static class TiledCholesky
+{
+    /// <summary>The tile order: large enough that each task's GEMM runs near the device's peak, small enough to give
+    /// the devices several tasks at once.</summary>
+    public const int DefaultTile = 256;
+
+    /// <summary>The graph of the factorization of <paramref name="a"/> (n × n) in tiles of <paramref name="tile"/>.</summary>
+    public static TaskGraph Factor<T>(HostMatrix<T> a, int tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = a.Rows, tiles = (n + tile - 1) / tile;
+        HostMatrix<T> Tile(int i, int j) => a.Slice(i * tile, j * tile, Math.Min(tile, n - (i * tile)), Math.Min(tile, n - (j * tile)));
+        int Handle(int i, int j) => (i * tiles) + j;
+        double Size(int i) => Math.Min(tile, n - (i * tile));
+        var graph = new TaskGraph();
+        for (int k = 0; k < tiles; k++)
+        {
+            int kk = k;
+            double b = Size(k);
+            graph.Add(new GraphTask(
+                $"potrf({k})", b * b * b / 3, [(Handle(k, k), DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                (device, stop) =>
+                {
+                    int info = TileKernels.Potrf(device, Tile(kk, kk), stop);
+                    if (info >= 0)
+                    {
+                        throw new MatrixNotPositiveDefiniteException((kk * tile) + info, n, "a");
+                    }
+                }));
+            for (int i = k + 1; i < tiles; i++)
+            {
+                int ii = i;
+                graph.Add(new GraphTask(
+                    $"trsm({i},{k})", Size(i) * b * b, [(Handle(k, k), DataAccess.Read), (Handle(i, k), DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                    (device, stop) => TileKernels.TrsmRightLowerTransposed(device, Tile(kk, kk), Tile(ii, kk), stop)));
+            }
+
+            for (int i = k + 1; i < tiles; i++)
+            {
+                int ii = i;
+                graph.Add(new GraphTask(
+                    $"syrk({i},{k})", Size(i) * Size(i) * b, [(Handle(i, k), DataAccess.Read), (Handle(i, i), DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                    (device, stop) => TileKernels.SyrkLower(device, Tile(ii, kk), Tile(ii, ii), stop)));
+                for (int j = k + 1; j < i; j++)
+                {
+                    int jj = j;
+                    graph.Add(new GraphTask(
+                        $"gemm({i},{j},{k})", 2 * Size(i) * Size(j) * b,
+                        [(Handle(i, k), DataAccess.Read), (Handle(j, k), DataAccess.Read), (Handle(i, j), DataAccess.ReadWrite)], _ => true,
+                        (device, stop) => TileKernels.Gemm(device, -T.One, Tile(ii, kk), Transpose.None, Tile(jj, kk), Transpose.Transposed, T.One, Tile(ii, jj), stop)));
+                }
+            }
+        }
+
+        return graph;
+    }
+
+    /// <summary>The graph of B ← A⁻¹·B given L (A = L·Lᵀ, n × n) and B (n × r): L·Y = B by tile rows forward, then
+    /// Lᵀ·X = Y backward.</summary>
+    public static TaskGraph Solve<T>(HostMatrix<T> l, HostMatrix<T> b, int tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = l.Rows, r = b.Cols, tiles = (n + tile - 1) / tile;
+        HostMatrix<T> L(int i, int j) => l.Slice(i * tile, j * tile, Math.Min(tile, n - (i * tile)), Math.Min(tile, n - (j * tile)));
+        HostMatrix<T> B(int i) => b.Slice(i * tile, 0, Math.Min(tile, n - (i * tile)), r);
+        double Size(int i) => Math.Min(tile, n - (i * tile));
+
+        // Handles: B's tile rows 0..tiles-1 (L is only read, so its tiles need no handles).
+        var graph = new TaskGraph();
+        for (int i = 0; i < tiles; i++)
+        {
+            int ii = i;
+            for (int j = 0; j < i; j++)
+            {
+                int jj = j;
+                graph.Add(new GraphTask(
+                    $"gemm-forward({i},{j})", 2 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => TileKernels.Gemm(device, -T.One, L(ii, jj), Transpose.None, B(jj), Transpose.None, T.One, B(ii), stop)));
+            }
+
+            graph.Add(new GraphTask(
+                $"trsm-forward({i})", Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                (device, stop) => TileKernels.TrsmLeftLower(device, L(ii, ii), B(ii), stop)));
+        }
+
+        for (int i = tiles - 1; i >= 0; i--)
+        {
+            int ii = i;
+            for (int j = i + 1; j < tiles; j++)
+            {
+                int jj = j;
+                graph.Add(new GraphTask(
+                    $"gemm-backward({i},{j})", 2 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => TileKernels.Gemm(device, -T.One, L(jj, ii), Transpose.Transposed, B(jj), Transpose.None, T.One, B(ii), stop)));
+            }
+
+            graph.Add(new GraphTask(
+                $"trsm-backward({i})", Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                (device, stop) => TileKernels.TrsmLeftLowerTransposed(device, L(ii, ii), B(ii), stop)));
+        }
+
+        return graph;
+    }
+}

@@ -1,0 +1,138 @@
+using GpuCompute.Backends;
+using GpuCompute.Scheduling;
+using GpuCompute.Tasks;
+using NUnit.Framework;
+
+namespace GpuCompute.Tests.Tasks;
+
+/// <summary>The task-graph runtime on synthetic graphs: dependencies inferred from data accesses in program order
+/// (read after write, write after read, write after write), critical-path priorities, and the dispatcher's rules
+/// (eligibility, re-running a failed device's task, and giving up when no live device may run what is left).</summary>
+public sealed class TaskGraphTests
+{
+    private static GraphTask Task(string name, double flops, params (int, DataAccess)[] accesses) =>
+        new(name, flops, accesses, _ => true, (_, _) => { });
+
+    [Test]
+    public void Add_ReadAfterWrite_WaitsForTheWriter()
+    {
+        var graph = new TaskGraph();
+        int w = graph.Add(Task("w", 1, (7, DataAccess.Write)));
+        int r = graph.Add(Task("r", 1, (7, DataAccess.Read)));
+        Assert.That(graph.Predecessors(r), Is.EquivalentTo(new[] { w }));
+        Assert.That(graph.Successors(w), Is.EquivalentTo(new[] { r }));
+    }
+
+    [Test]
+    public void Add_WriteAfterRead_WaitsForEveryReaderSinceTheLastWrite()
+    {
+        var graph = new TaskGraph();
+        int w0 = graph.Add(Task("w0", 1, (1, DataAccess.Write)));
+        int r1 = graph.Add(Task("r1", 1, (1, DataAccess.Read)));
+        int r2 = graph.Add(Task("r2", 1, (1, DataAccess.Read)));
+        int w3 = graph.Add(Task("w3", 1, (1, DataAccess.Write)));
+        int r4 = graph.Add(Task("r4", 1, (1, DataAccess.Read)));
+        Assert.That(graph.Predecessors(r2), Is.EquivalentTo(new[] { w0 }), "readers do not wait for each other");
+        Assert.That(graph.Predecessors(w3), Is.EquivalentTo(new[] { w0, r1, r2 }));
+        Assert.That(graph.Predecessors(r4), Is.EquivalentTo(new[] { w3 }), "only the last writer counts");
+    }
+
+    [Test]
+    public void Add_WriteAfterWrite_AndReadWriteChains_AreOrdered()
+    {
+        var graph = new TaskGraph();
+        int a = graph.Add(Task("a", 1, (1, DataAccess.Write)));
+        int b = graph.Add(Task("b", 1, (1, DataAccess.Write)));
+        int c = graph.Add(Task("c", 1, (1, DataAccess.ReadWrite), (2, DataAccess.Read)));
+        int d = graph.Add(Task("d", 1, (2, DataAccess.ReadWrite)));
+        int e = graph.Add(Task("e", 1, (1, DataAccess.ReadWrite), (1, DataAccess.Read)));
+        Assert.That(graph.Predecessors(b), Is.EquivalentTo(new[] { a }));
+        Assert.That(graph.Predecessors(c), Is.EquivalentTo(new[] { b }));
+        Assert.That(graph.Predecessors(d), Is.EquivalentTo(new[] { c }), "write after read on handle 2");
+        Assert.That(graph.Predecessors(e), Is.EquivalentTo(new[] { c }), "a task never waits for itself");
+    }
+
+    [Test]
+    public void CriticalPath_IsTheCostliestChainFromEachTask()
+    {
+        // a → b → d and a → c → d, with c heavier: a's priority goes through c.
+        var graph = new TaskGraph();
+        graph.Add(Task("a", 1, (1, DataAccess.Write), (2, DataAccess.Write)));
+        graph.Add(Task("b", 2, (1, DataAccess.ReadWrite)));
+        graph.Add(Task("c", 5, (2, DataAccess.ReadWrite)));
+        graph.Add(Task("d", 1, (1, DataAccess.Read), (2, DataAccess.Read)));
+        Assert.That(graph.CriticalPath(), Is.EqualTo(new double[] { 7, 3, 6, 1 }));
+    }
+
+    [Test]
+    public void Dispatcher_HandsReadyTasksByPriority_OnlyToDevicesThatMayRunThem()
+    {
+        using var cpu = new StubDevice("cpu", hostMemory: true);
+        using var gpu = new StubDevice("gpu", hostMemory: false);
+        var graph = new TaskGraph();
+        int low = graph.Add(new GraphTask("low", 1, [(1, DataAccess.Write)], _ => true, (_, _) => { }));
+        int high = graph.Add(new GraphTask("high", 10, [(2, DataAccess.Write)], d => d.ComputesInHostMemory, (_, _) => { }));
+        int after = graph.Add(new GraphTask("after", 1, [(1, DataAccess.Read), (2, DataAccess.Read)], _ => true, (_, _) => { }));
+        var dispatcher = new TaskGraphDispatcher(graph, [cpu, gpu]);
+
+        Assert.That(dispatcher.TryTake(1, out int forGpu), Is.EqualTo(TakeResult.Item));
+        Assert.That(forGpu, Is.EqualTo(low), "the GPU may not run 'high'");
+        Assert.That(dispatcher.TryTake(0, out int forCpu), Is.EqualTo(TakeResult.Item));
+        Assert.That(forCpu, Is.EqualTo(high));
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "'after' waits for both");
+        dispatcher.Complete(1, low, 0.1);
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait));
+        dispatcher.Complete(0, high, 0.1);
+        Assert.That(dispatcher.TryTake(1, out int last), Is.EqualTo(TakeResult.Item));
+        Assert.That(last, Is.EqualTo(after));
+        dispatcher.Complete(1, after, 0.1);
+        Assert.That(dispatcher.IsComplete, Is.True);
+        Assert.That(dispatcher.TryTake(0, out _), Is.EqualTo(TakeResult.Finished));
+    }
+
+    [Test]
+    public void Dispatcher_FailedDevicesTask_GoesToAnother_OrEndsWhenNoneMayRunIt()
+    {
+        using var cpu = new StubDevice("cpu", hostMemory: true);
+        using var gpu = new StubDevice("gpu", hostMemory: false);
+        var graph = new TaskGraph();
+        int any = graph.Add(new GraphTask("any", 1, [(1, DataAccess.Write)], _ => true, (_, _) => { }));
+        int cpuOnly = graph.Add(new GraphTask("cpu-only", 1, [(1, DataAccess.ReadWrite)], d => d.ComputesInHostMemory, (_, _) => { }));
+        var dispatcher = new TaskGraphDispatcher(graph, [cpu, gpu]);
+
+        Assert.That(dispatcher.TryTake(1, out int first), Is.EqualTo(TakeResult.Item));
+        dispatcher.Fail(1, first);
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Finished), "a failed device takes nothing more");
+        Assert.That(dispatcher.TryTake(0, out int again), Is.EqualTo(TakeResult.Item));
+        Assert.That(again, Is.EqualTo(any), "the failed device's task runs on the other");
+        Assert.That(dispatcher.TryTake(0, out _), Is.EqualTo(TakeResult.Wait));
+        dispatcher.Fail(0, again);
+        Assert.That(dispatcher.AllFailed, Is.True);
+        Assert.That(dispatcher.IsComplete, Is.False);
+        Assert.That(cpuOnly, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Dispatcher_NoLiveDeviceMayRunWhatIsLeft_TellsEveryoneToFinish()
+    {
+        using var cpu = new StubDevice("cpu", hostMemory: true);
+        using var gpu = new StubDevice("gpu", hostMemory: false);
+        var graph = new TaskGraph();
+        graph.Add(new GraphTask("cpu-only", 1, [(1, DataAccess.Write)], d => d.ComputesInHostMemory, (_, _) => { }));
+        graph.Add(new GraphTask("any", 1, [(1, DataAccess.Read)], _ => true, (_, _) => { }));
+        var dispatcher = new TaskGraphDispatcher(graph, [cpu, gpu]);
+        Assert.That(dispatcher.TryTake(0, out int t), Is.EqualTo(TakeResult.Item));
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "the CPU may still finish it");
+        dispatcher.Fail(0, t);
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Finished), "only the failed CPU could run it: stuck");
+    }
+
+    /// <summary>A device that is never asked to compute: only its capabilities matter to the dispatcher.</summary>
+    private sealed class StubDevice(string id, bool hostMemory) : ComputeDevice(id, id, hostMemory ? DeviceKind.Cpu : DeviceKind.Cuda, 1 << 30)
+    {
+        internal override bool ComputesInHostMemory => hostMemory;
+
+        internal override void RunGemmTile<T>(Gemm.GemmProblem<T> problem, Gemm.GemmTile tile, CancellationToken cancellation) =>
+            throw new NotSupportedException("A stub.");
+    }
+}
