@@ -53,6 +53,7 @@ internal static partial class Program
         KernelsCommand.Create(),
         MlpCommand.Create(),
         MathNetCommand.Create(),
+        FactorCommand.Create(),
         BenchmarksCommand.Create(),
     };
 

@@ -20,7 +20,7 @@ public sealed partial class ComputeEngine
     /// <c>potrf</c> with the lower triangle). Blocks until done.
     /// </summary>
     /// <remarks>
-    /// A tile algorithm: tasks on 256 × 256 tiles (POTRF on the diagonal, TRSM below it, SYRK and GEMM updates of the
+    /// A tile algorithm: tasks on 384 × 384 tiles (POTRF on the diagonal, TRSM below it, SYRK and GEMM updates of the
     /// trailing matrix) are submitted in program order, their dependencies inferred from the tiles they read and write,
     /// and run as they become ready, highest critical-path priority first; POTRF and TRSM on the CPU device, the
     /// updates on any device. A device that fails is dropped and its task runs again on another that may run it.
@@ -108,16 +108,22 @@ public sealed partial class ComputeEngine
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
             var plan = new TaskGraphPlan(operation, graph, Devices);
-            var executor = new WorkExecutor(plan, new TaskGraphDispatcher(graph, Devices), graph.Tasks.Count, cancellation: either.Token);
+            var executor = new WorkExecutor(plan, new TaskGraphDispatcher(graph, plan.Devices), graph.Tasks.Count, cancellation: either.Token);
             IReadOnlyList<WorkRecord> records = executor.Run();
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            var trace = records.Select(r => new WorkItemRecord(Devices[r.Device].Id, plan.Describe(r.Item), r.StartSeconds, r.EndSeconds, r.Bytes, r.Failed)).ToArray();
-            var shares = Devices.Select((device, d) =>
+
+            // Lanes of one device (the CPU's threads) are reported as that device; the trace names the lane.
+            int Lane(int worker) => Enumerable.Range(0, worker).Count(w => ReferenceEquals(plan.Devices[w], plan.Devices[worker]));
+            var trace = records.Select(r => new WorkItemRecord(
+                plan.Devices[r.Device].Id, plan.Devices[r.Device].TaskLanes > 1 ? $"{plan.Describe(r.Item)} [lane {Lane(r.Device)}]" : plan.Describe(r.Item),
+                r.StartSeconds, r.EndSeconds, r.Bytes, r.Failed)).ToArray();
+            var shares = Devices.Select(device =>
             {
-                var mine = records.Where(r => r.Device == d && !r.Failed).ToArray();
+                var mine = records.Where(r => ReferenceEquals(plan.Devices[r.Device], device) && !r.Failed).ToArray();
+                string? error = Enumerable.Range(0, plan.Devices.Count).Where(w => ReferenceEquals(plan.Devices[w], device)).Select(w => executor.Failures[w]?.Message).FirstOrDefault(m => m is not null);
                 return new DeviceShare(
                     device.Id, device.Name, device.Kind, mine.Length, mine.Sum(r => r.EndSeconds - r.StartSeconds), mine.Sum(r => plan.Flops(r.Item)),
-                    mine.Sum(r => r.Bytes), executor.Failures[d]?.Message);
+                    mine.Sum(r => r.Bytes), error);
             }).ToArray();
             return new OperationReport(operation, seconds, shares, trace);
         }

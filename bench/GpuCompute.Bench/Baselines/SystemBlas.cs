@@ -20,6 +20,10 @@ internal sealed unsafe partial class SystemBlas
     private readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> _dgemm;
     private readonly delegate* unmanaged<int, void> _setThreads;
 
+    // LAPACK's Fortran entry points (OpenBLAS implements potrf itself, in C with this signature).
+    private readonly delegate* unmanaged<byte*, int*, float*, int*, int*, void> _spotrf;
+    private readonly delegate* unmanaged<byte*, int*, double*, int*, int*, void> _dpotrf;
+
     private SystemBlas(string name, nint library)
     {
         Name = name;
@@ -30,6 +34,12 @@ internal sealed unsafe partial class SystemBlas
         if (NativeLibrary.TryGetExport(library, "openblas_set_num_threads", out nint setThreads))
         {
             _setThreads = (delegate* unmanaged<int, void>)setThreads;
+        }
+
+        if (NativeLibrary.TryGetExport(library, "spotrf_", out nint spotrf) && NativeLibrary.TryGetExport(library, "dpotrf_", out nint dpotrf))
+        {
+            _spotrf = (delegate* unmanaged<byte*, int*, float*, int*, int*, void>)spotrf;
+            _dpotrf = (delegate* unmanaged<byte*, int*, double*, int*, int*, void>)dpotrf;
         }
 
         if (NativeLibrary.TryGetExport(library, "openblas_get_corename", out nint coreName))
@@ -115,6 +125,39 @@ internal sealed unsafe partial class SystemBlas
         {
             _dgemm(RowMajor, Op(opA), Op(opB), c.Rows, c.Cols, k, alpha, pa + a.Offset, a.LeadingDimension, pb + b.Offset, b.LeadingDimension, beta, pc + c.Offset, c.LeadingDimension);
         }
+    }
+
+    /// <summary>True when the library exports LAPACK's Cholesky (<c>spotrf_</c>, <c>dpotrf_</c>).</summary>
+    public bool HasPotrf => _dpotrf != null;
+
+    /// <summary>Cholesky of a square row-major matrix into its lower triangle (<c>?potrf_</c> on the column-major upper
+    /// triangle, which is the same memory); returns LAPACK's info (0, or the order of the failing minor).</summary>
+    public int Potrf<T>(HostMatrix<T> a)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!HasPotrf)
+        {
+            throw new NotSupportedException($"{Name} has no LAPACK potrf.");
+        }
+
+        byte upper = (byte)'U';
+        int n = a.Rows, lda = a.LeadingDimension, info = 0;
+        if (typeof(T) == typeof(float))
+        {
+            fixed (float* pa = (float[])(object)a.Data)
+            {
+                _spotrf(&upper, &n, pa + a.Offset, &lda, &info);
+            }
+        }
+        else
+        {
+            fixed (double* pa = (double[])(object)a.Data)
+            {
+                _dpotrf(&upper, &n, pa + a.Offset, &lda, &info);
+            }
+        }
+
+        return info;
     }
 
     private static int Op(Transpose op) => op == Transpose.None ? NoTrans : Trans;

@@ -57,6 +57,10 @@ public abstract class ComputeDevice : IDisposable
     /// kernels (triangular factors and solves) that have no device kernels.</summary>
     internal virtual bool ComputesInHostMemory => false;
 
+    /// <summary>How many tasks of a task graph the device runs at once: one per thread for the CPU device (each task
+    /// then computes on one thread), one for a GPU (whose parallelism is inside each task).</summary>
+    internal virtual int TaskLanes => 1;
+
     /// <summary>True when the device runs kernels with group intrinsics (<see cref="IGroupKernel1D"/>): thread groups,
     /// shared memory, barriers.</summary>
     internal virtual bool RunsGroupKernels => false;
@@ -82,6 +86,11 @@ public abstract class ComputeDevice : IDisposable
     /// </summary>
     internal abstract void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>As <see cref="RunGemmTile{T}(GemmProblem{T}, GemmTile, CancellationToken)"/> within one of the device's
+    /// <see cref="TaskLanes"/>: the CPU device computes it on one thread, so that its lanes run tasks side by side.</summary>
+    internal virtual void RunGemmTileInLane<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T> => RunGemmTile(problem, tile, cancellation);
 
     /// <summary>
     /// Measures host↔device transfers: bandwidth in bytes per second and the fixed cost of one copy in seconds, or

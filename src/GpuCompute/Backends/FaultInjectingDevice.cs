@@ -22,6 +22,8 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
 
     internal override bool ComputesInHostMemory => inner.ComputesInHostMemory;
 
+    internal override int TaskLanes => inner.TaskLanes;
+
     internal override DeviceBuffer<T> Allocate<T>(long length) => inner.Allocate<T>(length);
 
     internal override (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() => inner.MeasureTransfer();
@@ -30,6 +32,12 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
     {
         Call();
         inner.RunGemmTile(problem, tile, cancellation);
+    }
+
+    internal override void RunGemmTileInLane<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
+    {
+        Call();
+        inner.RunGemmTileInLane(problem, tile, cancellation);
     }
 
     internal override void Gemm<T>(DeviceGemm<T> gemm, CancellationToken cancellation)

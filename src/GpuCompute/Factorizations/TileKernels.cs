@@ -49,14 +49,35 @@ internal static class TileKernels
         int n = l.Rows;
         if (n <= Base)
         {
-            for (int r = 0; r < b.Rows; r++)
+            // X·Lᵀ = B is L·Xᵀ = Bᵀ: solved on the transpose, whose rows are long (B's rows), so each step is one
+            // vectorized row update instead of a short dot product per row of B.
+            int m = b.Rows;
+            T[] transposed = System.Buffers.ArrayPool<T>.Shared.Rent(n * m);
+            try
             {
-                Span<T> x = b.Row(r);
-                for (int j = 0; j < n; j++)
+                var bt = new HostMatrix<T>(transposed, n, m, Math.Max(1, m));
+                for (int r = 0; r < m; r++)
                 {
-                    ReadOnlySpan<T> lj = l.Row(j);
-                    x[j] = (x[j] - TensorPrimitives.Dot<T>(x[..j], lj[..j])) / lj[j];
+                    ReadOnlySpan<T> row = b.Row(r);
+                    for (int j = 0; j < n; j++)
+                    {
+                        transposed[(j * m) + r] = row[j];
+                    }
                 }
+
+                TrsmLeftLower(device, l, bt, cancellation);
+                for (int r = 0; r < m; r++)
+                {
+                    Span<T> row = b.Row(r);
+                    for (int j = 0; j < n; j++)
+                    {
+                        row[j] = transposed[(j * m) + r];
+                    }
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<T>.Shared.Return(transposed);
             }
 
             return;
@@ -136,14 +157,23 @@ internal static class TileKernels
         int m = c.Rows;
         if (m <= Base)
         {
-            for (int i = 0; i < m; i++)
+            // The block's A·Aᵀ as one small GEMM into scratch (faster than a dot product per element), then only its
+            // lower triangle is subtracted.
+            T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(m * m);
+            try
             {
-                ReadOnlySpan<T> ai = a.Row(i);
-                Span<T> ci = c.Row(i);
-                for (int j = 0; j <= i; j++)
+                var product = new HostMatrix<T>(scratch, m, m, Math.Max(1, m));
+                Gemm(device, T.One, a, Transpose.None, a, Transpose.Transposed, T.Zero, product, cancellation);
+                for (int i = 0; i < m; i++)
                 {
-                    ci[j] -= TensorPrimitives.Dot<T>(ai, a.Row(j));
+                    Span<T> ci = c.Row(i);
+                    ReadOnlySpan<T> pi = product.Row(i);
+                    TensorPrimitives.Subtract<T>(ci[..(i + 1)], pi[..(i + 1)], ci[..(i + 1)]);
                 }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<T>.Shared.Return(scratch);
             }
 
             return;
@@ -157,7 +187,7 @@ internal static class TileKernels
         SyrkLower(device, a2, c.Slice(h, h, m - h, m - h), cancellation);
     }
 
-    /// <summary>C ← α·op(A)·op(B) + β·C as one tile on <paramref name="device"/>.</summary>
+    /// <summary>C ← α·op(A)·op(B) + β·C as one tile on <paramref name="device"/>, within the lane running the task.</summary>
     public static void Gemm<T>(
         ComputeDevice device, T alpha, HostMatrix<T> a, Transpose opA, HostMatrix<T> b, Transpose opB, T beta, HostMatrix<T> c, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -167,7 +197,7 @@ internal static class TileKernels
             return;
         }
 
-        device.RunGemmTile(GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c), new GemmTile(0, 0, c.Rows, c.Cols), cancellation);
+        device.RunGemmTileInLane(GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c), new GemmTile(0, 0, c.Rows, c.Cols), cancellation);
     }
 
     private static int PotrfElementwise<T>(HostMatrix<T> a)

@@ -14,7 +14,7 @@ internal static class TiledCholesky
 {
     /// <summary>The tile order: large enough that each task's GEMM runs near the device's peak, small enough to give
     /// the devices several tasks at once.</summary>
-    public const int DefaultTile = 256;
+    public const int DefaultTile = 384;
 
     /// <summary>The graph of the factorization of <paramref name="a"/> (n × n) in tiles of <paramref name="tile"/>.</summary>
     public static TaskGraph Factor<T>(HostMatrix<T> a, int tile)

@@ -10,14 +10,18 @@ namespace GpuCompute.Tasks;
 /// <see cref="DeviceFailedException"/> rather than a claim that every device failed.</remarks>
 internal sealed class TaskGraphPlan(string operation, TaskGraph graph, IReadOnlyList<ComputeDevice> devices) : WorkPlan
 {
+    /// <summary>One worker per lane: a device appears once per <see cref="ComputeDevice.TaskLanes"/> (the CPU device
+    /// once per thread), so that its lanes run tasks side by side.</summary>
+    private readonly ComputeDevice[] lanes = [.. devices.SelectMany(d => Enumerable.Repeat(d, Math.Max(1, d.TaskLanes)))];
+
     public override string Operation => operation;
 
-    public override IReadOnlyList<ComputeDevice> Devices => devices;
+    public override IReadOnlyList<ComputeDevice> Devices => lanes;
 
     public override void Run(int item, int device, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
-        graph.Tasks[item].Run(devices[device], cancellation);
+        graph.Tasks[item].Run(lanes[device], cancellation);
     }
 
     public override string Describe(int item) => graph.Tasks[item].Name;

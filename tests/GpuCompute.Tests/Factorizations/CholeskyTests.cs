@@ -140,6 +140,44 @@ public abstract class CholeskyTests : DeviceSetFixture
         }
     }
 
+    [TestCase("ill-conditioned")]
+    [TestCase("graded")]
+    public void Cholesky_HardSpdMatrices_StayWithinBackwardErrorBound(string kind)
+    {
+        const int n = 120;
+        var random = new Random(17);
+        var build = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build;
+        MathNet.Numerics.LinearAlgebra.Matrix<double> exact;
+        if (kind == "ill-conditioned")
+        {
+            // Q·diag(10^0 … 10^-10)·Qᵀ with Q orthogonal: condition number 10¹⁰.
+            var q = build.Dense(n, n, (_, _) => random.NextDouble() - 0.5).QR().Q;
+            var d = build.DenseOfDiagonalArray([.. Enumerable.Range(0, n).Select(i => Math.Pow(10, -10.0 * i / (n - 1)))]);
+            exact = q * d * q.Transpose();
+        }
+        else
+        {
+            // D·S·D with S well conditioned and D graded over twelve orders of magnitude.
+            var m = build.Dense(n, n, (_, _) => random.NextDouble() - 0.5);
+            var scale = build.DenseOfDiagonalArray([.. Enumerable.Range(0, n).Select(i => Math.Pow(10, -12.0 * i / (n - 1)))]);
+            exact = scale * ((m * m.Transpose() / n) + build.DenseIdentity(n)) * scale;
+        }
+
+        exact = (exact + exact.Transpose()) / 2;
+        var a = new HostMatrix<double>(n, n);
+        var reference = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                a[i, j] = reference[i, j] = exact[i, j];
+            }
+        }
+
+        Engine.Cholesky(a);
+        Assert.That(BackwardError(a, reference), Is.LessThanOrEqualTo(4 * n * Math.ScaleB(1, -53)));
+    }
+
     [TestCase(70, 1)]
     [TestCase(65, 7)]
     [TestCase(1, 3)]

@@ -28,6 +28,8 @@ public sealed partial class CpuDevice : ComputeDevice
 
     internal override bool ComputesInHostMemory => true;
 
+    internal override int TaskLanes => Threads;
+
     /// <summary>
     /// ILGPU's implicit host accelerator, which only wraps host memory as views for user kernels (it launches nothing).
     /// Its context is made at first use, so engines that never hold device-resident data never load ILGPU.
@@ -61,6 +63,12 @@ public sealed partial class CpuDevice : ComputeDevice
     }
 
     /// <summary>The same BLIS path as host matrices, on views of the parts' pinned arrays (no copies).</summary>
+    internal override void RunGemmTileInLane<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        CpuGemm.Multiply(problem.Alpha, problem.TileA(tile), problem.OpA, problem.TileB(tile), problem.OpB, problem.Beta, problem.TileC(tile), 1, cancellation);
+    }
+
     internal override void Gemm<T>(DeviceGemm<T> gemm, CancellationToken cancellation)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
