@@ -7,7 +7,9 @@ namespace GpuCompute.Client;
 /// <c>a</c>, <c>b</c> of shape [count, rows, cols], <c>c</c> when β ≠ 0), <c>transpose</c> (<c>a</c>), the element-wise
 /// <c>add</c>, <c>subtract</c>, <c>multiply</c> (<c>x</c>, <c>y</c>), <c>axpy</c> (y ← α·x + y), <c>scale</c> (α·x),
 /// <c>relu</c>, <c>exp</c> (<c>x</c>), and the reductions <c>sum</c>, <c>asum</c>, <c>nrm2</c>, <c>amax</c>, <c>dot</c>
-/// (<c>x</c>, <c>y</c>), <c>imax</c>, <c>imin</c> (value and index). Matrices are row-major.
+/// (<c>x</c>, <c>y</c>), <c>imax</c>, <c>imin</c> (value and index), <c>cholesky</c> (L with A = L·Lᵀ for a symmetric
+/// positive definite <c>a</c>, zeros above the diagonal) and <c>cholesky-solve</c> (X with A·X = B; <c>a</c>, <c>b</c>).
+/// Matrices are row-major.
 /// </remarks>
 public sealed record JobRequest
 {

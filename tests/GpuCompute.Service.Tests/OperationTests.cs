@@ -134,6 +134,54 @@ public sealed class OperationTests
     }
 
     [Test]
+    public async Task Cholesky_AndCholeskySolve_MatchReference()
+    {
+        const int n = 50, rhs = 3;
+        double[] m = Requests.Random(n * n, 21), b = Requests.Random(n * rhs, 22);
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                a[(i * n) + j] = Enumerable.Range(0, n).Sum(p => m[(i * n) + p] * m[(j * n) + p]) / n + (i == j ? 1 : 0);
+            }
+        }
+
+        var managed = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => a[(i * n) + j]);
+        var factor = managed.Cholesky();
+        double[] l = [.. Enumerable.Range(0, n * n).Select(t => factor.Factor[t / n, t % n])];
+        double[] x = [.. Enumerable.Range(0, n * rhs).Select(t => factor.Solve(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, rhs, (i, j) => b[(i * rhs) + j]))[t / rhs, t % rhs])];
+        await CheckBothWaysAsync(
+            new JobRequest { Operation = "cholesky", Precision = "f64", Operands = new Dictionary<string, OperandRef>() },
+            new() { ["a"] = a }, new() { ["a"] = [n, n] }, l, [n, n], Tolerance("f64", n));
+        await CheckBothWaysAsync(
+            new JobRequest { Operation = "cholesky-solve", Precision = "f64", Operands = new Dictionary<string, OperandRef>() },
+            new() { ["a"] = a, ["b"] = b }, new() { ["a"] = [n, n], ["b"] = [n, rhs] }, x, [n, rhs], Tolerance("f64", n) * 10);
+    }
+
+    [Test]
+    public async Task Cholesky_NotPositiveDefinite_FailsNamingTheColumn()
+    {
+        double[] a = [4, 0, 0, 0, 1, 0, 0, 0, -2];
+        var job = await client.WaitAsync((await client.SubmitAsync(new JobRequest
+        {
+            Operation = "cholesky",
+            Precision = "f64",
+            Operands = new Dictionary<string, OperandRef> { ["a"] = OperandRef.Inline(a, 3, 3) },
+        })).Id);
+        Assert.That(job.State, Is.EqualTo(JobState.Failed));
+        Assert.That(job.Error, Does.Contain("column 2"));
+        var error = Assert.ThrowsAsync<GpuComputeServiceException>(() => client.RunAsync(new JobRequest
+        {
+            Operation = "cholesky",
+            Precision = "f64",
+            Operands = new Dictionary<string, OperandRef> { ["a"] = OperandRef.Inline(a, 3, 3) },
+        }));
+        Assert.That(error!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.BadRequest));
+        Assert.That(error.Detail, Does.Contain("not positive definite"));
+    }
+
+    [Test]
     public async Task EmptyProduct_GivesEmptyResult()
     {
         var result = await client.RunAsync(Requests.Gemm(OperandRef.Inline([], 0, 4), OperandRef.Inline(new double[12], 4, 3)));

@@ -15,6 +15,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             RequestException r => (r.Status, r.Title, r.Message),
             JsonException j => (400, "Malformed JSON", $"The request body is not a valid job request: {j.Message}"),
             BadHttpRequestException b => (b.StatusCode, b.StatusCode == 413 ? "Request too large" : "Bad request", b.Message),
+            ArgumentException a => (400, "Invalid input", a.Message), // what the engine found in the data (e.g. not positive definite)
             _ => (500, "Internal error", "The service failed on this request; the failure is in its log."),
         };
         if (status == 500)

@@ -120,7 +120,9 @@ async function showTimeline(id) {
 
 function drawTimeline(trace) {
   const ns = "http://www.w3.org/2000/svg";
-  const devices = [...new Set(trace.spans.map((s) => s.deviceId))].sort();
+  // A device that runs several tasks at once (the CPU's lanes, named "[lane N]") gets a row per lane.
+  const row = (s) => { const lane = / \[lane (\d+)\]$/.exec(s.item); return lane ? `${s.deviceId} lane ${lane[1]}` : s.deviceId; };
+  const devices = [...new Set(trace.spans.map(row))].sort();
   const labelWidth = 110, width = 900, rowHeight = 28, top = 10;
   const end = Math.max(trace.seconds, ...trace.spans.map((s) => s.endSeconds), 1e-9);
   const scale = (width - labelWidth - 20) / end;
@@ -140,9 +142,9 @@ function drawTimeline(trace) {
   devices.forEach((device, i) => {
     const y = top + i * rowHeight;
     add("text", { x: 4, y: y + rowHeight / 2 + 4, "font-size": 12 }, device);
-    for (const span of trace.spans.filter((s) => s.deviceId === device)) {
+    for (const span of trace.spans.filter((s) => row(s) === device)) {
       const rect = add("rect", {
-        class: "span", "data-device": device,
+        class: "span", "data-device": span.deviceId,
         x: labelWidth + span.startSeconds * scale, y: y + 4,
         width: Math.max(1, (span.endSeconds - span.startSeconds) * scale), height: rowHeight - 8,
         fill: span.failed ? "#b42318" : colors[i % colors.length], stroke: "#fff", "stroke-width": 0.5,
