@@ -14,6 +14,10 @@ public sealed partial class ComputeEngine
     /// <summary>The tile order of the factorizations (tests set it small to get many tiles from small matrices).</summary>
     internal int FactorTile { get; set; } = TiledCholesky.DefaultTile;
 
+    /// <summary>Each device's task speed (flops per second per lane) as measured by earlier task graphs, so that a new
+    /// graph starts from it instead of exploring a slow device again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ComputeDevice, double> taskSpeeds = new();
+
     /// <summary>
     /// Cholesky factorization A = L·Lᵀ of a symmetric positive definite matrix, in place: the lower triangle of
     /// <paramref name="a"/> is overwritten with L, the strict upper triangle is neither read nor written (LAPACK's
@@ -108,8 +112,24 @@ public sealed partial class ComputeEngine
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
             var plan = new TaskGraphPlan(operation, graph, Devices);
-            var executor = new WorkExecutor(plan, new TaskGraphDispatcher(graph, plan.Devices), graph.Tasks.Count, cancellation: either.Token);
-            IReadOnlyList<WorkRecord> records = executor.Run();
+            var dispatcher = new TaskGraphDispatcher(graph, plan.Devices, [.. plan.Devices.Select(d => taskSpeeds.GetValueOrDefault(d))]);
+            var executor = new WorkExecutor(plan, dispatcher, graph.Tasks.Count, cancellation: either.Token);
+            IReadOnlyList<WorkRecord> records;
+            try
+            {
+                records = executor.Run();
+            }
+            finally
+            {
+                for (int w = 0; w < plan.Devices.Count; w++)
+                {
+                    if (dispatcher.Speeds[w] > 0)
+                    {
+                        taskSpeeds[plan.Devices[w]] = dispatcher.Speeds[w];
+                    }
+                }
+            }
+
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
             // Lanes of one device (the CPU's threads) are reported as that device; the trace names the lane.

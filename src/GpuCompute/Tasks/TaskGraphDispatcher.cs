@@ -4,7 +4,10 @@ namespace GpuCompute.Tasks;
 
 /// <summary>
 /// Hands a task graph's ready tasks to devices as they ask: the highest critical-path priority first among those the
-/// device may run. A task becomes ready when its last predecessor completes. A device that fails is dropped and its
+/// device may run, and only where it would finish soonest (StarPU's dmda, on measured speeds): each worker's speed is
+/// learned from the tasks it completes, and a worker passes a task up when another that may run it would finish it
+/// earlier, counting what that one still has in flight (so a slow emulator beside the CPU takes one task, is measured,
+/// and then takes only what it can finish in time). A task becomes ready when its last predecessor completes. A device that fails is dropped and its
 /// task goes back to the ready set for another device (its data is in host memory, written only by tasks that
 /// finished). When what is left can no longer run (only failed devices could run it), every device is told it is
 /// finished and the executor reports the failure.
@@ -18,9 +21,17 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     private readonly List<int> ready = [];
     private readonly bool[] alive;
     private readonly int[] inFlight;
+    private readonly double[] speed;
+    private readonly double[] startedAt;
+    private readonly Func<double> clock;
 
-    public TaskGraphDispatcher(TaskGraph graph, IReadOnlyList<Backends.ComputeDevice> devices)
+    /// <summary>A dispatcher over <paramref name="devices"/> (one worker each), starting from the speeds earlier graphs
+    /// measured (<paramref name="knownSpeeds"/>, flops per second by worker, 0 where unknown); <paramref name="clock"/>
+    /// gives seconds (tests pass their own).</summary>
+    public TaskGraphDispatcher(TaskGraph graph, IReadOnlyList<Backends.ComputeDevice> devices, IReadOnlyList<double>? knownSpeeds = null, Func<double>? clock = null)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        this.clock = clock ?? (() => System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         this.graph = graph;
         int count = graph.Tasks.Count;
         eligible = new bool[count, devices.Count];
@@ -42,7 +53,12 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         priority = graph.CriticalPath();
         alive = [.. Enumerable.Repeat(true, devices.Count)];
         inFlight = [.. Enumerable.Repeat(-1, devices.Count)];
+        speed = knownSpeeds is null ? new double[devices.Count] : [.. knownSpeeds];
+        startedAt = new double[devices.Count];
     }
+
+    /// <summary>Each worker's learned speed in flops per second (0 until it completed a task).</summary>
+    public IReadOnlyList<double> Speeds => speed;
 
     public int Completed { get; private set; }
 
@@ -61,12 +77,16 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             return TakeResult.Finished;
         }
 
+        // Highest priority first, among the tasks this worker may run and would finish soonest. Tasks passed up in
+        // this scan count as the other workers' work, so one idle worker does not take everything.
         int best = -1;
-        foreach (int t in ready)
+        var promised = new double[alive.Length];
+        foreach (int t in ready.OrderByDescending(t => priority[t]).ThenBy(t => t))
         {
-            if (eligible[t, device] && (best < 0 || priority[t] > priority[best] || (priority[t] == priority[best] && t < best)))
+            if (eligible[t, device] && !FasterElsewhere(device, t, promised))
             {
                 best = t;
+                break;
             }
         }
 
@@ -74,6 +94,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         {
             ready.Remove(best);
             inFlight[device] = best;
+            startedAt[device] = clock();
             item = best;
             return TakeResult.Item;
         }
@@ -86,6 +107,13 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     public void Complete(int device, int item, double seconds)
     {
         inFlight[device] = -1;
+        double flops = graph.Tasks[item].Flops;
+        if (flops > 0 && seconds > 0)
+        {
+            double measured = flops / seconds;
+            speed[device] = speed[device] == 0 ? measured : (0.7 * speed[device]) + (0.3 * measured);
+        }
+
         Completed++;
         foreach (int next in graph.Successors(item))
         {
@@ -101,6 +129,38 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         alive[device] = false;
         inFlight[device] = -1;
         ready.Add(item);
+    }
+
+    /// <summary>True when another live worker that may run <paramref name="task"/> would finish it in less than half
+    /// the time <paramref name="device"/> would, by the speeds measured so far, counting what it has in flight and what
+    /// it was <paramref name="promised"/> in this scan (which then grows by this task). The factor of two keeps
+    /// like workers (the CPU's lanes) from passing work to each other over noise; a worker not yet measured is never
+    /// passed over, and never passes a task up: it must run one to be measured.</summary>
+    private bool FasterElsewhere(int device, int task, double[] promised)
+    {
+        double flops = graph.Tasks[task].Flops;
+        if (speed[device] == 0 || flops == 0)
+        {
+            return false;
+        }
+
+        double now = clock(), mine = flops / speed[device];
+        for (int other = 0; other < alive.Length; other++)
+        {
+            if (other == device || !alive[other] || !eligible[task, other] || speed[other] == 0)
+            {
+                continue;
+            }
+
+            double busy = promised[other] + (inFlight[other] < 0 ? 0 : Math.Max(0, startedAt[other] + (graph.Tasks[inFlight[other]].Flops / speed[other]) - now));
+            if (2 * (busy + (flops / speed[other])) < mine)
+            {
+                promised[other] += flops / speed[other];
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Nothing is running and no ready task has a live device that may run it: the graph cannot finish.</summary>

@@ -82,7 +82,7 @@ public sealed class TaskGraphTests
         Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "'after' waits for both");
         dispatcher.Complete(1, low, 0.1);
         Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait));
-        dispatcher.Complete(0, high, 0.1);
+        dispatcher.Complete(0, high, 1.0); // as fast as the GPU (10 flops/s): neither would finish 'after' sooner
         Assert.That(dispatcher.TryTake(1, out int last), Is.EqualTo(TakeResult.Item));
         Assert.That(last, Is.EqualTo(after));
         dispatcher.Complete(1, after, 0.1);
@@ -125,6 +125,37 @@ public sealed class TaskGraphTests
         Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait), "the CPU may still finish it");
         dispatcher.Fail(0, t);
         Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Finished), "only the failed CPU could run it: stuck");
+    }
+
+    [Test]
+    public void Dispatcher_SlowDevice_PassesTasksUpOnceMeasured_WhenTheFastOneWouldFinishFirst()
+    {
+        using var fast = new StubDevice("fast", hostMemory: true);
+        using var slow = new StubDevice("slow", hostMemory: false);
+        var graph = new TaskGraph();
+        for (int i = 0; i < 6; i++)
+        {
+            graph.Add(new GraphTask($"t{i}", 100, [(i, DataAccess.Write)], _ => true, (_, _) => { }));
+        }
+
+        double now = 0;
+        var dispatcher = new TaskGraphDispatcher(graph, [fast, slow], clock: () => now);
+
+        // Both unmeasured: each takes a task and is measured by it (fast: 100 flops/s, slow: 1 flop/s).
+        Assert.That(dispatcher.TryTake(0, out int a), Is.EqualTo(TakeResult.Item));
+        Assert.That(dispatcher.TryTake(1, out int b), Is.EqualTo(TakeResult.Item));
+        now = 1;
+        dispatcher.Complete(0, a, 1);
+        now = 100;
+        dispatcher.Complete(1, b, 100);
+        Assert.That(dispatcher.Speeds, Is.EqualTo(new double[] { 100, 1 }));
+
+        // The fast device is busy for one more second; the slow one would need 100: it passes the task up.
+        Assert.That(dispatcher.TryTake(0, out int c), Is.EqualTo(TakeResult.Item));
+        Assert.That(dispatcher.TryTake(1, out _), Is.EqualTo(TakeResult.Wait));
+        now = 101;
+        dispatcher.Complete(0, c, 1);
+        Assert.That(dispatcher.TryTake(0, out _), Is.EqualTo(TakeResult.Item), "the fast device takes what the slow one left");
     }
 
     /// <summary>A device that is never asked to compute: only its capabilities matter to the dispatcher.</summary>
