@@ -50,7 +50,7 @@ public sealed partial class ComputeEngine
         }
 
         ThrowIfNotFinite(a, lowerOnly: true, "A", nameof(a));
-        return RunGraph("cholesky", TiledCholesky.Factor(a, FactorTile), cancellation);
+        return RunGraph<T>("cholesky", TiledCholesky.Factor(a, FactorTile), cancellation);
     }
 
     /// <summary>
@@ -94,11 +94,12 @@ public sealed partial class ComputeEngine
         }
 
         // No right-hand sides: nothing to solve (an empty graph still reports, with no tasks).
-        return RunGraph("cholesky solve", b.Cols == 0 ? new TaskGraph() : TiledCholesky.Solve(factor, b, FactorTile), cancellation);
+        return RunGraph<T>("cholesky solve", b.Cols == 0 ? new TaskGraph() : TiledCholesky.Solve(factor, b, FactorTile), cancellation);
     }
 
     /// <summary>Runs a task graph on the engine's devices through the executor and reports it.</summary>
-    private OperationReport RunGraph(string operation, TaskGraph graph, CancellationToken cancellation)
+    private OperationReport RunGraph<T>(string operation, TaskGraph graph, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (graph.Tasks.FirstOrDefault(t => !Devices.Any(t.CanRun)) is { } orphan)
         {
@@ -112,7 +113,7 @@ public sealed partial class ComputeEngine
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
             var plan = new TaskGraphPlan(operation, graph, Devices);
-            var dispatcher = new TaskGraphDispatcher(graph, plan.Devices, [.. plan.Devices.Select(d => taskSpeeds.GetValueOrDefault(d))]);
+            var dispatcher = new TaskGraphDispatcher(graph, plan.Devices, [.. plan.Devices.Select(TaskSpeed<T>)]);
             var executor = new WorkExecutor(plan, dispatcher, graph.Tasks.Count, cancellation: either.Token);
             IReadOnlyList<WorkRecord> records;
             try
@@ -154,6 +155,27 @@ public sealed partial class ComputeEngine
         finally
         {
             EndOperation(synchronous: true);
+        }
+    }
+
+    /// <summary>A worker's speed to start a graph from: what earlier graphs measured, else (when there are devices to
+    /// choose between) the device's GEMM model shared among its lanes, else 0 (the dispatcher then measures it on its
+    /// first task).</summary>
+    private double TaskSpeed<T>(ComputeDevice device)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (taskSpeeds.TryGetValue(device, out double known) || Devices.Count == 1)
+        {
+            return known;
+        }
+
+        try
+        {
+            return calibrator.Model<T>(device).Gflops * 1e9 / Math.Max(1, device.TaskLanes);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            return 0; // a device that fails to calibrate is measured (or dropped) by its first task instead
         }
     }
 

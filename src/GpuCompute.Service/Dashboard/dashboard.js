@@ -114,6 +114,7 @@ async function showTimeline(id) {
   state.selected = id;
   renderJobs();
   const trace = await api(`/v1/jobs/${id}/trace`);
+  if (state.selected !== id) return; // another job was chosen meanwhile
   $("#timeline-job").textContent = `${id}: ${trace.spans.length} spans in ${trace.seconds.toFixed(3)} s`;
   $("#timeline").replaceChildren(drawTimeline(trace));
 }
