@@ -97,6 +97,149 @@ public sealed partial class ComputeEngine
         return RunGraph<T>("cholesky solve", b.Cols == 0 ? new TaskGraph() : TiledCholesky.Solve(factor, b, FactorTile), cancellation);
     }
 
+    /// <summary>
+    /// LU factorization with partial pivoting, A = P·L·U, in place (LAPACK's <c>getrf</c>): L (unit lower, its unit
+    /// diagonal not stored) below the diagonal of <paramref name="a"/>, U on and above it; <paramref name="pivots"/>[i]
+    /// receives the row interchanged with row i, in order (LAPACK's ipiv − 1). Blocks until done.
+    /// </summary>
+    /// <remarks>A tile algorithm as a task graph, like <see cref="Cholesky{T}(HostMatrix{T}, CancellationToken)"/>:
+    /// each step factors the tile column below the diagonal as one panel (recursive, pivoting over all its rows) on the
+    /// CPU device, applies its interchanges to the other tile columns and solves for U's tile row, and updates the
+    /// trailing tiles by GEMM on any device. Accumulates in <typeparamref name="T"/>.</remarks>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">A is not square, <paramref name="pivots"/> has not n elements, or A holds
+    /// NaN or an infinity (named by position; A is then untouched).</exception>
+    /// <exception cref="MatrixSingularException">A pivot is exactly zero; the exception names the column. A is then
+    /// partly overwritten.</exception>
+    /// <exception cref="DeviceFailedException">The devices that could run what was left failed.</exception>
+    /// <exception cref="NotSupportedException">The engine has no CPU device (the panels run there).</exception>
+    public OperationReport Lu<T>(HostMatrix<T> a, int[] pivots, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(pivots);
+        ThrowIfDisposed();
+        if (a.Rows != a.Cols)
+        {
+            throw new ArgumentException($"LU needs a square matrix; A is {a.Rows} x {a.Cols}.", nameof(a));
+        }
+
+        if (pivots.Length != a.Rows)
+        {
+            throw new ArgumentException($"The pivots array has {pivots.Length} elements; A is {a.Rows} x {a.Cols}, so it needs {a.Rows}.", nameof(pivots));
+        }
+
+        ThrowIfNotFinite(a, lowerOnly: false, "A", nameof(a));
+        return RunGraph<T>("lu", TiledLu.Factor(a, pivots, FactorTile), cancellation);
+    }
+
+    /// <summary>B ← A⁻¹·B from an LU factorization (<paramref name="factor"/> and <paramref name="pivots"/> as
+    /// <see cref="Lu{T}(HostMatrix{T}, int[], CancellationToken)"/> leaves them; LAPACK's <c>getrs</c>), for any number
+    /// of right-hand sides. Blocks until done.</summary>
+    /// <exception cref="ArgumentException">The factor is not square, B's rows or the pivots' count differ from its
+    /// order, a pivot is out of range, B shares the factor's array, U has a zero or non-finite diagonal, or B holds NaN
+    /// or an infinity.</exception>
+    public OperationReport LuSolve<T>(HostMatrix<T> factor, int[] pivots, HostMatrix<T> b, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLuFactor(factor, pivots);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Rows != factor.Rows)
+        {
+            throw new ArgumentException($"B has {b.Rows} rows but the factor is {factor.Rows} x {factor.Cols}: B needs one row per row of A.", nameof(b));
+        }
+
+        if (ReferenceEquals(factor.Data, b.Data))
+        {
+            throw new ArgumentException("B shares its array with the factor; B is overwritten, so it must not.", nameof(b));
+        }
+
+        ThrowIfNotFinite(b, lowerOnly: false, "B", nameof(b));
+        return RunGraph<T>("lu solve", b.Cols == 0 ? new TaskGraph() : TiledLu.Solve(factor, pivots, b, FactorTile), cancellation);
+    }
+
+    /// <summary>det(A) from its LU factorization: the product of U's diagonal, negated once per interchange.</summary>
+    /// <exception cref="ArgumentException">The factor or pivots are not a factorization's (see <see cref="LuSolve{T}"/>).</exception>
+    public static T LuDeterminant<T>(HostMatrix<T> factor, int[] pivots)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(factor);
+        ArgumentNullException.ThrowIfNull(pivots);
+        if (factor.Rows != factor.Cols || pivots.Length != factor.Rows)
+        {
+            throw new ArgumentException($"An LU factor is square with one pivot per row; this one is {factor.Rows} x {factor.Cols} with {pivots.Length} pivots.", nameof(factor));
+        }
+
+        T det = T.One;
+        for (int i = 0; i < factor.Rows; i++)
+        {
+            det *= pivots[i] == i ? factor[i, i] : -factor[i, i];
+        }
+
+        return det;
+    }
+
+    /// <summary>A⁻¹ as a new matrix, by LU with partial pivoting and a solve against the identity (A is not
+    /// modified). Blocks until done.</summary>
+    /// <exception cref="MatrixSingularException">A is exactly singular; the exception names the zero pivot.</exception>
+    public HostMatrix<T> Inverse<T>(HostMatrix<T> a, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Rows != a.Cols)
+        {
+            throw new ArgumentException($"Only a square matrix has an inverse; A is {a.Rows} x {a.Cols}.", nameof(a));
+        }
+
+        int n = a.Rows;
+        var lu = new HostMatrix<T>(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            a.Row(i).CopyTo(lu.Row(i));
+        }
+
+        var pivots = new int[n];
+        Lu(lu, pivots, cancellation);
+        var inverse = new HostMatrix<T>(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            inverse[i, i] = T.One;
+        }
+
+        LuSolve(lu, pivots, inverse, cancellation);
+        return inverse;
+    }
+
+    private void CheckLuFactor<T>(HostMatrix<T> factor, int[] pivots)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(factor);
+        ArgumentNullException.ThrowIfNull(pivots);
+        ThrowIfDisposed();
+        if (factor.Rows != factor.Cols)
+        {
+            throw new ArgumentException($"An LU factor is square; this one is {factor.Rows} x {factor.Cols}.", nameof(factor));
+        }
+
+        if (pivots.Length != factor.Rows)
+        {
+            throw new ArgumentException($"The pivots array has {pivots.Length} elements; the factor is {factor.Rows} x {factor.Cols}, so it needs {factor.Rows}.", nameof(pivots));
+        }
+
+        for (int i = 0; i < pivots.Length; i++)
+        {
+            if (pivots[i] < i || pivots[i] >= factor.Rows)
+            {
+                throw new ArgumentException($"pivots[{i}] is {pivots[i]}: row i is interchanged with a row from i to {factor.Rows - 1}.", nameof(pivots));
+            }
+
+            if (!T.IsFinite(factor[i, i]) || T.IsZero(factor[i, i]))
+            {
+                throw new ArgumentException($"U[{i}, {i}] is {factor[i, i]}: the factor is singular or not finite.", nameof(factor));
+            }
+        }
+    }
+
     /// <summary>Runs a task graph on the engine's devices through the executor and reports it.</summary>
     private OperationReport RunGraph<T>(string operation, TaskGraph graph, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>

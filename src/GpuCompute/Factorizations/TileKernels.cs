@@ -121,6 +121,64 @@ internal static class TileKernels
         TrsmLeftLower(device, l.Slice(h, h, n - h, n - h), b2, cancellation);
     }
 
+    /// <summary>B ← L⁻¹·B for unit lower-triangular L (n × n, its diagonal taken as 1 and not read) and B (n × r).</summary>
+    public static void TrsmLeftUnitLower<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = l.Rows;
+        if (n <= Base)
+        {
+            for (int i = 1; i < n; i++)
+            {
+                Span<T> bi = b.Row(i);
+                ReadOnlySpan<T> li = l.Row(i);
+                for (int p = 0; p < i; p++)
+                {
+                    TensorPrimitives.MultiplyAdd<T>(b.Row(p), -li[p], bi, bi);
+                }
+            }
+
+            return;
+        }
+
+        int h = Split(n);
+        var b1 = b.Slice(0, 0, h, b.Cols);
+        var b2 = b.Slice(h, 0, n - h, b.Cols);
+        TrsmLeftUnitLower(device, l.Slice(0, 0, h, h), b1, cancellation);
+        Gemm(device, -T.One, l.Slice(h, 0, n - h, h), Transpose.None, b1, Transpose.None, T.One, b2, cancellation);
+        TrsmLeftUnitLower(device, l.Slice(h, h, n - h, n - h), b2, cancellation);
+    }
+
+    /// <summary>B ← U⁻¹·B for upper-triangular U (n × n) and B (n × r).</summary>
+    public static void TrsmLeftUpper<T>(ComputeDevice device, HostMatrix<T> u, HostMatrix<T> b, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = u.Rows;
+        if (n <= Base)
+        {
+            for (int i = n - 1; i >= 0; i--)
+            {
+                Span<T> bi = b.Row(i);
+                ReadOnlySpan<T> ui = u.Row(i);
+                for (int p = i + 1; p < n; p++)
+                {
+                    TensorPrimitives.MultiplyAdd<T>(b.Row(p), -ui[p], bi, bi);
+                }
+
+                TensorPrimitives.Divide<T>(bi, ui[i], bi);
+            }
+
+            return;
+        }
+
+        int h = Split(n);
+        var b1 = b.Slice(0, 0, h, b.Cols);
+        var b2 = b.Slice(h, 0, n - h, b.Cols);
+        TrsmLeftUpper(device, u.Slice(h, h, n - h, n - h), b2, cancellation);
+        Gemm(device, -T.One, u.Slice(0, h, h, n - h), Transpose.None, b2, Transpose.None, T.One, b1, cancellation);
+        TrsmLeftUpper(device, u.Slice(0, 0, h, h), b1, cancellation);
+    }
+
     /// <summary>B ← L⁻ᵀ·B (solves Lᵀ·X = B) for lower-triangular L (n × n) and B (n × r).</summary>
     public static void TrsmLeftLowerTransposed<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,0 +1,127 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using GpuCompute.Backends;
+using GpuCompute.Matrices;
+
+namespace GpuCompute.Factorizations;
+
+/// <summary>
+/// LU with partial pivoting of a tall panel (m × b, m ≥ b), recursive over its columns (Toledo): the left half is
+/// factored, its row interchanges applied to the right half, U₁₂ = L₁₁⁻¹·A₁₂, A₂₂ ← A₂₂ − L₂₁·U₁₂ (a GEMM on the
+/// device), the right half factored, and its interchanges applied back to the left half. Only columns of at most
+/// <see cref="Base"/> are factored element by element.
+/// </summary>
+internal static class PanelLu
+{
+    /// <summary>Columns below which the panel is factored element by element.</summary>
+    public const int Base = 16;
+
+    /// <summary>Factors <paramref name="a"/> in place (L unit lower below the diagonal, U on and above it);
+    /// <paramref name="pivots"/>[j] receives the row (of the panel, from 0) interchanged with row j. Returns -1, or the
+    /// first column whose pivot is exactly zero.</summary>
+    public static int Factor<T>(ComputeDevice device, HostMatrix<T> a, Span<int> pivots, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = a.Rows, b = a.Cols;
+        if (b <= Base)
+        {
+            return FactorElementwise(a, pivots);
+        }
+
+        int h = b / 2;
+        var left = a.Slice(0, 0, m, h);
+        int info = Factor(device, left, pivots[..h], cancellation);
+        if (info >= 0)
+        {
+            return info;
+        }
+
+        var right = a.Slice(0, h, m, b - h);
+        Swap(right, pivots[..h], 0);
+        TileKernels.TrsmLeftUnitLower(device, a.Slice(0, 0, h, h), right.Slice(0, 0, h, b - h), cancellation);
+        TileKernels.Gemm(device, -T.One, a.Slice(h, 0, m - h, h), Transpose.None, right.Slice(0, 0, h, b - h), Transpose.None, T.One, right.Slice(h, 0, m - h, b - h), cancellation);
+        info = Factor(device, a.Slice(h, h, m - h, b - h), pivots[h..], cancellation);
+        for (int j = h; j < b; j++)
+        {
+            pivots[j] += h; // the lower half's pivots, as rows of the whole panel
+        }
+
+        Swap(left, pivots[h..], h);
+        return info < 0 ? -1 : h + info;
+    }
+
+    /// <summary>Applies the interchanges <paramref name="pivots"/> (row <paramref name="first"/> + j with row
+    /// pivots[j]) to the rows of <paramref name="a"/>, in order (LAPACK's <c>laswp</c>).</summary>
+    public static void Swap<T>(HostMatrix<T> a, ReadOnlySpan<int> pivots, int first)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Cols == 0)
+        {
+            return;
+        }
+
+        for (int j = 0; j < pivots.Length; j++)
+        {
+            int row = first + j, other = pivots[j];
+            if (other != row)
+            {
+                SwapRows(a.Row(row), a.Row(other));
+            }
+        }
+    }
+
+    /// <summary>Exchanges two rows' elements.</summary>
+    public static void SwapRows<T>(Span<T> x, Span<T> y)
+        where T : unmanaged
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            (x[i], y[i]) = (y[i], x[i]);
+        }
+    }
+
+    private static int FactorElementwise<T>(HostMatrix<T> a, Span<int> pivots)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = a.Rows, b = a.Cols, info = -1;
+        for (int j = 0; j < b; j++)
+        {
+            int pivot = j;
+            T largest = T.Abs(a[j, j]);
+            for (int i = j + 1; i < m; i++)
+            {
+                T magnitude = T.Abs(a[i, j]);
+                if (magnitude > largest || T.IsNaN(magnitude))
+                {
+                    largest = magnitude;
+                    pivot = i;
+                }
+            }
+
+            pivots[j] = pivot;
+            if (pivot != j)
+            {
+                SwapRows(a.Row(j), a.Row(pivot));
+            }
+
+            T diagonal = a[j, j];
+            if (T.IsZero(diagonal))
+            {
+                info = info < 0 ? j : info; // singular: LAPACK goes on, leaving the column below as it is
+                continue;
+            }
+
+            ReadOnlySpan<T> uj = a.Row(j)[(j + 1)..];
+            T inverse = T.One / diagonal;
+            for (int i = j + 1; i < m; i++)
+            {
+                Span<T> ai = a.Row(i);
+                T l = ai[j] * inverse;
+                ai[j] = l;
+                TensorPrimitives.MultiplyAdd<T>(uj, -l, ai[(j + 1)..], ai[(j + 1)..]); // ai ← ai − l·uj
+            }
+        }
+
+        return info;
+    }
+}

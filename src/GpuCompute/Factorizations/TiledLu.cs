@@ -1,0 +1,134 @@
+using System.Numerics;
+using GpuCompute.Matrices;
+using GpuCompute.Tasks;
+
+namespace GpuCompute.Factorizations;
+
+/// <summary>
+/// Tile LU with partial pivoting (A = P·L·U) and its solve as task graphs, right-looking: step k factors the tile
+/// column below the diagonal as one tall panel (pivoting over all its rows), applies those interchanges to every other
+/// tile column, solves for U's tile row, and updates the trailing tiles by GEMM. Panels, interchanges and triangular
+/// solves run on the CPU device; the updates (most of the flops) on any device.
+/// </summary>
+internal static class TiledLu
+{
+    /// <summary>The graph of the factorization of <paramref name="a"/> (n × n) in tiles of <paramref name="tile"/>;
+    /// <paramref name="pivots"/>[i] receives the row interchanged with row i (from 0, as LAPACK's ipiv − 1).</summary>
+    public static TaskGraph Factor<T>(HostMatrix<T> a, int[] pivots, int tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = a.Rows, tiles = (n + tile - 1) / tile;
+        HostMatrix<T> Tile(int i, int j) => a.Slice(i * tile, j * tile, Size(i), Size(j));
+        HostMatrix<T> Below(int k, int j) => a.Slice(k * tile, j * tile, n - (k * tile), Size(j)); // tile rows k.. of column j
+        int Handle(int i, int j) => (i * tiles) + j;
+        int Size(int i) => Math.Min(tile, n - (i * tile));
+        (int, DataAccess)[] Column(int k, int j, DataAccess access) => [.. Enumerable.Range(k, tiles - k).Select(i => (Handle(i, j), access))];
+        int[] Local(int k) => [.. pivots.AsSpan(k * tile, Size(k)).ToArray().Select(p => p - (k * tile))];
+
+        var graph = new TaskGraph();
+        for (int k = 0; k < tiles; k++)
+        {
+            int kk = k, first = k * tile;
+            double rows = n - first, b = Size(k);
+            graph.Add(new GraphTask(
+                $"panel({k})", (rows * b * b) - (b * b * b / 3), Column(k, k, DataAccess.ReadWrite), d => d.ComputesInHostMemory,
+                (device, stop) =>
+                {
+                    Span<int> mine = pivots.AsSpan(first, Size(kk));
+                    int info = PanelLu.Factor(device, Below(kk, kk), mine, stop);
+                    for (int j = 0; j < mine.Length; j++)
+                    {
+                        mine[j] += first; // rows of the panel → rows of A
+                    }
+
+                    if (info >= 0)
+                    {
+                        throw new MatrixSingularException(first + info, n, "a");
+                    }
+                }));
+            for (int j = 0; j < tiles; j++)
+            {
+                int jj = j;
+                if (j < k)
+                {
+                    // The interchanges reach the columns of L already computed (LAPACK applies them to whole rows).
+                    graph.Add(new GraphTask(
+                        $"swap({k},{j})", 0, [(Handle(k, k), DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                        (_, _) => PanelLu.Swap(Below(kk, jj), Local(kk), 0)));
+                }
+                else if (j > k)
+                {
+                    graph.Add(new GraphTask(
+                        $"swap-trsm({k},{j})", b * b * Size(j), [.. Column(k, k, DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                        (device, stop) =>
+                        {
+                            PanelLu.Swap(Below(kk, jj), Local(kk), 0);
+                            TileKernels.TrsmLeftUnitLower(device, Tile(kk, kk), Tile(kk, jj), stop);
+                        }));
+                }
+            }
+
+            for (int i = k + 1; i < tiles; i++)
+            {
+                for (int j = k + 1; j < tiles; j++)
+                {
+                    int ii = i, jj = j;
+                    graph.Add(new GraphTask(
+                        $"gemm({i},{j},{k})", 2.0 * Size(i) * Size(j) * b,
+                        [(Handle(i, k), DataAccess.Read), (Handle(k, j), DataAccess.Read), (Handle(i, j), DataAccess.ReadWrite)], _ => true,
+                        (device, stop) => TileKernels.Gemm(device, -T.One, Tile(ii, kk), Transpose.None, Tile(kk, jj), Transpose.None, T.One, Tile(ii, jj), stop)));
+                }
+            }
+        }
+
+        return graph;
+    }
+
+    /// <summary>The graph of B ← A⁻¹·B from the factors and pivots: B's rows interchanged, then L·Y = B (unit lower)
+    /// forward and U·X = Y backward, by tile rows.</summary>
+    public static TaskGraph Solve<T>(HostMatrix<T> lu, int[] pivots, HostMatrix<T> b, int tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = lu.Rows, r = b.Cols, tiles = (n + tile - 1) / tile;
+        HostMatrix<T> F(int i, int j) => lu.Slice(i * tile, j * tile, Size(i), Size(j));
+        HostMatrix<T> B(int i) => b.Slice(i * tile, 0, Size(i), r);
+        int Size(int i) => Math.Min(tile, n - (i * tile));
+        (int, DataAccess)[] All = [.. Enumerable.Range(0, tiles).Select(i => (i, DataAccess.ReadWrite))];
+
+        var graph = new TaskGraph();
+        graph.Add(new GraphTask("swap", 0, All, d => d.ComputesInHostMemory, (_, _) => PanelLu.Swap(b, pivots, 0)));
+        for (int i = 0; i < tiles; i++)
+        {
+            int ii = i;
+            for (int j = 0; j < i; j++)
+            {
+                int jj = j;
+                graph.Add(new GraphTask(
+                    $"gemm-forward({i},{j})", 2.0 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => TileKernels.Gemm(device, -T.One, F(ii, jj), Transpose.None, B(jj), Transpose.None, T.One, B(ii), stop)));
+            }
+
+            graph.Add(new GraphTask(
+                $"trsm-forward({i})", (double)Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                (device, stop) => TileKernels.TrsmLeftUnitLower(device, F(ii, ii), B(ii), stop)));
+        }
+
+        for (int i = tiles - 1; i >= 0; i--)
+        {
+            int ii = i;
+            for (int j = i + 1; j < tiles; j++)
+            {
+                int jj = j;
+                graph.Add(new GraphTask(
+                    $"gemm-backward({i},{j})", 2.0 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => TileKernels.Gemm(device, -T.One, F(ii, jj), Transpose.None, B(jj), Transpose.None, T.One, B(ii), stop)));
+            }
+
+            graph.Add(new GraphTask(
+                $"trsm-backward({i})", (double)Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                (device, stop) => TileKernels.TrsmLeftUpper(device, F(ii, ii), B(ii), stop)));
+        }
+
+        return graph;
+    }
+}
