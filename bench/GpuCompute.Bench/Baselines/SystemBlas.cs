@@ -23,6 +23,8 @@ internal sealed unsafe partial class SystemBlas
     // LAPACK's Fortran entry points (OpenBLAS implements potrf itself, in C with this signature).
     private readonly delegate* unmanaged<byte*, int*, float*, int*, int*, void> _spotrf;
     private readonly delegate* unmanaged<byte*, int*, double*, int*, int*, void> _dpotrf;
+    private readonly delegate* unmanaged<int*, int*, float*, int*, int*, int*, void> _sgetrf;
+    private readonly delegate* unmanaged<int*, int*, double*, int*, int*, int*, void> _dgetrf;
 
     private SystemBlas(string name, nint library)
     {
@@ -40,6 +42,12 @@ internal sealed unsafe partial class SystemBlas
         {
             _spotrf = (delegate* unmanaged<byte*, int*, float*, int*, int*, void>)spotrf;
             _dpotrf = (delegate* unmanaged<byte*, int*, double*, int*, int*, void>)dpotrf;
+        }
+
+        if (NativeLibrary.TryGetExport(library, "sgetrf_", out nint sgetrf) && NativeLibrary.TryGetExport(library, "dgetrf_", out nint dgetrf))
+        {
+            _sgetrf = (delegate* unmanaged<int*, int*, float*, int*, int*, int*, void>)sgetrf;
+            _dgetrf = (delegate* unmanaged<int*, int*, double*, int*, int*, int*, void>)dgetrf;
         }
 
         if (NativeLibrary.TryGetExport(library, "openblas_get_corename", out nint coreName))
@@ -154,6 +162,42 @@ internal sealed unsafe partial class SystemBlas
             fixed (double* pa = (double[])(object)a.Data)
             {
                 _dpotrf(&upper, &n, pa + a.Offset, &lda, &info);
+            }
+        }
+
+        return info;
+    }
+
+    /// <summary>True when the library exports LAPACK's LU (<c>sgetrf_</c>, <c>dgetrf_</c>).</summary>
+    public bool HasGetrf => _dgetrf != null;
+
+    /// <summary>LU with partial pivoting of a square matrix. LAPACK is column-major, so it factors Aᵀ (the same memory
+    /// read the other way); the work and the pivoting are the same as for A, which is what a timing needs. Returns
+    /// LAPACK's info.</summary>
+    public int GetrfTransposed<T>(HostMatrix<T> a, int[] pivots)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!HasGetrf)
+        {
+            throw new NotSupportedException($"{Name} has no LAPACK getrf.");
+        }
+
+        int n = a.Rows, lda = a.LeadingDimension, info = 0;
+        fixed (int* ipiv = pivots)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                fixed (float* pa = (float[])(object)a.Data)
+                {
+                    _sgetrf(&n, &n, pa + a.Offset, &lda, ipiv, &info);
+                }
+            }
+            else
+            {
+                fixed (double* pa = (double[])(object)a.Data)
+                {
+                    _dgetrf(&n, &n, pa + a.Offset, &lda, ipiv, &info);
+                }
             }
         }
 

@@ -11,13 +11,14 @@ using Spectre.Console;
 namespace GpuCompute.Bench.Commands;
 
 /// <summary>
-/// <c>factor cholesky</c>: the engine's tile Cholesky beside OpenBLAS's LAPACK <c>?potrf</c> on the same random SPD
-/// matrix (M·Mᵀ/n + I), interleaved run by run (the input copied back untimed before each), each verified by its
-/// backward error ‖A − L·Lᵀ‖_F/‖A‖_F in double precision; GFLOP/s by n³/3.
+/// <c>factor cholesky|lu</c>: the engine's tile Cholesky or LU beside OpenBLAS's LAPACK (<c>?potrf</c>, <c>?getrf</c>)
+/// on the same random matrix (SPD M·Mᵀ/n + I for Cholesky, uniform for LU), interleaved run by run (the input copied
+/// back untimed before each), each verified by its backward error (‖A − L·Lᵀ‖_F/‖A‖_F, ‖P·A − L·U‖_F/‖A‖_F) in double
+/// precision; GFLOP/s by n³/3 and 2n³/3; for LU also the growth factor max|U|/max|A| of both.
 /// </summary>
 internal static class FactorCommand
 {
-    private static readonly Argument<string> KindArgument = new("kind") { Description = "cholesky (LU and QR are not implemented yet)." };
+    private static readonly Argument<string> KindArgument = new("kind") { Description = "cholesky or lu (QR is not implemented yet)." };
     private static readonly Option<int> SizeOption = new("--size") { Description = "The order n (default 4096).", DefaultValueFactory = _ => 4096 };
     private static readonly Option<string> PrecisionOption = new("--precision") { Description = "f32 or f64.", DefaultValueFactory = _ => "f64" };
     private static readonly Option<string?> DeviceListOption = new("--devices") { Description = "Devices, e.g. cpu or cpu,cuda (default: GPUCOMPUTE_DEVICES, else every CPU and GPU device)." };
@@ -36,9 +37,9 @@ internal static class FactorCommand
         command.SetAction(parse =>
         {
             string kind = parse.GetValue(KindArgument)!;
-            if (kind != "cholesky")
+            if (kind is not ("cholesky" or "lu"))
             {
-                throw new UsageException($"factor takes cholesky; '{kind}' is not implemented (LU and QR are planned).");
+                throw new UsageException($"factor takes cholesky or lu; '{kind}' is not implemented (QR is planned).");
             }
 
             int n = parse.GetValue(SizeOption);
@@ -66,13 +67,13 @@ internal static class FactorCommand
             }
 
             string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
-            var settings = new Settings(n, parse.GetValue(DeviceListOption), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption));
+            var settings = new Settings(kind, n, parse.GetValue(DeviceListOption), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption));
             return precision == "f32" ? Run<float>(settings) : Run<double>(settings);
         });
         return command;
     }
 
-    private sealed record Settings(int N, string? Devices, int Repeat, int Threads, int? Tile, string? CoreType, bool Json);
+    private sealed record Settings(string Kind, int N, string? Devices, int Repeat, int Threads, int? Tile, string? CoreType, bool Json);
 
     private static int Run<T>(Settings s)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -84,11 +85,15 @@ internal static class FactorCommand
             engine.FactorTile = tile;
         }
 
-        HostMatrix<T> a = Spd<T>(engine, n);
+        bool lu = s.Kind == "lu";
+        HostMatrix<T> a = lu ? RandomMatrices.Create<T>(n, n, 13) : Spd<T>(engine, n);
+
+        // LAPACK is column-major: it is handed Aᵀ's memory, which it reads as A, so both factor the same matrix.
+        HostMatrix<T> theirInput = lu ? Transposed(a) : a;
         SystemBlas? blas = SystemBlas.TryLoad(s.CoreType, out string whyNot);
-        if (blas is { HasPotrf: false })
+        if (blas is not null && !(lu ? blas.HasGetrf : blas.HasPotrf))
         {
-            whyNot = $"{blas.Name} has no potrf";
+            whyNot = $"{blas.Name} has no {(lu ? "getrf" : "potrf")}";
             blas = null;
         }
 
@@ -96,13 +101,14 @@ internal static class FactorCommand
         var ours = new List<double>();
         var theirs = new List<double>();
         HostMatrix<T> mine = new(n, n), reference = new(n, n);
-        WarmUp<T>(engine, blas);
+        int[] ourPivots = new int[n], theirPivots = new int[n];
+        WarmUp<T>(engine, blas, lu);
         Scheduling.OperationReport? report = null;
         for (int run = 0; run <= s.Repeat; run++)
         {
             a.Data.CopyTo(mine.Data, 0);
             long start = Stopwatch.GetTimestamp();
-            report = engine.Cholesky(mine);
+            report = lu ? engine.Lu(mine, ourPivots) : engine.Cholesky(mine);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             if (run > 0)
             {
@@ -111,13 +117,13 @@ internal static class FactorCommand
 
             if (blas is not null)
             {
-                a.Data.CopyTo(reference.Data, 0);
+                theirInput.Data.CopyTo(reference.Data, 0);
                 start = Stopwatch.GetTimestamp();
-                int info = blas.Potrf(reference);
+                int info = lu ? blas.GetrfTransposed(reference, theirPivots) : blas.Potrf(reference);
                 seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 if (info != 0)
                 {
-                    throw new InvalidOperationException($"potrf returned info = {info} on an SPD matrix.");
+                    throw new InvalidOperationException($"{(lu ? "getrf" : "potrf")} returned info = {info} on the test matrix.");
                 }
 
                 if (run > 0)
@@ -128,10 +134,14 @@ internal static class FactorCommand
         }
 
         double unit = typeof(T) == typeof(float) ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53);
-        const double C = 4; // the bound c·n·u with c = 4
-        double ourError = BackwardError(engine, a, mine), bound = C * n * unit;
-        double? theirError = blas is null ? null : BackwardError(engine, a, reference);
-        double oursMedian = Median(ours), flops = (double)n * n * n / 3;
+        double? ourGrowth = lu ? Growth(a, mine) : null;
+        double? theirGrowth = lu && blas is not null ? Growth(a, Transposed(reference)) : null;
+
+        // The bounds c·n·u: c = 4 for Cholesky; for LU c = 8 times the growth factor (partial pivoting's bound).
+        double bound = (lu ? 8 * Math.Max(1, ourGrowth!.Value) : 4) * n * unit;
+        double ourError = lu ? LuError(engine, a, mine, ourPivots, oneBased: false) : BackwardError(engine, a, mine);
+        double? theirError = blas is null ? null : lu ? LuError(engine, a, Transposed(reference), theirPivots, oneBased: true) : BackwardError(engine, a, reference);
+        double oursMedian = Median(ours), flops = (lu ? 2.0 : 1.0) * n * n * n / 3;
         double? theirsMedian = blas is null ? null : Median(theirs);
         bool verified = ourError <= bound;
         string precision = typeof(T) == typeof(float) ? "f32" : "f64";
@@ -140,8 +150,9 @@ internal static class FactorCommand
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                kind = "cholesky", n, precision, threads = s.Threads, tile = engine.FactorTile, repeat = s.Repeat,
+                kind = s.Kind, n, precision, threads = s.Threads, tile = engine.FactorTile, repeat = s.Repeat,
                 seconds = oursMedian, gflops = flops / oursMedian / 1e9, backward_error = ourError, bound, verified,
+                growth = ourGrowth, openblas_growth = theirGrowth,
                 openblas = blas?.Name ?? whyNot, openblas_seconds = theirsMedian, openblas_gflops = theirsMedian is double t ? flops / t / 1e9 : (double?)null,
                 openblas_backward_error = theirError, ratio_to_openblas = theirsMedian / oursMedian, run_seconds = ours, openblas_run_seconds = theirs,
                 tasks = report.Trace.Count, devices = shares,
@@ -149,8 +160,8 @@ internal static class FactorCommand
         }
         else
         {
-            AnsiConsole.MarkupLine($"Cholesky n={n} {precision}, {s.Threads} threads, tiles of {engine.FactorTile}: {report.Trace.Count} tasks");
-            var table = new Table().AddColumns("library", "median s", "GFLOP/s (n³/3)", "backward error", "vs OpenBLAS");
+            AnsiConsole.MarkupLine($"{(lu ? "LU" : "Cholesky")} n={n} {precision}, {s.Threads} threads, tiles of {engine.FactorTile}: {report.Trace.Count} tasks");
+            var table = new Table().AddColumns("library", "median s", lu ? "GFLOP/s (2n³/3)" : "GFLOP/s (n³/3)", "backward error", "vs OpenBLAS");
             table.AddRow("GpuCompute", F(oursMedian, "F4"), F(flops / oursMedian / 1e9, "F1"), ourError.ToString("E2", CultureInfo.InvariantCulture), theirsMedian is double tm ? $"{tm / oursMedian:F2}x" : "-");
             if (blas is not null)
             {
@@ -168,7 +179,12 @@ internal static class FactorCommand
                 AnsiConsole.MarkupLine($"  {Markup.Escape(d.id)}: {d.tasks} tasks, busy {d.busy_seconds:F3} s{(d.error is null ? "" : $", failed: {Markup.Escape(d.error)}")}");
             }
 
-            AnsiConsole.MarkupLine($"check: backward error {ourError:E2} (bound {C}·n·u = {bound:E2}) {(verified ? "verified" : "[red]FAILED[/]")}");
+            if (lu)
+            {
+                AnsiConsole.MarkupLine($"growth factor max|U|/max|A|: {ourGrowth:F2}{(theirGrowth is double g ? $" (OpenBLAS {g:F2})" : "")}");
+            }
+
+            AnsiConsole.MarkupLine($"check: backward error {ourError:E2} (bound {bound:E2}) {(verified ? "verified" : "[red]FAILED[/]")}");
         }
 
         return verified ? 0 : 1;
@@ -177,21 +193,115 @@ internal static class FactorCommand
     /// <summary>Factors small matrices until the JIT has compiled the tile kernels at full optimization (the first
     /// calls run unoptimized code: three runs at 2048 took 4× the steady time here), so the timed runs measure the
     /// kernels, not the JIT.</summary>
-    private static void WarmUp<T>(ComputeEngine engine, SystemBlas? blas)
+    private static void WarmUp<T>(ComputeEngine engine, SystemBlas? blas, bool lu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        HostMatrix<T> a = Spd<T>(engine, 640), work = new(640, 640);
+        HostMatrix<T> a = lu ? RandomMatrices.Create<T>(640, 640, 3) : Spd<T>(engine, 640), work = new(640, 640);
+        int[] pivots = new int[640];
         var clock = Stopwatch.StartNew();
         for (int run = 0; run < 40 || clock.Elapsed.TotalSeconds < 1; run++)
         {
             a.Data.CopyTo(work.Data, 0);
-            engine.Cholesky(work);
+            _ = lu ? engine.Lu(work, pivots) : engine.Cholesky(work);
             if (run < 2 && blas is not null)
             {
                 a.Data.CopyTo(work.Data, 0);
-                blas.Potrf(work);
+                _ = lu ? blas.GetrfTransposed(work, pivots) : blas.Potrf(work);
             }
         }
+    }
+
+    private static HostMatrix<T> Transposed<T>(HostMatrix<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var t = new HostMatrix<T>(a.Cols, a.Rows);
+        for (int i = 0; i < a.Rows; i++)
+        {
+            for (int j = 0; j < a.Cols; j++)
+            {
+                t[j, i] = a[i, j];
+            }
+        }
+
+        return t;
+    }
+
+    /// <summary>max|U| / max|A|: how much partial pivoting let the elements grow.</summary>
+    private static double Growth<T>(HostMatrix<T> a, HostMatrix<T> factor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double largestA = 0, largestU = 0;
+        for (int i = 0; i < a.Rows; i++)
+        {
+            for (int j = 0; j < a.Cols; j++)
+            {
+                largestA = Math.Max(largestA, Math.Abs(double.CreateTruncating(a[i, j])));
+                if (j >= i)
+                {
+                    largestU = Math.Max(largestU, Math.Abs(double.CreateTruncating(factor[i, j])));
+                }
+            }
+        }
+
+        return largestA == 0 ? 0 : largestU / largestA;
+    }
+
+    /// <summary>‖P·A − L·U‖_F/‖A‖_F in double, L·U by the engine's f64 GEMM; pivots from 0, or from 1 as LAPACK's.</summary>
+    private static double LuError<T>(ComputeEngine engine, HostMatrix<T> a, HostMatrix<T> factor, int[] pivots, bool oneBased)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = a.Rows;
+        var l = new HostMatrix<double>(n, n);
+        var u = new HostMatrix<double>(n, n);
+        var pa = new HostMatrix<double>(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double f = double.CreateTruncating(factor[i, j]);
+                if (j < i)
+                {
+                    l[i, j] = f;
+                }
+                else
+                {
+                    u[i, j] = f;
+                }
+
+                pa[i, j] = double.CreateTruncating(a[i, j]);
+            }
+
+            l[i, i] = 1;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            int other = pivots[i] - (oneBased ? 1 : 0);
+            if (other != i)
+            {
+                var x = pa.Row(i);
+                var y = pa.Row(other);
+                for (int j = 0; j < n; j++)
+                {
+                    (x[j], y[j]) = (y[j], x[j]);
+                }
+            }
+        }
+
+        var product = new HostMatrix<double>(n, n);
+        engine.Gemm(1.0, l, Transpose.None, u, Transpose.None, 0.0, product);
+        double diff = 0, norm = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double d = pa[i, j] - product[i, j];
+                diff += d * d;
+                norm += pa[i, j] * pa[i, j];
+            }
+        }
+
+        return Math.Sqrt(diff / norm);
     }
 
     /// <summary>M·Mᵀ/n + I for M uniform in [−1, 1), symmetric to the bit (the lower triangle mirrored).</summary>

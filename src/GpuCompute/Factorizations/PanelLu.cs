@@ -14,7 +14,7 @@ namespace GpuCompute.Factorizations;
 internal static class PanelLu
 {
     /// <summary>Columns below which the panel is factored element by element.</summary>
-    public const int Base = 16;
+    public const int Base = 32;
 
     /// <summary>Factors <paramref name="a"/> in place (L unit lower below the diagonal, U on and above it);
     /// <paramref name="pivots"/>[j] receives the row (of the panel, from 0) interchanged with row j. Returns -1, or the
@@ -70,56 +70,85 @@ internal static class PanelLu
         }
     }
 
-    /// <summary>Exchanges two rows' elements.</summary>
+    /// <summary>Exchanges two rows' elements, a chunk at a time through a small buffer (three vectorized copies
+    /// instead of an element-by-element exchange).</summary>
     public static void SwapRows<T>(Span<T> x, Span<T> y)
         where T : unmanaged
     {
-        for (int i = 0; i < x.Length; i++)
+        const int Chunk = 256;
+        Span<T> buffer = stackalloc T[Chunk];
+        for (int start = 0; start < x.Length; start += Chunk)
         {
-            (x[i], y[i]) = (y[i], x[i]);
+            int length = Math.Min(Chunk, x.Length - start);
+            Span<T> xs = x.Slice(start, length), ys = y.Slice(start, length), held = buffer[..length];
+            xs.CopyTo(held);
+            ys.CopyTo(xs);
+            held.CopyTo(ys);
         }
     }
 
+    /// <summary>A panel of at most <see cref="Base"/> columns, column by column. It is worked on transposed (each
+    /// column a contiguous row of scratch), so the pivot search, the scaling and every rank-one update are single
+    /// vectorized passes over long spans, instead of a short call per row of a tall panel.</summary>
     private static int FactorElementwise<T>(HostMatrix<T> a, Span<int> pivots)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = a.Rows, b = a.Cols, info = -1;
-        for (int j = 0; j < b; j++)
+        T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(m * b);
+        try
         {
-            int pivot = j;
-            T largest = T.Abs(a[j, j]);
-            for (int i = j + 1; i < m; i++)
+            for (int i = 0; i < m; i++)
             {
-                T magnitude = T.Abs(a[i, j]);
-                if (magnitude > largest || T.IsNaN(magnitude))
+                ReadOnlySpan<T> row = a.Row(i);
+                for (int j = 0; j < b; j++)
                 {
-                    largest = magnitude;
-                    pivot = i;
+                    scratch[(j * m) + i] = row[j];
                 }
             }
 
-            pivots[j] = pivot;
-            if (pivot != j)
+            Span<T> Column(int j) => scratch.AsSpan(j * m, m);
+            for (int j = 0; j < b; j++)
             {
-                SwapRows(a.Row(j), a.Row(pivot));
+                Span<T> column = Column(j);
+                int pivot = j + TensorPrimitives.IndexOfMaxMagnitude<T>(column[j..]);
+                pivots[j] = pivot;
+                if (pivot != j)
+                {
+                    for (int c = 0; c < b; c++)
+                    {
+                        Span<T> other = Column(c);
+                        (other[j], other[pivot]) = (other[pivot], other[j]);
+                    }
+                }
+
+                T diagonal = column[j];
+                if (T.IsZero(diagonal))
+                {
+                    info = info < 0 ? j : info; // singular: LAPACK goes on, leaving the column below as it is
+                    continue;
+                }
+
+                Span<T> below = column[(j + 1)..];
+                TensorPrimitives.Multiply<T>(below, T.One / diagonal, below); // L's column
+                for (int c = j + 1; c < b; c++)
+                {
+                    Span<T> target = Column(c)[(j + 1)..];
+                    TensorPrimitives.MultiplyAdd<T>(below, -Column(c)[j], target, target); // A[j+1.., c] −= l·u[j, c]
+                }
             }
 
-            T diagonal = a[j, j];
-            if (T.IsZero(diagonal))
+            for (int i = 0; i < m; i++)
             {
-                info = info < 0 ? j : info; // singular: LAPACK goes on, leaving the column below as it is
-                continue;
+                Span<T> row = a.Row(i);
+                for (int j = 0; j < b; j++)
+                {
+                    row[j] = scratch[(j * m) + i];
+                }
             }
-
-            ReadOnlySpan<T> uj = a.Row(j)[(j + 1)..];
-            T inverse = T.One / diagonal;
-            for (int i = j + 1; i < m; i++)
-            {
-                Span<T> ai = a.Row(i);
-                T l = ai[j] * inverse;
-                ai[j] = l;
-                TensorPrimitives.MultiplyAdd<T>(uj, -l, ai[(j + 1)..], ai[(j + 1)..]); // ai ← ai − l·uj
-            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(scratch);
         }
 
         return info;
