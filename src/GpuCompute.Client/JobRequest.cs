@@ -8,7 +8,8 @@ namespace GpuCompute.Client;
 /// <c>add</c>, <c>subtract</c>, <c>multiply</c> (<c>x</c>, <c>y</c>), <c>axpy</c> (y ← α·x + y), <c>scale</c> (α·x),
 /// <c>relu</c>, <c>exp</c> (<c>x</c>), and the reductions <c>sum</c>, <c>asum</c>, <c>nrm2</c>, <c>amax</c>, <c>dot</c>
 /// (<c>x</c>, <c>y</c>), <c>imax</c>, <c>imin</c> (value and index), <c>cholesky</c> (L with A = L·Lᵀ for a symmetric
-/// positive definite <c>a</c>, zeros above the diagonal) and <c>cholesky-solve</c> (X with A·X = B; <c>a</c>, <c>b</c>).
+/// positive definite <c>a</c>, zeros above the diagonal), <c>cholesky-solve</c> (X with A·X = B; <c>a</c>, <c>b</c>), and by
+/// LU with partial pivoting <c>solve</c> (X with A·X = B; <c>a</c>, <c>b</c>), <c>inverse</c> and <c>determinant</c> (<c>a</c>).
 /// Matrices are row-major.
 /// </remarks>
 public sealed record JobRequest

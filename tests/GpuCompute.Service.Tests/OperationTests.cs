@@ -160,6 +160,29 @@ public sealed class OperationTests
     }
 
     [Test]
+    public async Task Solve_Inverse_Determinant_MatchMathNet()
+    {
+        const int n = 40, rhs = 2;
+        double[] a = Requests.Random(n * n, 31), b = Requests.Random(n * rhs, 32);
+        var managed = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => a[(i * n) + j]);
+        var rightHand = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, rhs, (i, j) => b[(i * rhs) + j]);
+        var x = managed.Solve(rightHand);
+        var inverse = managed.Inverse();
+        double scale = inverse.Enumerate().Max(Math.Abs);
+        await CheckBothWaysAsync(
+            new JobRequest { Operation = "solve", Precision = "f64", Operands = new Dictionary<string, OperandRef>() },
+            new() { ["a"] = a, ["b"] = b }, new() { ["a"] = [n, n], ["b"] = [n, rhs] }, [.. Enumerable.Range(0, n * rhs).Select(t => x[t / rhs, t % rhs])], [n, rhs], 1e-10);
+        await CheckBothWaysAsync(
+            new JobRequest { Operation = "inverse", Precision = "f64", Operands = new Dictionary<string, OperandRef>() },
+            new() { ["a"] = a }, new() { ["a"] = [n, n] }, [.. Enumerable.Range(0, n * n).Select(t => inverse[t / n, t % n])], [n, n], 1e-10);
+        var status = await CheckBothWaysAsync(
+            new JobRequest { Operation = "determinant", Precision = "f64", Operands = new Dictionary<string, OperandRef>() },
+            new() { ["a"] = a }, new() { ["a"] = [n, n] }, [managed.Determinant()], [], 1e-9);
+        Assert.That(status.Result!.Value, Is.EqualTo(managed.Determinant()).Within(1e-9 * Math.Abs(managed.Determinant())));
+        Assert.That(scale, Is.GreaterThan(0));
+    }
+
+    [Test]
     public async Task Cholesky_NotPositiveDefinite_FailsNamingTheColumn()
     {
         double[] a = [4, 0, 0, 0, 1, 0, 0, 0, -2];

@@ -12,6 +12,7 @@ public static class OperationCatalog
     .Concat(ElementwiseServiceOperation.Names.Select(n => new ElementwiseServiceOperation(n)))
     .Concat(ReductionServiceOperation.Names.Select(n => new ReductionServiceOperation(n)))
     .Concat(CholeskyServiceOperation.Names.Select(n => new CholeskyServiceOperation(n)))
+    .Concat(LuServiceOperation.Names.Select(n => new LuServiceOperation(n)))
     .ToDictionary(o => o.Name, StringComparer.Ordinal);
 
     /// <summary>Every name, in the catalog's order.</summary>
