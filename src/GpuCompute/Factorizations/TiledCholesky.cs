@@ -18,10 +18,18 @@ internal static class TiledCholesky
 
     /// <summary>The graph of the factorization of <paramref name="a"/> (n × n) in tiles of <paramref name="tile"/>.</summary>
     public static TaskGraph Factor<T>(HostMatrix<T> a, int tile)
+        where T : unmanaged, IFloatingPointIeee754<T> => Factor(a.Rows, tile, a);
+
+    /// <summary>The same graph for an order-<paramref name="n"/> matrix that is not there: tasks with their costs and
+    /// accesses, for the simulator (running one throws).</summary>
+    public static TaskGraph Shape(int n, int tile) => Factor<double>(n, tile, null);
+
+    private static TaskGraph Factor<T>(int n, int tile, HostMatrix<T>? matrix)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = a.Rows, tiles = (n + tile - 1) / tile;
-        HostMatrix<T> Tile(int i, int j) => a.Slice(i * tile, j * tile, Math.Min(tile, n - (i * tile)), Math.Min(tile, n - (j * tile)));
+        int tiles = (n + tile - 1) / tile;
+        HostMatrix<T> Matrix() => matrix ?? throw new InvalidOperationException("A simulated graph's tasks do not run.");
+        HostMatrix<T> Tile(int i, int j) => Matrix().Slice(i * tile, j * tile, Math.Min(tile, n - (i * tile)), Math.Min(tile, n - (j * tile)));
         int Handle(int i, int j) => (i * tiles) + j;
         double Size(int i) => Math.Min(tile, n - (i * tile));
         var graph = new TaskGraph();
