@@ -29,7 +29,7 @@ internal static class SimulateCommand
     private static readonly Option<string> PolicyOption = new("--policy") { Description = "A policy name, or all.", DefaultValueFactory = _ => "all" };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
     private static readonly Option<string?> FactorizationOption = new("--factorization") { Description = "Simulate a tile factorization's task graph instead of a GEMM: cholesky (n = --size)." };
-    private static readonly Option<int> TileOption = new("--tile") { Description = "The factorization's tile order (default 1024).", DefaultValueFactory = _ => 1024 };
+    private static readonly Option<int?> TileOption = new("--tile") { Description = "The factorization's tile order (default 1024); only with --factorization." };
     private static readonly Option<FileInfo?> PictureOption = new("--picture") { Description = "Write the adaptive policy's partition of C (which device got which block) as an SVG file." };
 
     public static Command Create()
@@ -82,9 +82,15 @@ internal static class SimulateCommand
     private static int Execute(ParseResult parse)
     {
         IReadOnlyList<SimulatedDevice> devices = SimulatedDevice.ParseList(parse.GetValue(DevicesOption)!);
+        int? tile = parse.GetValue(TileOption);
         if (parse.GetValue(FactorizationOption) is string factorization)
         {
-            return Factorization(factorization, devices, parse.GetValue(SizeOption) ?? 32768, parse.GetValue(TileOption), parse.GetValue(JsonOption));
+            return Factorization(factorization, devices, parse.GetValue(SizeOption) ?? 32768, tile ?? 1024, parse.GetValue(JsonOption));
+        }
+
+        if (tile is not null)
+        {
+            throw new UsageException("--tile is the factorization's tile order: it goes with --factorization.");
         }
 
         (int m, int n, int k) = Shape.From(parse.GetValue(SizeOption), parse.GetValue(MOption), parse.GetValue(NOption), parse.GetValue(KOption), 32768);

@@ -1,5 +1,4 @@
 using GpuCompute.Client;
-using GpuCompute.Service.Api;
 
 namespace GpuCompute.Service.Operations;
 
@@ -15,23 +14,13 @@ public sealed class CholeskyServiceOperation(string name) : ServiceOperation(nam
 
     public override OperationShape Plan(JobRequest request, OperandShapes shapes)
     {
-        long[] a = shapes.Require("a", 2, "a square matrix [n, n]");
-        if (a[0] != a[1])
-        {
-            throw RequestException.BadRequest($"{Name} needs a square A; A is {a[0]} x {a[1]}.");
-        }
-
+        long[] a = shapes.RequireSquare("a");
         var reads = new Dictionary<string, long[]> { ["a"] = a };
         double n = a[0], flops = n * n * n / 3;
         long[] result = a;
         if (Solves)
         {
-            long[] b = shapes.Require("b", 2, "a matrix [n, right-hand sides]");
-            if (b[0] != a[0])
-            {
-                throw RequestException.BadRequest($"A is {a[0]} x {a[1]} but B has {b[0]} rows: B needs one row per row of A.");
-            }
-
+            long[] b = shapes.RequireRightHandSides("b", a);
             reads["b"] = b;
             flops += 2 * n * n * b[1];
             result = b;

@@ -73,6 +73,24 @@ public sealed class OperandShapes
         return operands.TryGetValue(role, out var operand) ? Ranked(role, operand, rank, meaning) : null;
     }
 
+    /// <summary>The square matrix operand in <paramref name="role"/> ([n, n]).</summary>
+    public long[] RequireSquare(string role)
+    {
+        long[] shape = Require(role, 2, "a square matrix [n, n]");
+        return shape[0] == shape[1]
+            ? shape
+            : throw RequestException.BadRequest($"{operation} needs a square {role.ToUpperInvariant()}; it is {shape[0]} x {shape[1]}.");
+    }
+
+    /// <summary>The right-hand sides B ([n, r]) for the square matrix of shape <paramref name="a"/>.</summary>
+    public long[] RequireRightHandSides(string role, long[] a)
+    {
+        long[] b = Require(role, 2, "a matrix [n, right-hand sides]");
+        return b[0] == a[0]
+            ? b
+            : throw RequestException.BadRequest($"A is {a[0]} x {a[1]} but B has {b[0]} rows: B needs one row per row of A.");
+    }
+
     /// <summary>Refuses operands the operation does not take (a typo would otherwise be silently ignored).</summary>
     public void NoOthers()
     {

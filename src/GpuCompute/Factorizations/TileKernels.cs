@@ -93,6 +93,13 @@ internal static class TileKernels
 
     /// <summary>B ← L⁻¹·B (solves L·X = B) for lower-triangular L (n × n) and B (n × r).</summary>
     public static void TrsmLeftLower<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T> => TrsmLeftLower(device, l, b, unitDiagonal: false, cancellation);
+
+    /// <summary>B ← L⁻¹·B for unit lower-triangular L (n × n, its diagonal taken as 1 and not read) and B (n × r).</summary>
+    public static void TrsmLeftUnitLower<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T> => TrsmLeftLower(device, l, b, unitDiagonal: true, cancellation);
+
+    private static void TrsmLeftLower<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, bool unitDiagonal, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = l.Rows;
@@ -107,34 +114,9 @@ internal static class TileKernels
                     TensorPrimitives.MultiplyAdd<T>(b.Row(p), -li[p], bi, bi); // bi ← bi − L[i,p]·x_p
                 }
 
-                TensorPrimitives.Divide<T>(bi, li[i], bi);
-            }
-
-            return;
-        }
-
-        int h = Split(n);
-        var b1 = b.Slice(0, 0, h, b.Cols);
-        var b2 = b.Slice(h, 0, n - h, b.Cols);
-        TrsmLeftLower(device, l.Slice(0, 0, h, h), b1, cancellation);
-        Gemm(device, -T.One, l.Slice(h, 0, n - h, h), Transpose.None, b1, Transpose.None, T.One, b2, cancellation);
-        TrsmLeftLower(device, l.Slice(h, h, n - h, n - h), b2, cancellation);
-    }
-
-    /// <summary>B ← L⁻¹·B for unit lower-triangular L (n × n, its diagonal taken as 1 and not read) and B (n × r).</summary>
-    public static void TrsmLeftUnitLower<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, CancellationToken cancellation)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int n = l.Rows;
-        if (n <= Base)
-        {
-            for (int i = 1; i < n; i++)
-            {
-                Span<T> bi = b.Row(i);
-                ReadOnlySpan<T> li = l.Row(i);
-                for (int p = 0; p < i; p++)
+                if (!unitDiagonal)
                 {
-                    TensorPrimitives.MultiplyAdd<T>(b.Row(p), -li[p], bi, bi);
+                    TensorPrimitives.Divide<T>(bi, li[i], bi);
                 }
             }
 
@@ -144,9 +126,9 @@ internal static class TileKernels
         int h = Split(n);
         var b1 = b.Slice(0, 0, h, b.Cols);
         var b2 = b.Slice(h, 0, n - h, b.Cols);
-        TrsmLeftUnitLower(device, l.Slice(0, 0, h, h), b1, cancellation);
+        TrsmLeftLower(device, l.Slice(0, 0, h, h), b1, unitDiagonal, cancellation);
         Gemm(device, -T.One, l.Slice(h, 0, n - h, h), Transpose.None, b1, Transpose.None, T.One, b2, cancellation);
-        TrsmLeftUnitLower(device, l.Slice(h, h, n - h, n - h), b2, cancellation);
+        TrsmLeftLower(device, l.Slice(h, h, n - h, n - h), b2, unitDiagonal, cancellation);
     }
 
     /// <summary>B ← U⁻¹·B for upper-triangular U (n × n) and B (n × r).</summary>
