@@ -240,6 +240,123 @@ public sealed partial class ComputeEngine
         }
     }
 
+    /// <summary>
+    /// Householder QR, A = Q·R, in place (LAPACK's <c>geqrf</c>): R on and above the diagonal of <paramref name="a"/>
+    /// (m × n, m ≥ n), the Householder vectors below it (their unit first elements not stored), and
+    /// <paramref name="tau"/>[j] the scalar of reflector j (H_j = I − τ_j·v_j·v_jᵀ, Q = H₀···H_{n−1}). Blocks until done.
+    /// </summary>
+    /// <remarks>A tile algorithm as a task graph: each step factors the tile column below the diagonal as one panel
+    /// on the CPU device and updates every tile column to its right with the panel's block reflector (three GEMMs, on
+    /// any device). Accumulates in <typeparamref name="T"/>.</remarks>
+    /// <exception cref="ArgumentException">A has fewer rows than columns, <paramref name="tau"/> has not n elements, or
+    /// A holds NaN or an infinity (named by position).</exception>
+    public OperationReport Qr<T>(HostMatrix<T> a, T[] tau, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckQr(a, tau);
+        return RunGraph<T>("qr", new TiledQr<T>(a, tau, FactorTile).Factor(), cancellation);
+    }
+
+    /// <summary>
+    /// The least-squares solution X (n × r) of min ‖A·X − B‖_F for A (m × n, m ≥ n, full rank) and B (m × r), by
+    /// Householder QR (A and B are not modified; LAPACK's <c>gels</c>). Blocks until done.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes do not fit (A's rows must equal B's, m ≥ n), either holds NaN or
+    /// an infinity, or A is rank-deficient (a zero on R's diagonal, named).</exception>
+    public HostMatrix<T> LeastSquares<T>(HostMatrix<T> a, HostMatrix<T> b, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Rows != a.Rows)
+        {
+            throw new ArgumentException($"B has {b.Rows} rows but A is {a.Rows} x {a.Cols}: B needs one row per row of A.", nameof(b));
+        }
+
+        ThrowIfNotFinite(b, lowerOnly: false, "B", nameof(b));
+        var (qr, tiled) = FactorCopy(a, cancellation);
+        int n = a.Cols;
+        var c = Copy(b);
+        RunGraph<T>("qr apply", tiled.ApplyQTransposed(c), cancellation);
+        for (int j = 0; j < n; j++)
+        {
+            if (T.IsZero(qr[j, j]))
+            {
+                throw new ArgumentException($"A is rank-deficient: R[{j}, {j}] is 0, so the least-squares solution is not unique.", nameof(a));
+            }
+        }
+
+        var x = Copy(c.Slice(0, 0, n, c.Cols));
+        var r = qr.Slice(0, 0, n, n);
+        var graph = new TaskGraph();
+        graph.Add(new GraphTask("trsm-r", (double)n * n * x.Cols, [(0, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+            (device, stop) => TileKernels.TrsmLeftUpper(device, r, x, stop)));
+        RunGraph<T>("qr solve", x.Cols == 0 ? new TaskGraph() : graph, cancellation);
+        return x;
+    }
+
+    /// <summary>R (n × n, upper) and Q's first n columns (m × n) of A, A not modified: for verification.</summary>
+    internal (HostMatrix<T> R, HostMatrix<T> Q) QrExplicit<T>(HostMatrix<T> a, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (qr, tiled) = FactorCopy(a, cancellation);
+        var q = new HostMatrix<T>(a.Rows, a.Cols);
+        RunGraph<T>("qr form q", tiled.FormQ(q), cancellation);
+        var r = new HostMatrix<T>(a.Cols, a.Cols);
+        for (int i = 0; i < a.Cols; i++)
+        {
+            for (int j = i; j < a.Cols; j++)
+            {
+                r[i, j] = qr[i, j];
+            }
+        }
+
+        return (r, q);
+    }
+
+    private (HostMatrix<T> Qr, TiledQr<T> Tiled) FactorCopy<T>(HostMatrix<T> a, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var qr = Copy(a);
+        var tau = new T[a.Cols];
+        CheckQr(qr, tau);
+        var tiled = new TiledQr<T>(qr, tau, FactorTile);
+        RunGraph<T>("qr", tiled.Factor(), cancellation);
+        return (qr, tiled);
+    }
+
+    private void CheckQr<T>(HostMatrix<T> a, T[] tau)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(tau);
+        ThrowIfDisposed();
+        if (a.Rows < a.Cols)
+        {
+            throw new ArgumentException($"QR here needs at least as many rows as columns; A is {a.Rows} x {a.Cols}.", nameof(a));
+        }
+
+        if (tau.Length != a.Cols)
+        {
+            throw new ArgumentException($"tau has {tau.Length} elements; A is {a.Rows} x {a.Cols}, so it needs {a.Cols}.", nameof(tau));
+        }
+
+        ThrowIfNotFinite(a, lowerOnly: false, "A", nameof(a));
+    }
+
+    private static HostMatrix<T> Copy<T>(HostMatrix<T> m)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var copy = new HostMatrix<T>(m.Rows, m.Cols);
+        for (int i = 0; i < m.Rows && m.Cols > 0; i++)
+        {
+            m.Row(i).CopyTo(copy.Row(i));
+        }
+
+        return copy;
+    }
+
     /// <summary>Runs a task graph on the engine's devices through the executor and reports it.</summary>
     private OperationReport RunGraph<T>(string operation, TaskGraph graph, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>

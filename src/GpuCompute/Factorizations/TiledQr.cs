@@ -1,0 +1,122 @@
+using System.Numerics;
+using GpuCompute.Matrices;
+using GpuCompute.Tasks;
+
+namespace GpuCompute.Factorizations;
+
+/// <summary>
+/// Tile Householder QR (A = Q·R, m × n with m ≥ n) as a task graph, right-looking: step k factors the tile column
+/// below the diagonal as one panel (its reflectors as V and T, I − V·T·Vᵀ), then every tile column to its right is
+/// updated by Qₖᵀ = I − V·Tᵀ·Vᵀ in three GEMMs, one task per tile column. Panels run on the CPU device; the updates on
+/// any device. The reflectors stay in the panels' V and T for applying Qᵀ later (least squares).
+/// </summary>
+internal sealed class TiledQr<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly HostMatrix<T> a;
+    private readonly T[] tau;
+    private readonly int tile;
+    private readonly HostMatrix<T>[] vs;
+    private readonly HostMatrix<T>[] ts;
+
+    public TiledQr(HostMatrix<T> a, T[] tau, int tile)
+    {
+        this.a = a;
+        this.tau = tau;
+        this.tile = tile;
+        int panels = (a.Cols + tile - 1) / tile;
+        vs = new HostMatrix<T>[panels];
+        ts = new HostMatrix<T>[panels];
+    }
+
+    private int RowTiles => (a.Rows + tile - 1) / tile;
+
+    private int ColumnTiles => (a.Cols + tile - 1) / tile;
+
+    private int Width(int k) => Math.Min(tile, a.Cols - (k * tile));
+
+    /// <summary>The factorization's graph.</summary>
+    public TaskGraph Factor()
+    {
+        int m = a.Rows, rowTiles = RowTiles, columnTiles = ColumnTiles;
+        int Handle(int i, int j) => (i * columnTiles) + j;
+        (int, DataAccess)[] Column(int k, int j, DataAccess access) => [.. Enumerable.Range(k, rowTiles - k).Select(i => (Handle(i, j), access))];
+        var graph = new TaskGraph();
+        for (int k = 0; k < columnTiles; k++)
+        {
+            int kk = k, first = k * tile, b = Width(k);
+            double rows = m - first;
+            graph.Add(new GraphTask(
+                $"panel({k})", 2 * b * b * (rows - (b / 3.0)), Column(k, k, DataAccess.ReadWrite), d => d.ComputesInHostMemory,
+                (_, _) =>
+                {
+                    vs[kk] = new HostMatrix<T>(m - first, b);
+                    ts[kk] = new HostMatrix<T>(b, b);
+                    PanelQr.Factor(a.Slice(first, first, m - first, b), tau.AsSpan(first, b), vs[kk], ts[kk]);
+                }));
+            for (int j = k + 1; j < columnTiles; j++)
+            {
+                int jj = j;
+                graph.Add(new GraphTask(
+                    $"update({k},{j})", 4 * rows * b * Width(j), [.. Column(k, k, DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => ApplyTransposed(device, kk, a.Slice(first, jj * tile, m - first, Width(jj)), stop)));
+            }
+        }
+
+        return graph;
+    }
+
+    /// <summary>The graph of B ← Qᵀ·B (B m × r, tile rows of B as handles), panel by panel.</summary>
+    public TaskGraph ApplyQTransposed(HostMatrix<T> b)
+    {
+        var graph = new TaskGraph();
+        for (int k = 0; k < ColumnTiles; k++)
+        {
+            int kk = k, first = k * tile;
+            graph.Add(new GraphTask(
+                $"apply({k})", 4.0 * (a.Rows - first) * Width(k) * b.Cols, [(0, DataAccess.ReadWrite)], _ => true,
+                (device, stop) => ApplyTransposed(device, kk, b.Slice(first, 0, a.Rows - first, b.Cols), stop)));
+        }
+
+        return graph;
+    }
+
+    /// <summary>The graph of Q's first n columns (m × n) into <paramref name="q"/>: Q·[I; 0] by the panels' reflectors
+    /// in reverse order.</summary>
+    public TaskGraph FormQ(HostMatrix<T> q)
+    {
+        var graph = new TaskGraph();
+        graph.Add(new GraphTask("identity", 0, [(0, DataAccess.Write)], d => d.ComputesInHostMemory, (_, _) =>
+        {
+            q.Data.AsSpan().Clear();
+            for (int i = 0; i < Math.Min(q.Rows, q.Cols); i++)
+            {
+                q[i, i] = T.One;
+            }
+        }));
+        for (int k = ColumnTiles - 1; k >= 0; k--)
+        {
+            int kk = k, first = k * tile;
+            graph.Add(new GraphTask(
+                $"form-q({k})", 4.0 * (a.Rows - first) * Width(k) * q.Cols, [(0, DataAccess.ReadWrite)], _ => true,
+                (device, stop) => Apply(device, kk, q.Slice(first, 0, a.Rows - first, q.Cols), transposed: false, stop)));
+        }
+
+        return graph;
+    }
+
+    private void ApplyTransposed(Backends.ComputeDevice device, int k, HostMatrix<T> c, CancellationToken stop) =>
+        Apply(device, k, c, transposed: true, stop);
+
+    /// <summary>C ← Qₖᵀ·C = C − V·(Tᵀ·(Vᵀ·C)), or Qₖ·C with T for Tᵀ, for the rows of C at and below panel k's first row.</summary>
+    private void Apply(Backends.ComputeDevice device, int k, HostMatrix<T> c, bool transposed, CancellationToken stop)
+    {
+        HostMatrix<T> v = vs[k], t = ts[k];
+        int b = t.Rows;
+        var w = new HostMatrix<T>(b, c.Cols);
+        var tw = new HostMatrix<T>(b, c.Cols);
+        TileKernels.Gemm(device, T.One, v, Transpose.Transposed, c, Transpose.None, T.Zero, w, stop);
+        TileKernels.Gemm(device, T.One, t, transposed ? Transpose.Transposed : Transpose.None, w, Transpose.None, T.Zero, tw, stop);
+        TileKernels.Gemm(device, -T.One, v, Transpose.None, tw, Transpose.None, T.One, c, stop);
+    }
+}
