@@ -9,7 +9,8 @@ namespace GpuCompute.Client;
 /// <c>relu</c>, <c>exp</c> (<c>x</c>), and the reductions <c>sum</c>, <c>asum</c>, <c>nrm2</c>, <c>amax</c>, <c>dot</c>
 /// (<c>x</c>, <c>y</c>), <c>imax</c>, <c>imin</c> (value and index), <c>cholesky</c> (L with A = L·Lᵀ for a symmetric
 /// positive definite <c>a</c>, zeros above the diagonal), <c>cholesky-solve</c> (X with A·X = B; <c>a</c>, <c>b</c>), and by
-/// LU with partial pivoting <c>solve</c> (X with A·X = B; <c>a</c>, <c>b</c>), <c>inverse</c> and <c>determinant</c> (<c>a</c>).
+/// LU with partial pivoting <c>solve</c> (X with A·X = B; <c>a</c>, <c>b</c>), <c>inverse</c> and <c>determinant</c> (<c>a</c>),
+/// and by Householder QR <c>least-squares</c> (X minimizing ‖A·X − B‖; <c>a</c> m × n with m ≥ n, <c>b</c>).
 /// Matrices are row-major.
 /// </remarks>
 public sealed record JobRequest

@@ -264,6 +264,12 @@ public sealed partial class ComputeEngine
     /// <exception cref="ArgumentException">The shapes do not fit (A's rows must equal B's, m ≥ n), either holds NaN or
     /// an infinity, or A is rank-deficient (a zero on R's diagonal, named).</exception>
     public HostMatrix<T> LeastSquares<T>(HostMatrix<T> a, HostMatrix<T> b, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        LeastSquares(a, b, out _, cancellation);
+
+    /// <summary>The least-squares solution, with what each device did (the factorization, Qᵀ·B and the triangular
+    /// solve, as one report). See <see cref="LeastSquares{T}(HostMatrix{T}, HostMatrix{T}, CancellationToken)"/>.</summary>
+    public HostMatrix<T> LeastSquares<T>(HostMatrix<T> a, HostMatrix<T> b, out OperationReport report, CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -274,10 +280,10 @@ public sealed partial class ComputeEngine
         }
 
         ThrowIfNotFinite(b, lowerOnly: false, "B", nameof(b));
-        var (qr, tiled) = FactorCopy(a, cancellation);
+        var (qr, tiled, factored) = FactorCopy(a, cancellation);
         int n = a.Cols;
         var c = Copy(b);
-        RunGraph<T>("qr apply", tiled.ApplyQTransposed(c), cancellation);
+        var applied = RunGraph<T>("qr apply", tiled.ApplyQTransposed(c), cancellation);
         for (int j = 0; j < n; j++)
         {
             if (T.IsZero(qr[j, j]))
@@ -291,7 +297,8 @@ public sealed partial class ComputeEngine
         var graph = new TaskGraph();
         graph.Add(new GraphTask("trsm-r", (double)n * n * x.Cols, [(0, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
             (device, stop) => TileKernels.TrsmLeftUpper(device, r, x, stop)));
-        RunGraph<T>("qr solve", x.Cols == 0 ? new TaskGraph() : graph, cancellation);
+        var solved = RunGraph<T>("qr solve", x.Cols == 0 ? new TaskGraph() : graph, cancellation);
+        report = factored.Then(applied).Then(solved);
         return x;
     }
 
@@ -299,7 +306,7 @@ public sealed partial class ComputeEngine
     internal (HostMatrix<T> R, HostMatrix<T> Q) QrExplicit<T>(HostMatrix<T> a, CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (qr, tiled) = FactorCopy(a, cancellation);
+        var (qr, tiled, _) = FactorCopy(a, cancellation);
         var q = new HostMatrix<T>(a.Rows, a.Cols);
         RunGraph<T>("qr form q", tiled.FormQ(q), cancellation);
         var r = new HostMatrix<T>(a.Cols, a.Cols);
@@ -314,7 +321,7 @@ public sealed partial class ComputeEngine
         return (r, q);
     }
 
-    private (HostMatrix<T> Qr, TiledQr<T> Tiled) FactorCopy<T>(HostMatrix<T> a, CancellationToken cancellation)
+    private (HostMatrix<T> Qr, TiledQr<T> Tiled, OperationReport Report) FactorCopy<T>(HostMatrix<T> a, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -322,8 +329,8 @@ public sealed partial class ComputeEngine
         var tau = new T[a.Cols];
         CheckQr(qr, tau);
         var tiled = new TiledQr<T>(qr, tau, FactorTile);
-        RunGraph<T>("qr", tiled.Factor(), cancellation);
-        return (qr, tiled);
+        var report = RunGraph<T>("qr", tiled.Factor(), cancellation);
+        return (qr, tiled, report);
     }
 
     private void CheckQr<T>(HostMatrix<T> a, T[] tau)

@@ -183,6 +183,18 @@ public sealed class OperationTests
     }
 
     [Test]
+    public async Task LeastSquares_MatchesMathNet()
+    {
+        const int m = 60, n = 25, rhs = 2;
+        double[] a = Requests.Random(m * n, 41), b = Requests.Random(m * rhs, 42);
+        var build = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build;
+        var x = build.Dense(m, n, (i, j) => a[(i * n) + j]).QR().Solve(build.Dense(m, rhs, (i, j) => b[(i * rhs) + j]));
+        await CheckBothWaysAsync(
+            new JobRequest { Operation = "least-squares", Precision = "f64", Operands = new Dictionary<string, OperandRef>() },
+            new() { ["a"] = a, ["b"] = b }, new() { ["a"] = [m, n], ["b"] = [m, rhs] }, [.. Enumerable.Range(0, n * rhs).Select(t => x[t / rhs, t % rhs])], [n, rhs], 1e-10);
+    }
+
+    [Test]
     public async Task Cholesky_NotPositiveDefinite_FailsNamingTheColumn()
     {
         double[] a = [4, 0, 0, 0, 1, 0, 0, 0, -2];

@@ -25,6 +25,8 @@ internal sealed unsafe partial class SystemBlas
     private readonly delegate* unmanaged<byte*, int*, double*, int*, int*, void> _dpotrf;
     private readonly delegate* unmanaged<int*, int*, float*, int*, int*, int*, void> _sgetrf;
     private readonly delegate* unmanaged<int*, int*, double*, int*, int*, int*, void> _dgetrf;
+    private readonly delegate* unmanaged<int*, int*, float*, int*, float*, float*, int*, int*, void> _sgeqrf;
+    private readonly delegate* unmanaged<int*, int*, double*, int*, double*, double*, int*, int*, void> _dgeqrf;
 
     private SystemBlas(string name, nint library)
     {
@@ -48,6 +50,12 @@ internal sealed unsafe partial class SystemBlas
         {
             _sgetrf = (delegate* unmanaged<int*, int*, float*, int*, int*, int*, void>)sgetrf;
             _dgetrf = (delegate* unmanaged<int*, int*, double*, int*, int*, int*, void>)dgetrf;
+        }
+
+        if (NativeLibrary.TryGetExport(library, "sgeqrf_", out nint sgeqrf) && NativeLibrary.TryGetExport(library, "dgeqrf_", out nint dgeqrf))
+        {
+            _sgeqrf = (delegate* unmanaged<int*, int*, float*, int*, float*, float*, int*, int*, void>)sgeqrf;
+            _dgeqrf = (delegate* unmanaged<int*, int*, double*, int*, double*, double*, int*, int*, void>)dgeqrf;
         }
 
         if (NativeLibrary.TryGetExport(library, "openblas_get_corename", out nint coreName))
@@ -197,6 +205,52 @@ internal sealed unsafe partial class SystemBlas
                 fixed (double* pa = (double[])(object)a.Data)
                 {
                     _dgetrf(&n, &n, pa + a.Offset, &lda, ipiv, &info);
+                }
+            }
+        }
+
+        return info;
+    }
+
+    /// <summary>True when the library exports LAPACK's QR (<c>sgeqrf_</c>, <c>dgeqrf_</c>).</summary>
+    public bool HasGeqrf => _dgeqrf != null;
+
+    /// <summary>Householder QR of a square matrix handed as its transpose's memory (so LAPACK, column-major, factors
+    /// the matrix itself); the workspace is queried first. Returns LAPACK's info.</summary>
+    public int GeqrfTransposed<T>(HostMatrix<T> a, T[] tau)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!HasGeqrf)
+        {
+            throw new NotSupportedException($"{Name} has no LAPACK geqrf.");
+        }
+
+        int n = a.Rows, lda = a.LeadingDimension, info = 0, query = -1;
+        if (typeof(T) == typeof(float))
+        {
+            float size = 0;
+            fixed (float* pa = (float[])(object)a.Data, pt = (float[])(object)tau)
+            {
+                _sgeqrf(&n, &n, pa + a.Offset, &lda, pt, &size, &query, &info);
+                int lwork = Math.Max(1, (int)size);
+                float[] work = new float[lwork];
+                fixed (float* pw = work)
+                {
+                    _sgeqrf(&n, &n, pa + a.Offset, &lda, pt, pw, &lwork, &info);
+                }
+            }
+        }
+        else
+        {
+            double size = 0;
+            fixed (double* pa = (double[])(object)a.Data, pt = (double[])(object)tau)
+            {
+                _dgeqrf(&n, &n, pa + a.Offset, &lda, pt, &size, &query, &info);
+                int lwork = Math.Max(1, (int)size);
+                double[] work = new double[lwork];
+                fixed (double* pw = work)
+                {
+                    _dgeqrf(&n, &n, pa + a.Offset, &lda, pt, pw, &lwork, &info);
                 }
             }
         }

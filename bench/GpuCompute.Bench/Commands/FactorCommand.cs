@@ -18,7 +18,7 @@ namespace GpuCompute.Bench.Commands;
 /// </summary>
 internal static class FactorCommand
 {
-    private static readonly Argument<string> KindArgument = new("kind") { Description = "cholesky or lu (QR is not implemented yet)." };
+    private static readonly Argument<string> KindArgument = new("kind") { Description = "cholesky, lu or qr." };
     private static readonly Option<int> SizeOption = new("--size") { Description = "The order n (default 4096).", DefaultValueFactory = _ => 4096 };
     private static readonly Option<string> PrecisionOption = new("--precision") { Description = "f32 or f64.", DefaultValueFactory = _ => "f64" };
     private static readonly Option<string?> DeviceListOption = new("--devices") { Description = "Devices, e.g. cpu or cpu,cuda (default: GPUCOMPUTE_DEVICES, else every CPU and GPU device)." };
@@ -37,9 +37,9 @@ internal static class FactorCommand
         command.SetAction(parse =>
         {
             string kind = parse.GetValue(KindArgument)!;
-            if (kind is not ("cholesky" or "lu"))
+            if (kind is not ("cholesky" or "lu" or "qr"))
             {
-                throw new UsageException($"factor takes cholesky or lu; '{kind}' is not implemented (QR is planned).");
+                throw new UsageException($"factor takes cholesky, lu or qr; got '{kind}'.");
             }
 
             int n = parse.GetValue(SizeOption);
@@ -83,6 +83,11 @@ internal static class FactorCommand
         if (s.Tile is int tile)
         {
             engine.FactorTile = tile;
+        }
+
+        if (s.Kind == "qr")
+        {
+            return RunQr<T>(engine, s);
         }
 
         bool lu = s.Kind == "lu";
@@ -188,6 +193,148 @@ internal static class FactorCommand
         }
 
         return verified ? 0 : 1;
+    }
+
+    /// <summary><c>factor qr</c>: the engine's tile QR beside <c>?geqrf</c> on the same matrix, interleaved; ours verified
+    /// by ‖A − Q·R‖_F/‖A‖_F and ‖QᵀQ − I‖_F (Q formed from the reflectors, products in f64), OpenBLAS's by its |R|
+    /// diagonal against ours (R is unique up to the signs of its rows).</summary>
+    private static int RunQr<T>(ComputeEngine engine, Settings s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = s.N;
+        HostMatrix<T> a = RandomMatrices.Create<T>(n, n, 17), transposed = Transposed(a);
+        SystemBlas? blas = SystemBlas.TryLoad(s.CoreType, out string whyNot);
+        if (blas is { HasGeqrf: false })
+        {
+            whyNot = $"{blas.Name} has no geqrf";
+            blas = null;
+        }
+
+        blas?.SetThreads(s.Threads);
+        HostMatrix<T> mine = new(n, n), reference = new(n, n);
+        T[] tau = new T[n], theirTau = new T[n];
+        var warm = RandomMatrices.Create<T>(640, 640, 3);
+        var warmWork = new HostMatrix<T>(640, 640);
+        var clock = Stopwatch.StartNew();
+        for (int run = 0; run < 20 || clock.Elapsed.TotalSeconds < 1; run++)
+        {
+            warm.Data.CopyTo(warmWork.Data, 0);
+            engine.Qr(warmWork, new T[640]);
+        }
+
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        Scheduling.OperationReport? report = null;
+        for (int run = 0; run <= s.Repeat; run++)
+        {
+            a.Data.CopyTo(mine.Data, 0);
+            long start = Stopwatch.GetTimestamp();
+            report = engine.Qr(mine, tau);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (run > 0)
+            {
+                ours.Add(seconds);
+            }
+
+            if (blas is not null)
+            {
+                transposed.Data.CopyTo(reference.Data, 0);
+                start = Stopwatch.GetTimestamp();
+                int info = blas.GeqrfTransposed(reference, theirTau);
+                seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (info != 0)
+                {
+                    throw new InvalidOperationException($"geqrf returned info = {info}.");
+                }
+
+                if (run > 0)
+                {
+                    theirs.Add(seconds);
+                }
+            }
+        }
+
+        // Verification in double: A − Q·R and QᵀQ − I, Q and R from the engine's reflectors.
+        var (r, q) = engine.QrExplicit(a);
+        var qd = ToDouble(q);
+        var rd = ToDouble(r);
+        var product = new HostMatrix<double>(n, n);
+        engine.Gemm(1.0, qd, Transpose.None, rd, Transpose.None, 0.0, product);
+        var gram = new HostMatrix<double>(n, n);
+        engine.Gemm(1.0, qd, Transpose.Transposed, qd, Transpose.None, 0.0, gram);
+        double diff = 0, norm = 0, orthogonality = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double exact = double.CreateTruncating(a[i, j]), d = exact - product[i, j], g = gram[i, j] - (i == j ? 1 : 0);
+                diff += d * d;
+                norm += exact * exact;
+                orthogonality += g * g;
+            }
+        }
+
+        double backward = Math.Sqrt(diff / norm), orthogonal = Math.Sqrt(orthogonality) / Math.Sqrt(n);
+        double unit = typeof(T) == typeof(float) ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53), bound = 8 * n * unit;
+        double? diagonal = null;
+        if (blas is not null)
+        {
+            double worst = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double ours_ = Math.Abs(double.CreateTruncating(mine[i, i])), theirs_ = Math.Abs(double.CreateTruncating(reference[i, i]));
+                worst = Math.Max(worst, Math.Abs(ours_ - theirs_) / Math.Max(theirs_, double.Epsilon));
+            }
+
+            diagonal = worst;
+        }
+
+        bool verified = backward <= bound && orthogonal <= bound;
+        double oursMedian = Median(ours), flops = 4.0 * n * n * n / 3;
+        double? theirsMedian = blas is null ? null : Median(theirs);
+        string precision = typeof(T) == typeof(float) ? "f32" : "f64";
+        if (s.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                kind = "qr", n, precision, threads = s.Threads, tile = engine.FactorTile, repeat = s.Repeat,
+                seconds = oursMedian, gflops = flops / oursMedian / 1e9, backward_error = backward, orthogonality = orthogonal, bound, verified,
+                openblas = blas?.Name ?? whyNot, openblas_seconds = theirsMedian, openblas_gflops = theirsMedian is double t ? flops / t / 1e9 : (double?)null,
+                r_diagonal_difference = diagonal, ratio_to_openblas = theirsMedian / oursMedian, run_seconds = ours, openblas_run_seconds = theirs,
+                tasks = report!.Trace.Count,
+            }));
+        }
+        else
+        {
+            AnsiConsole.MarkupLine($"QR n={n} {precision}, {s.Threads} threads, tiles of {engine.FactorTile}: {report!.Trace.Count} tasks");
+            var table = new Table().AddColumns("library", "median s", "GFLOP/s (4n³/3)", "vs OpenBLAS");
+            table.AddRow("GpuCompute", F(oursMedian, "F4"), F(flops / oursMedian / 1e9, "F1"), theirsMedian is double tm ? $"{tm / oursMedian:F2}x" : "-");
+            if (blas is not null)
+            {
+                table.AddRow(Markup.Escape(blas.Name), F(theirsMedian!.Value, "F4"), F(flops / theirsMedian.Value / 1e9, "F1"), "1.00x");
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(blas is null ? $"OpenBLAS: {Markup.Escape(whyNot)}" : $"|R| diagonal against OpenBLAS's: max relative difference {diagonal:E2}");
+            AnsiConsole.MarkupLine($"check: ‖A − QR‖/‖A‖ {backward:E2}, ‖QᵀQ − I‖/√n {orthogonal:E2} (bound {bound:E2}) {(verified ? "verified" : "[red]FAILED[/]")}");
+        }
+
+        return verified ? 0 : 1;
+    }
+
+    private static HostMatrix<double> ToDouble<T>(HostMatrix<T> m)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var d = new HostMatrix<double>(m.Rows, m.Cols);
+        for (int i = 0; i < m.Rows; i++)
+        {
+            for (int j = 0; j < m.Cols; j++)
+            {
+                d[i, j] = double.CreateTruncating(m[i, j]);
+            }
+        }
+
+        return d;
     }
 
     /// <summary>Factors small matrices until the JIT has compiled the tile kernels at full optimization (the first

@@ -8,6 +8,7 @@ public static class OperationCatalog
     private static readonly Dictionary<string, ServiceOperation> Operations = new ServiceOperation[]
     {
         new GemmServiceOperation(), new GemvServiceOperation(), new BatchedGemmServiceOperation(), new TransposeServiceOperation(),
+        new QrServiceOperation(),
     }
     .Concat(ElementwiseServiceOperation.Names.Select(n => new ElementwiseServiceOperation(n)))
     .Concat(ReductionServiceOperation.Names.Select(n => new ReductionServiceOperation(n)))
