@@ -97,15 +97,7 @@ internal static class PanelLu
         T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(m * b);
         try
         {
-            for (int i = 0; i < m; i++)
-            {
-                ReadOnlySpan<T> row = a.Row(i);
-                for (int j = 0; j < b; j++)
-                {
-                    scratch[(j * m) + i] = row[j];
-                }
-            }
-
+            PanelColumns.Gather(a, scratch);
             Span<T> Column(int j) => scratch.AsSpan(j * m, m);
             for (int j = 0; j < b; j++)
             {
@@ -137,14 +129,7 @@ internal static class PanelLu
                 }
             }
 
-            for (int i = 0; i < m; i++)
-            {
-                Span<T> row = a.Row(i);
-                for (int j = 0; j < b; j++)
-                {
-                    row[j] = scratch[(j * m) + i];
-                }
-            }
+            PanelColumns.Scatter(scratch, a);
         }
         finally
         {

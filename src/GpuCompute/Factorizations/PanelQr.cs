@@ -23,15 +23,7 @@ internal static class PanelQr
         T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(m * b);
         try
         {
-            for (int i = 0; i < m; i++)
-            {
-                ReadOnlySpan<T> row = a.Row(i);
-                for (int j = 0; j < b; j++)
-                {
-                    scratch[(j * m) + i] = row[j];
-                }
-            }
-
+            PanelColumns.Gather(a, scratch);
             Span<T> Column(int j) => scratch.AsSpan(j * m, m);
             for (int j = 0; j < b; j++)
             {
@@ -59,15 +51,15 @@ internal static class PanelQr
                 x[0] = beta;
             }
 
-            // V explicit (unit diagonal, zeros above) and the panel back in place.
+            // The panel back in place, and V explicit (unit diagonal, zeros above).
+            PanelColumns.Scatter(scratch, a);
             for (int i = 0; i < m; i++)
             {
-                Span<T> row = a.Row(i), vi = v.Row(i);
+                ReadOnlySpan<T> row = a.Row(i);
+                Span<T> vi = v.Row(i);
                 for (int j = 0; j < b; j++)
                 {
-                    T value = scratch[(j * m) + i];
-                    row[j] = value;
-                    vi[j] = i > j ? value : i == j ? T.One : T.Zero;
+                    vi[j] = i > j ? row[j] : i == j ? T.One : T.Zero;
                 }
             }
 
