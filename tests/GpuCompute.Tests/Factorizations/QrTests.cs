@@ -86,7 +86,8 @@ public abstract class QrTests : DeviceSetFixture
         Assert.That(norm == 0 ? 0 : Math.Sqrt(diff / norm), Is.LessThanOrEqualTo(bound), "‖A − QR‖/‖A‖");
         Assert.That(orthogonality, Is.LessThanOrEqualTo(bound), "max |QᵀQ − I|");
 
-        // The in-place factorization leaves the same R.
+        // The in-place factorization leaves the same R, to rounding: which device runs each update (and so how its
+        // sums are ordered) may differ from run to run.
         var inPlace = new HostMatrix<T>(m, n);
         a.Data.CopyTo(inPlace.Data, 0);
         Engine.Qr(inPlace, new T[n]);
@@ -94,7 +95,7 @@ public abstract class QrTests : DeviceSetFixture
         {
             for (int j = i; j < n; j++)
             {
-                Assert.That(inPlace[i, j], Is.EqualTo(r[i, j]), $"R[{i}, {j}]");
+                Assert.That(double.CreateTruncating(inPlace[i, j]), Is.EqualTo(double.CreateTruncating(r[i, j])).Within(bound), $"R[{i}, {j}]");
             }
         }
     }
