@@ -51,8 +51,9 @@ internal static class PanelLu
     }
 
     /// <summary>Applies the interchanges <paramref name="pivots"/> (row <paramref name="first"/> + j with row
-    /// pivots[j]) to the rows of <paramref name="a"/>, in order (LAPACK's <c>laswp</c>).</summary>
-    public static void Swap<T>(HostMatrix<T> a, ReadOnlySpan<int> pivots, int first)
+    /// pivots[j] − <paramref name="origin"/>, pivots being rows of a matrix whose row <paramref name="origin"/> is this
+    /// view's row 0) to the rows of <paramref name="a"/>, in order (LAPACK's <c>laswp</c>).</summary>
+    public static void Swap<T>(HostMatrix<T> a, ReadOnlySpan<int> pivots, int first, int origin = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Cols == 0)
@@ -62,7 +63,7 @@ internal static class PanelLu
 
         for (int j = 0; j < pivots.Length; j++)
         {
-            int row = first + j, other = pivots[j];
+            int row = first + j, other = pivots[j] - origin;
             if (other != row)
             {
                 SwapRows(a.Row(row), a.Row(other));

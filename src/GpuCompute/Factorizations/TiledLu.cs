@@ -23,7 +23,6 @@ internal static class TiledLu
         int Handle(int i, int j) => (i * tiles) + j;
         int Size(int i) => Math.Min(tile, n - (i * tile));
         (int, DataAccess)[] Column(int k, int j, DataAccess access) => [.. Enumerable.Range(k, tiles - k).Select(i => (Handle(i, j), access))];
-        int[] Local(int k) => [.. pivots.AsSpan(k * tile, Size(k)).ToArray().Select(p => p - (k * tile))];
 
         var graph = new TaskGraph();
         for (int k = 0; k < tiles; k++)
@@ -54,7 +53,7 @@ internal static class TiledLu
                     // The interchanges reach the columns of L already computed (LAPACK applies them to whole rows).
                     graph.Add(new GraphTask(
                         $"swap({k},{j})", 0, [(Handle(k, k), DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                        (_, _) => PanelLu.Swap(Below(kk, jj), Local(kk), 0)));
+                        (_, _) => PanelLu.Swap(Below(kk, jj), pivots.AsSpan(first, Size(kk)), 0, first)));
                 }
                 else if (j > k)
                 {
@@ -62,7 +61,7 @@ internal static class TiledLu
                         $"swap-trsm({k},{j})", b * b * Size(j), [.. Column(k, k, DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
                         (device, stop) =>
                         {
-                            PanelLu.Swap(Below(kk, jj), Local(kk), 0);
+                            PanelLu.Swap(Below(kk, jj), pivots.AsSpan(first, Size(kk)), 0, first);
                             TileKernels.TrsmLeftUnitLower(device, Tile(kk, kk), Tile(kk, jj), stop);
                         }));
                 }

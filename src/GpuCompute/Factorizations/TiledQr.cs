@@ -112,11 +112,26 @@ internal sealed class TiledQr<T>
     private void Apply(Backends.ComputeDevice device, int k, HostMatrix<T> c, bool transposed, CancellationToken stop)
     {
         HostMatrix<T> v = vs[k], t = ts[k];
-        int b = t.Rows;
-        var w = new HostMatrix<T>(b, c.Cols);
-        var tw = new HostMatrix<T>(b, c.Cols);
-        TileKernels.Gemm(device, T.One, v, Transpose.Transposed, c, Transpose.None, T.Zero, w, stop);
-        TileKernels.Gemm(device, T.One, t, transposed ? Transpose.Transposed : Transpose.None, w, Transpose.None, T.Zero, tw, stop);
-        TileKernels.Gemm(device, -T.One, v, Transpose.None, tw, Transpose.None, T.One, c, stop);
+        int b = t.Rows, size = b * c.Cols;
+        if (size == 0)
+        {
+            return;
+        }
+
+        // The two b × r intermediates come from the pool: each update task would otherwise allocate them (over a
+        // megabyte each at tiles of 384) on the large-object heap.
+        T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(2 * size);
+        try
+        {
+            var w = new HostMatrix<T>(scratch, b, c.Cols, Math.Max(1, c.Cols));
+            var tw = new HostMatrix<T>(scratch, b, c.Cols, Math.Max(1, c.Cols), size);
+            TileKernels.Gemm(device, T.One, v, Transpose.Transposed, c, Transpose.None, T.Zero, w, stop);
+            TileKernels.Gemm(device, T.One, t, transposed ? Transpose.Transposed : Transpose.None, w, Transpose.None, T.Zero, tw, stop);
+            TileKernels.Gemm(device, -T.One, v, Transpose.None, tw, Transpose.None, T.One, c, stop);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(scratch);
+        }
     }
 }
