@@ -14,6 +14,13 @@ public sealed partial class ComputeEngine
     /// <summary>The tile order of the factorizations (tests set it small to get many tiles from small matrices).</summary>
     internal int FactorTile { get; set; } = TiledCholesky.DefaultTile;
 
+    /// <summary>Where a graph's tasks may run besides their own rule (tests pin the GEMM updates to one device); null:
+    /// anywhere their rule allows.</summary>
+    internal Func<GraphTask, ComputeDevice, bool>? TaskPlacement { get; set; }
+
+    /// <summary>The tile books of the last graph that kept device copies (tests read its statistics).</summary>
+    internal TileDirectory? LastTileDirectory { get; private set; }
+
     /// <summary>Each device's task speed (flops per second per lane) as measured by earlier task graphs, so that a new
     /// graph starts from it instead of exploring a slow device again.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ComputeDevice, double> taskSpeeds = new();
@@ -364,10 +371,19 @@ public sealed partial class ComputeEngine
         return copy;
     }
 
+    /// <summary>Starts later graphs from <paramref name="flopsPerSecond"/> per lane for <paramref name="device"/>, as if
+    /// an earlier graph had measured it (tests steer tasks to a device this way).</summary>
+    internal void SeedTaskSpeed(ComputeDevice device, double flopsPerSecond) => taskSpeeds[device] = flopsPerSecond;
+
     /// <summary>Runs a task graph on the engine's devices through the executor and reports it.</summary>
-    private OperationReport RunGraph<T>(string operation, TaskGraph graph, CancellationToken cancellation)
+    internal OperationReport RunGraph<T>(string operation, TaskGraph graph, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TaskPlacement is { } placement)
+        {
+            graph.Restrict(placement);
+        }
+
         if (graph.Tasks.FirstOrDefault(t => !Devices.Any(t.CanRun)) is { } orphan)
         {
             throw new NotSupportedException(
@@ -380,15 +396,27 @@ public sealed partial class ComputeEngine
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
             var plan = new TaskGraphPlan(operation, graph, Devices);
-            var dispatcher = new TaskGraphDispatcher(graph, plan.Devices, [.. plan.Devices.Select(TaskSpeed<T>)]);
+            ITileCopies? copies = graph.Copies;
+            copies?.Start(Devices, TileBudget);
+            LastTileDirectory = copies?.Directory ?? LastTileDirectory;
+            var dispatcher = new TaskGraphDispatcher(
+                graph, plan.Devices, [.. plan.Devices.Select(TaskSpeed<T>)], transferSeconds: copies is null ? null : TransferEstimate<T>(graph, plan.Devices, copies));
             var executor = new WorkExecutor(plan, dispatcher, graph.Tasks.Count, cancellation: either.Token);
             IReadOnlyList<WorkRecord> records;
+            bool flushed = false;
             try
             {
                 records = executor.Run();
+                copies?.Flush(writeBack: true); // every result back in host memory before the caller sees it
+                flushed = true;
             }
             finally
             {
+                if (!flushed)
+                {
+                    copies?.Flush(writeBack: false); // failed or cancelled: free the copies; A is partly overwritten anyway
+                }
+
                 for (int w = 0; w < plan.Devices.Count; w++)
                 {
                     if (dispatcher.Speeds[w] > 0)
@@ -444,6 +472,37 @@ public sealed partial class ComputeEngine
         {
             return 0; // a device that fails to calibrate is measured (or dropped) by its first task instead
         }
+    }
+
+    /// <summary>The device memory a graph's tile copies may use on <paramref name="device"/>: the budget its tiles
+    /// have (<see cref="ComputeEngineOptions.DeviceMemoryBudgetBytes"/>, by default three quarters of its memory).</summary>
+    private static long TileBudget(ComputeDevice device) => device.TileBudgetBytes;
+
+    /// <summary>The seconds to bring a task's missing tiles to a worker, by its device's measured transfer bandwidth
+    /// (none for devices that compute in host memory, and for the emulator, whose copies are memcpy and which is not
+    /// calibrated for this).</summary>
+    private Func<int, int, double> TransferEstimate<T>(TaskGraph graph, IReadOnlyList<ComputeDevice> workers, ITileCopies copies)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bandwidth = workers.Select(w =>
+        {
+            if (w.ComputesInHostMemory || w.Kind == DeviceKind.IlgpuCpu)
+            {
+                return double.PositiveInfinity;
+            }
+
+            try
+            {
+                return calibrator.Model<T>(w).BandwidthBytesPerSecond;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                return double.PositiveInfinity;
+            }
+        }).ToArray();
+        return (task, worker) => double.IsPositiveInfinity(bandwidth[worker])
+            ? 0
+            : copies.Directory.MissingBytes(graph.Tasks[task].Accesses, copies.Location(workers[worker])) / bandwidth[worker];
     }
 
     private static void ThrowIfNotFinite<T>(HostMatrix<T> m, bool lowerOnly, string name, string parameter)

@@ -61,6 +61,9 @@ public abstract class ComputeDevice : IDisposable
     /// then computes on one thread), one for a GPU (whose parallelism is inside each task).</summary>
     internal virtual int TaskLanes => 1;
 
+    /// <summary>The device memory a task graph's tile copies may hold (by default three quarters of the device's).</summary>
+    internal virtual long TileBudgetBytes => Math.Max(1, MemoryBytes / 4 * 3);
+
     /// <summary>True when the device runs kernels with group intrinsics (<see cref="IGroupKernel1D"/>): thread groups,
     /// shared memory, barriers.</summary>
     internal virtual bool RunsGroupKernels => false;

@@ -24,6 +24,8 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
 
     internal override int TaskLanes => inner.TaskLanes;
 
+    internal override long TileBudgetBytes => inner.TileBudgetBytes;
+
     internal override DeviceBuffer<T> Allocate<T>(long length) => inner.Allocate<T>(length);
 
     internal override (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() => inner.MeasureTransfer();

@@ -32,7 +32,8 @@ internal static class TiledCholesky
         HostMatrix<T> Tile(int i, int j) => Matrix().Slice(i * tile, j * tile, Math.Min(tile, n - (i * tile)), Math.Min(tile, n - (j * tile)));
         int Handle(int i, int j) => (i * tiles) + j;
         double Size(int i) => Math.Min(tile, n - (i * tile));
-        var graph = new TaskGraph();
+        var copies = matrix is null ? null : new TileCopies<T>(h => Tile(h / tiles, h % tiles), h => $"A({h / tiles}, {h % tiles})");
+        var graph = new TaskGraph { Copies = copies };
         for (int k = 0; k < tiles; k++)
         {
             int kk = k;
@@ -67,7 +68,8 @@ internal static class TiledCholesky
                     graph.Add(new GraphTask(
                         $"gemm({i},{j},{k})", 2 * Size(i) * Size(j) * b,
                         [(Handle(i, k), DataAccess.Read), (Handle(j, k), DataAccess.Read), (Handle(i, j), DataAccess.ReadWrite)], _ => true,
-                        (device, stop) => TileKernels.Gemm(device, -T.One, Tile(ii, kk), Transpose.None, Tile(jj, kk), Transpose.Transposed, T.One, Tile(ii, jj), stop)));
+                        (device, stop) => copies!.Gemm(device, -T.One, Handle(ii, kk), Transpose.None, Handle(jj, kk), Transpose.Transposed, T.One, Handle(ii, jj), stop),
+                        DeviceCopies: true));
                 }
             }
         }
@@ -85,8 +87,13 @@ internal static class TiledCholesky
         HostMatrix<T> B(int i) => b.Slice(i * tile, 0, Math.Min(tile, n - (i * tile)), r);
         double Size(int i) => Math.Min(tile, n - (i * tile));
 
-        // Handles: B's tile rows 0..tiles-1 (L is only read, so its tiles need no handles).
-        var graph = new TaskGraph();
+        // Handles: B's tile rows 0..tiles-1, then L's tiles (only read: no dependencies, but copies on the devices
+        // that read them).
+        int LHandle(int i, int j) => tiles + (i * tiles) + j;
+        var copies = new TileCopies<T>(
+            h => h < tiles ? B(h) : L((h - tiles) / tiles, (h - tiles) % tiles),
+            h => h < tiles ? $"B({h}, 0)" : $"L({(h - tiles) / tiles}, {(h - tiles) % tiles})");
+        var graph = new TaskGraph { Copies = copies };
         for (int i = 0; i < tiles; i++)
         {
             int ii = i;
@@ -94,8 +101,8 @@ internal static class TiledCholesky
             {
                 int jj = j;
                 graph.Add(new GraphTask(
-                    $"gemm-forward({i},{j})", 2 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
-                    (device, stop) => TileKernels.Gemm(device, -T.One, L(ii, jj), Transpose.None, B(jj), Transpose.None, T.One, B(ii), stop)));
+                    $"gemm-forward({i},{j})", 2 * Size(i) * Size(j) * r, [(LHandle(i, j), DataAccess.Read), (j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => copies.Gemm(device, -T.One, LHandle(ii, jj), Transpose.None, jj, Transpose.None, T.One, ii, stop), DeviceCopies: true));
             }
 
             graph.Add(new GraphTask(
@@ -110,8 +117,8 @@ internal static class TiledCholesky
             {
                 int jj = j;
                 graph.Add(new GraphTask(
-                    $"gemm-backward({i},{j})", 2 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
-                    (device, stop) => TileKernels.Gemm(device, -T.One, L(jj, ii), Transpose.Transposed, B(jj), Transpose.None, T.One, B(ii), stop)));
+                    $"gemm-backward({i},{j})", 2 * Size(i) * Size(j) * r, [(LHandle(j, i), DataAccess.Read), (j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => copies.Gemm(device, -T.One, LHandle(jj, ii), Transpose.Transposed, jj, Transpose.None, T.One, ii, stop), DeviceCopies: true));
             }
 
             graph.Add(new GraphTask(

@@ -24,7 +24,8 @@ internal static class TiledLu
         int Size(int i) => Math.Min(tile, n - (i * tile));
         (int, DataAccess)[] Column(int k, int j, DataAccess access) => [.. Enumerable.Range(k, tiles - k).Select(i => (Handle(i, j), access))];
 
-        var graph = new TaskGraph();
+        var copies = new TileCopies<T>(h => Tile(h / tiles, h % tiles), h => $"A({h / tiles}, {h % tiles})");
+        var graph = new TaskGraph { Copies = copies };
         for (int k = 0; k < tiles; k++)
         {
             int kk = k, first = k * tile;
@@ -75,7 +76,8 @@ internal static class TiledLu
                     graph.Add(new GraphTask(
                         $"gemm({i},{j},{k})", 2.0 * Size(i) * Size(j) * b,
                         [(Handle(i, k), DataAccess.Read), (Handle(k, j), DataAccess.Read), (Handle(i, j), DataAccess.ReadWrite)], _ => true,
-                        (device, stop) => TileKernels.Gemm(device, -T.One, Tile(ii, kk), Transpose.None, Tile(kk, jj), Transpose.None, T.One, Tile(ii, jj), stop)));
+                        (device, stop) => copies.Gemm(device, -T.One, Handle(ii, kk), Transpose.None, Handle(kk, jj), Transpose.None, T.One, Handle(ii, jj), stop),
+                        DeviceCopies: true));
                 }
             }
         }
@@ -94,7 +96,12 @@ internal static class TiledLu
         int Size(int i) => Math.Min(tile, n - (i * tile));
         (int, DataAccess)[] All = [.. Enumerable.Range(0, tiles).Select(i => (i, DataAccess.ReadWrite))];
 
-        var graph = new TaskGraph();
+        // Handles: B's tile rows, then the factor's tiles (only read).
+        int FHandle(int i, int j) => tiles + (i * tiles) + j;
+        var copies = new TileCopies<T>(
+            h => h < tiles ? B(h) : F((h - tiles) / tiles, (h - tiles) % tiles),
+            h => h < tiles ? $"B({h}, 0)" : $"LU({(h - tiles) / tiles}, {(h - tiles) % tiles})");
+        var graph = new TaskGraph { Copies = copies };
         graph.Add(new GraphTask("swap", 0, All, d => d.ComputesInHostMemory, (_, _) => PanelLu.Swap(b, pivots, 0)));
         for (int i = 0; i < tiles; i++)
         {
@@ -103,8 +110,8 @@ internal static class TiledLu
             {
                 int jj = j;
                 graph.Add(new GraphTask(
-                    $"gemm-forward({i},{j})", 2.0 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
-                    (device, stop) => TileKernels.Gemm(device, -T.One, F(ii, jj), Transpose.None, B(jj), Transpose.None, T.One, B(ii), stop)));
+                    $"gemm-forward({i},{j})", 2.0 * Size(i) * Size(j) * r, [(FHandle(i, j), DataAccess.Read), (j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => copies.Gemm(device, -T.One, FHandle(ii, jj), Transpose.None, jj, Transpose.None, T.One, ii, stop), DeviceCopies: true));
             }
 
             graph.Add(new GraphTask(
@@ -119,8 +126,8 @@ internal static class TiledLu
             {
                 int jj = j;
                 graph.Add(new GraphTask(
-                    $"gemm-backward({i},{j})", 2.0 * Size(i) * Size(j) * r, [(j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
-                    (device, stop) => TileKernels.Gemm(device, -T.One, F(ii, jj), Transpose.None, B(jj), Transpose.None, T.One, B(ii), stop)));
+                    $"gemm-backward({i},{j})", 2.0 * Size(i) * Size(j) * r, [(FHandle(i, j), DataAccess.Read), (j, DataAccess.Read), (i, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) => copies.Gemm(device, -T.One, FHandle(ii, jj), Transpose.None, jj, Transpose.None, T.One, ii, stop), DeviceCopies: true));
             }
 
             graph.Add(new GraphTask(

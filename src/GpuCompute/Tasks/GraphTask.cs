@@ -10,6 +10,9 @@ namespace GpuCompute.Tasks;
 /// the task uses it.</param>
 /// <param name="CanRun">True for devices that may run it.</param>
 /// <param name="Run">Runs it on the given device; blocks.</param>
+/// <param name="DeviceCopies">True when, on a device that computes in its own memory, the task works on that device's
+/// copies of its tiles (<see cref="TileCopies{T}"/>); false when it reads and writes the host tiles wherever it runs
+/// (they are then made valid in host memory first).</param>
 internal sealed record GraphTask(
     string Name, double Flops, IReadOnlyList<(int Handle, DataAccess Access)> Accesses,
-    Func<ComputeDevice, bool> CanRun, Action<ComputeDevice, CancellationToken> Run);
+    Func<ComputeDevice, bool> CanRun, Action<ComputeDevice, CancellationToken> Run, bool DeviceCopies = false);

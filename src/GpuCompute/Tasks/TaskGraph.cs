@@ -14,6 +14,10 @@ internal sealed class TaskGraph
     private readonly List<List<int>> successors = [];
     private readonly Dictionary<int, (int LastWriter, List<int> Readers)> handles = [];
 
+    /// <summary>The device copies of the graph's tiles, when its tasks use them (null: every task computes on host
+    /// tiles).</summary>
+    public ITileCopies? Copies { get; init; }
+
     /// <summary>The tasks, by id.</summary>
     public IReadOnlyList<GraphTask> Tasks => tasks;
 
@@ -54,6 +58,17 @@ internal sealed class TaskGraph
         }
 
         return id;
+    }
+
+    /// <summary>Narrows where tasks may run: a task then runs only on devices <paramref name="allowed"/> accepts as
+    /// well (tests pin tasks to a device this way).</summary>
+    public void Restrict(Func<GraphTask, Backends.ComputeDevice, bool> allowed)
+    {
+        for (int i = 0; i < tasks.Count; i++)
+        {
+            GraphTask task = tasks[i];
+            tasks[i] = task with { CanRun = d => task.CanRun(d) && allowed(task, d) };
+        }
     }
 
     /// <summary>The tasks <paramref name="id"/> waits for.</summary>

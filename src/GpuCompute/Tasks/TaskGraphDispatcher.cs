@@ -24,12 +24,17 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     private readonly double[] speed;
     private readonly double[] startedAt;
     private readonly Func<double> clock;
+    private readonly Func<int, int, double> transferSeconds;
 
     /// <summary>A dispatcher over <paramref name="devices"/> (one worker each), starting from the speeds earlier graphs
     /// measured (<paramref name="knownSpeeds"/>, flops per second by worker, 0 where unknown); <paramref name="clock"/>
-    /// gives seconds (tests pass their own).</summary>
-    public TaskGraphDispatcher(TaskGraph graph, IReadOnlyList<Backends.ComputeDevice> devices, IReadOnlyList<double>? knownSpeeds = null, Func<double>? clock = null)
+    /// gives seconds (tests pass their own); <paramref name="transferSeconds"/> (task, worker) the time to bring the
+    /// task's tiles where that worker computes (none when null: transfers free).</summary>
+    public TaskGraphDispatcher(
+        TaskGraph graph, IReadOnlyList<Backends.ComputeDevice> devices, IReadOnlyList<double>? knownSpeeds = null, Func<double>? clock = null,
+        Func<int, int, double>? transferSeconds = null)
     {
+        this.transferSeconds = transferSeconds ?? ((_, _) => 0);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         this.clock = clock ?? (() => System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         this.graph = graph;
@@ -72,9 +77,9 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     public TakeResult TryTake(int device, out int item)
     {
         item = -1;
-        if (!alive[device] || IsComplete)
+        if (!alive[device] || IsComplete || graph.Copies?.Directory.Lost.Count > 0)
         {
-            return TakeResult.Finished;
+            return TakeResult.Finished; // (a tile whose only copy was lost: the graph cannot finish correctly)
         }
 
         // Highest priority first, among the tasks this worker may run and would finish soonest. Tasks passed up in
@@ -132,7 +137,8 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     }
 
     /// <summary>True when another live worker that may run <paramref name="task"/> would finish it in less than half
-    /// the time <paramref name="device"/> would, by the speeds measured so far, counting what it has in flight and what
+    /// the time <paramref name="device"/> would, by the speeds measured so far and the time to bring the task's tiles to
+    /// each (so a device that holds them is preferred, as StarPU's dmda does), counting what it has in flight and what
     /// it was <paramref name="promised"/> in this scan (which then grows by this task). The factor of two keeps
     /// like workers (the CPU's lanes) from passing work to each other over noise; a worker not yet measured is never
     /// passed over, and never passes a task up: it must run one to be measured.</summary>
@@ -144,7 +150,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             return false;
         }
 
-        double now = clock(), mine = flops / speed[device];
+        double now = clock(), mine = (flops / speed[device]) + transferSeconds(task, device);
         for (int other = 0; other < alive.Length; other++)
         {
             if (other == device || !alive[other] || !eligible[task, other] || speed[other] == 0)
@@ -153,9 +159,10 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             }
 
             double busy = promised[other] + (inFlight[other] < 0 ? 0 : Math.Max(0, startedAt[other] + (graph.Tasks[inFlight[other]].Flops / speed[other]) - now));
-            if (2 * (busy + (flops / speed[other])) < mine)
+            double theirs = (flops / speed[other]) + transferSeconds(task, other);
+            if (2 * (busy + theirs) < mine)
             {
-                promised[other] += flops / speed[other];
+                promised[other] += theirs;
                 return true;
             }
         }

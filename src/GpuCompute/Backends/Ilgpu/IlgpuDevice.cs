@@ -71,6 +71,9 @@ public sealed partial class IlgpuDevice : ComputeDevice
 
     internal override bool RunsGroupKernels => true;
 
+    /// <summary>Tile copies share the budget one tile's operands have (<see cref="MemoryBudgetBytes"/>).</summary>
+    internal override long TileBudgetBytes => MemoryBudgetBytes;
+
     /// <summary>
     /// A grow-only device buffer of at least <paramref name="length"/> elements kept under <paramref name="slot"/> for
     /// small per-call results (a reduction's group partials): allocating and freeing one per call would cost a driver

@@ -1,0 +1,248 @@
+using System.Buffers;
+using System.Numerics;
+using GpuCompute.Backends;
+using GpuCompute.Factorizations;
+using GpuCompute.Matrices;
+
+namespace GpuCompute.Tasks;
+
+/// <summary>
+/// The copies of a task graph's host tiles on devices that compute in their own memory (ILGPU's): each tile is
+/// uploaded when a task there first reads it and stays for the tasks after it, a write leaves the device's copy the
+/// only valid one until host memory needs it, and copies are evicted least-recently-used under each device's budget
+/// (<see cref="TileDirectory"/> keeps the books; this type moves the bytes). Tasks running where host memory is
+/// computed on (the CPU device) find their tiles there, written back first when a device held the only valid copy.
+/// </summary>
+/// <remarks>Transfers run one at a time under one lock: a write-back for one device and an upload for another must not
+/// interleave with the books that ordered them. Devices overlap their kernels, not their copies.</remarks>
+internal sealed class TileCopies<T> : ITileCopies
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Func<int, HostMatrix<T>> tile;
+    private readonly Func<int, string> name;
+    private readonly object transfers = new();
+    private readonly Dictionary<(int Handle, int Device), DeviceBuffer<T>> buffers = [];
+    private IReadOnlyList<ComputeDevice> devices = [];
+    private TileDirectory directory = new([]);
+
+    /// <summary>Copies of the tiles <paramref name="tile"/> returns for each handle (host views), named in errors by
+    /// <paramref name="name"/> (e.g. <c>A(3, 2)</c>).</summary>
+    public TileCopies(Func<int, HostMatrix<T>> tile, Func<int, string> name)
+    {
+        this.tile = tile;
+        this.name = name;
+    }
+
+    public string Name(int handle) => name(handle);
+
+    public TileDirectory Directory => directory;
+
+    public void Start(IReadOnlyList<ComputeDevice> engineDevices, Func<ComputeDevice, long> budget)
+    {
+        devices = engineDevices;
+        directory = new TileDirectory([.. engineDevices.Select(budget)]);
+    }
+
+    public int Location(ComputeDevice device) => device.ComputesInHostMemory ? TileDirectory.Host : IndexOf(device);
+
+    public long Acquire(GraphTask task, ComputeDevice device)
+    {
+        int where = task.DeviceCopies ? Location(device) : TileDirectory.Host;
+        lock (transfers)
+        {
+            long moved = 0;
+            foreach (var (handle, access) in task.Accesses)
+            {
+                HostMatrix<T> host = tile(handle);
+                directory.Register(handle, (long)host.Rows * host.Cols * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+                moved += Perform(directory.Acquire(handle, where, access));
+            }
+
+            return moved;
+        }
+    }
+
+    public void Release(GraphTask task, ComputeDevice device, bool succeeded)
+    {
+        int where = task.DeviceCopies ? Location(device) : TileDirectory.Host;
+        lock (transfers)
+        {
+            foreach (var (handle, access) in task.Accesses)
+            {
+                Perform(directory.Release(handle, where, access, succeeded));
+            }
+        }
+    }
+
+    public void Fail(ComputeDevice device)
+    {
+        if (device.ComputesInHostMemory)
+        {
+            return; // host memory is not lost with a device
+        }
+
+        lock (transfers)
+        {
+            Perform(directory.Fail(IndexOf(device)), freeOnly: true);
+        }
+    }
+
+    public void Flush(bool writeBack)
+    {
+        lock (transfers)
+        {
+            Perform(directory.Flush(writeBack), freeOnly: !writeBack);
+        }
+    }
+
+    /// <summary>The host view of <paramref name="handle"/>, for tasks that compute in host memory.</summary>
+    public HostMatrix<T> Host(int handle) => tile(handle);
+
+    /// <summary>
+    /// C ← α·op(A)·op(B) + β·C on tiles by handle, on <paramref name="device"/>: in host memory for the CPU device,
+    /// otherwise on the device's copies (valid there: the task acquired them).
+    /// </summary>
+    public void Gemm(ComputeDevice device, T alpha, int a, Transpose opA, int b, Transpose opB, T beta, int c, CancellationToken cancellation)
+    {
+        HostMatrix<T> ha = tile(a), hb = tile(b), hc = tile(c);
+        if (device.ComputesInHostMemory)
+        {
+            TileKernels.Gemm(device, alpha, ha, opA, hb, opB, beta, hc, cancellation);
+            return;
+        }
+
+        DeviceBuffer<T> da, db, dc;
+        lock (transfers)
+        {
+            int d = IndexOf(device);
+            (da, db, dc) = (buffers[(a, d)], buffers[(b, d)], buffers[(c, d)]);
+        }
+
+        long k = opA == Transpose.None ? ha.Cols : ha.Rows;
+        device.Gemm(
+            new DeviceGemm<T>(alpha, da, 0, Math.Max(1, ha.Cols), opA, db, 0, Math.Max(1, hb.Cols), opB, beta, dc, 0, Math.Max(1, hc.Cols), hc.Rows, hc.Cols, k),
+            cancellation);
+    }
+
+    private int IndexOf(ComputeDevice device)
+    {
+        for (int i = 0; i < devices.Count; i++)
+        {
+            if (ReferenceEquals(devices[i], device))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Device {device.Id} is not one of this graph's devices.");
+    }
+
+    /// <summary>Performs the directory's steps in order; returns the bytes copied.</summary>
+    private long Perform(IReadOnlyList<TileTransfer> steps, bool freeOnly = false)
+    {
+        long moved = 0;
+        foreach (TileTransfer step in steps)
+        {
+            var key = (step.Handle, step.Device);
+            HostMatrix<T> host = tile(step.Handle);
+            switch (step.Kind)
+            {
+                case TileTransferKind.Allocate:
+                    buffers[key] = devices[step.Device].Allocate<T>(Math.Max(1, (long)host.Rows * host.Cols));
+                    break;
+                case TileTransferKind.Upload when !freeOnly:
+                    Upload(host, buffers[key]);
+                    moved += step.Bytes;
+                    break;
+                case TileTransferKind.Download when !freeOnly:
+                    Download(buffers[key], host);
+                    moved += step.Bytes;
+                    break;
+                case TileTransferKind.Free:
+                    if (buffers.Remove(key, out DeviceBuffer<T>? buffer))
+                    {
+                        try
+                        {
+                            buffer.Dispose();
+                        }
+                        catch (Exception) when (freeOnly)
+                        {
+                            // A failed device may refuse even this; its memory is gone either way.
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return moved;
+    }
+
+    /// <summary>A strided host tile into a packed device buffer (leading dimension = columns), through one pooled
+    /// staging array so the device sees one copy, not one per row.</summary>
+    private static void Upload(HostMatrix<T> host, DeviceBuffer<T> buffer)
+    {
+        int rows = host.Rows, cols = host.Cols;
+        T[] staging = ArrayPool<T>.Shared.Rent(Math.Max(1, rows * cols));
+        try
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                host.Row(r).CopyTo(staging.AsSpan(r * cols, cols));
+            }
+
+            buffer.CopyFromHost(staging.AsSpan(0, rows * cols), 0);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(staging);
+        }
+    }
+
+    private static void Download(DeviceBuffer<T> buffer, HostMatrix<T> host)
+    {
+        int rows = host.Rows, cols = host.Cols;
+        T[] staging = ArrayPool<T>.Shared.Rent(Math.Max(1, rows * cols));
+        try
+        {
+            buffer.CopyToHost(0, staging.AsSpan(0, rows * cols));
+            for (int r = 0; r < rows; r++)
+            {
+                staging.AsSpan(r * cols, cols).CopyTo(host.Row(r));
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(staging);
+        }
+    }
+}
+
+/// <summary>A task graph's tile copies, seen by the plan that runs it without knowing the element type.</summary>
+internal interface ITileCopies
+{
+    /// <summary>The books (statistics, lost tiles, what the dispatcher weighs).</summary>
+    TileDirectory Directory { get; }
+
+    /// <summary>Starts a run on <paramref name="devices"/> with each device's memory budget in bytes.</summary>
+    void Start(IReadOnlyList<ComputeDevice> devices, Func<ComputeDevice, long> budget);
+
+    /// <summary>Where <paramref name="device"/>'s tasks find their tiles: <see cref="TileDirectory.Host"/> or the
+    /// device's index.</summary>
+    int Location(ComputeDevice device);
+
+    /// <summary>Makes the task's tiles valid where it runs on <paramref name="device"/>; returns the bytes copied.</summary>
+    long Acquire(GraphTask task, ComputeDevice device);
+
+    /// <summary>Ends the task's use of its tiles (see <see cref="TileDirectory.Release"/>).</summary>
+    void Release(GraphTask task, ComputeDevice device, bool succeeded);
+
+    /// <summary>Forgets <paramref name="device"/>'s copies after it failed.</summary>
+    void Fail(ComputeDevice device);
+
+    /// <summary>Writes results back to host memory (unless <paramref name="writeBack"/> is false) and frees every copy.</summary>
+    void Flush(bool writeBack);
+
+    /// <summary>The tile <paramref name="handle"/> names, for errors (e.g. <c>A(3, 2)</c>).</summary>
+    string Name(int handle);
+}
