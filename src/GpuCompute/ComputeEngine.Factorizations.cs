@@ -400,7 +400,8 @@ public sealed partial class ComputeEngine
             copies?.Start(Devices, TileBudget);
             LastTileDirectory = copies?.Directory ?? LastTileDirectory;
             var dispatcher = new TaskGraphDispatcher(
-                graph, plan.Devices, [.. plan.Devices.Select(TaskSpeed<T>)], transferSeconds: copies is null ? null : TransferEstimate<T>(graph, plan.Devices, copies));
+                graph, plan.Devices, [.. plan.Devices.Select(TaskSpeed<T>)], transferSeconds: copies is null ? null : TransferEstimate<T>(graph, plan.Devices, copies),
+                policy: Policy, seed: randomSeed);
             var executor = new WorkExecutor(plan, dispatcher, graph.Tasks.Count, cancellation: either.Token);
             IReadOnlyList<WorkRecord> records;
             bool flushed = false;

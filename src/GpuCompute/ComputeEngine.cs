@@ -20,6 +20,7 @@ public sealed partial class ComputeEngine : IDisposable
     private readonly GemmScheduler scheduler;
     private readonly DeviceCalibrator calibrator;
     private readonly DefaultLayouts defaultLayouts;
+    private readonly int randomSeed;
 
     // Cancelled by Dispose: operations in flight stop at their next check (between tiles, inside long CPU products,
     // between out-of-core chunks) and end with ObjectDisposedException; Dispose waits for them before freeing devices.
@@ -108,13 +109,14 @@ public sealed partial class ComputeEngine : IDisposable
         ModelStore? store = options.PersistModels ? new ModelStore(options.ModelCachePath ?? ModelStore.DefaultPath, warn) : null;
         calibrator = new DeviceCalibrator(store);
         defaultLayouts = new DefaultLayouts(this, calibrator, logger);
+        randomSeed = options.RandomSeed;
         scheduler = new GemmScheduler(Devices, Policy, options.RandomSeed, options.Tiling ?? TilePlanner.Default, calibrator);
     }
 
     /// <summary>The devices this engine computes on, in scheduling order.</summary>
     public IReadOnlyList<ComputeDevice> Devices { get; }
 
-    /// <summary>How tiles are assigned to the devices.</summary>
+    /// <summary>How tiles (and the tasks of task graphs) are assigned to the devices.</summary>
     public SchedulingPolicy Policy { get; }
 
     /// <summary>

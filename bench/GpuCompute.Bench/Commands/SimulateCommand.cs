@@ -30,7 +30,7 @@ internal static class SimulateCommand
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
     private static readonly Option<string?> FactorizationOption = new("--factorization") { Description = "Simulate a tile factorization's task graph instead of a GEMM: cholesky (n = --size)." };
     private static readonly Option<int?> TileOption = new("--tile") { Description = "The factorization's tile order (default 1024); only with --factorization." };
-    private static readonly Option<FileInfo?> PictureOption = new("--picture") { Description = "Write the adaptive policy's partition of C (which device got which block) as an SVG file." };
+    private static readonly Option<FileInfo?> PictureOption = new("--picture") { Description = "Write the adaptive policy's partition of C (which device got which block) as an SVG file; with --factorization, the first policy's trace as a Gantt chart." };
 
     public static Command Create()
     {
@@ -42,9 +42,11 @@ internal static class SimulateCommand
         return command;
     }
 
-    /// <summary>The factorization mode: the engine's own task graph and dispatcher on the modelled devices (transfers
-    /// free), against the ideal and the critical path.</summary>
-    private static int Factorization(string kind, IReadOnlyList<SimulatedDevice> devices, int n, int tile, bool json)
+    /// <summary>The factorization mode: the engine's own task graph, dispatcher and tile books on the modelled devices
+    /// (tiles cross each device's link, or its shared bus, when it lacks them), per policy, against the ideal and the
+    /// critical path; <paramref name="picture"/> gets the first policy's trace as a Gantt chart.</summary>
+    private static int Factorization(
+        string kind, IReadOnlyList<SimulatedDevice> devices, int n, int tile, string precision, IReadOnlyList<SchedulingPolicy> policies, FileInfo? picture, bool json)
     {
         if (kind != "cholesky")
         {
@@ -56,26 +58,59 @@ internal static class SimulateCommand
             throw new UsageException($"--size must be positive and --tile at least 16, with at most 256 tiles a side; got {n} and {tile}.");
         }
 
-        var result = Simulation.TaskGraphSimulator.Run(Factorizations.TiledCholesky.Shape(n, tile), devices);
-        if (json)
+        if (devices.FirstOrDefault(d => d.FailAtSeconds is not null) is { } failing)
         {
-            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-            {
-                factorization = kind, n, tile, tasks = result.Tasks, makespan_seconds = result.Makespan, ideal_seconds = result.Ideal,
-                critical_path_seconds = result.CriticalPath, efficiency = result.Efficiency,
-                devices = result.Devices.Select(d => new { name = d.Name, tasks = d.Tasks, busy_seconds = d.BusySeconds, utilization = result.Makespan > 0 ? d.BusySeconds / result.Makespan : 0 }),
-            }));
-        }
-        else
-        {
-            AnsiConsole.MarkupLine($"Tile Cholesky n={n}, tiles of {tile}: {result.Tasks} tasks, {result.Flops / 1e12:F1} TFLOP, transfers free");
-            AnsiConsole.MarkupLine($"makespan {result.Makespan:F3} s, ideal {result.Ideal:F3} s (efficiency {result.Efficiency:P1}), critical path on the fastest device {result.CriticalPath:F3} s");
-            foreach (var d in result.Devices)
-            {
-                AnsiConsole.MarkupLine($"  {Markup.Escape(d.Name)}: {d.Tasks} tasks, busy {d.BusySeconds:F3} s ({(result.Makespan > 0 ? d.BusySeconds / result.Makespan : 0):P1})");
-            }
+            throw new UsageException($"fail= is simulated for GEMM only; the factorization mode does not model failures ({failing.Name}).");
         }
 
+        var graph = precision == "f32" ? Factorizations.TiledCholesky.Shape<float>(n, tile) : Factorizations.TiledCholesky.Shape<double>(n, tile);
+        var results = policies.Select(p => (Policy: p, Result: TaskGraphSimulator.Run(graph, devices, p))).ToArray();
+        if (picture is not null)
+        {
+            var (policy, first) = results[0];
+            bool lanes = first.Trace.Any(s => s.Lane > 0);
+            using FileStream file = Shape.OpenForWriting(picture, "--picture");
+            using var writer = new StreamWriter(file);
+            writer.Write(TracePicture.Svg(
+                [.. first.Trace.Select(s => new TracePicture.Bar(lanes && devices.First(d => d.Name == s.Device).BandwidthGBs is not null ? $"{s.Device} lane {s.Lane}" : s.Device, s.Task, s.TransferStart, s.Start, s.End))],
+                $"Simulated tile Cholesky n={n}, tiles of {tile}, {precision}, {SchedulingPolicyNames.Name(policy)}: {first.Makespan:F3} s, {first.Efficiency:P1} of the ideal"));
+        }
+
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                factorization = kind, n, tile, precision, tasks = graph.Tasks.Count,
+                results = results.Select(r => new
+                {
+                    policy = SchedulingPolicyNames.Name(r.Policy), makespan_seconds = r.Result.Makespan, ideal_seconds = r.Result.Ideal,
+                    critical_path_seconds = r.Result.CriticalPath, efficiency = r.Result.Efficiency, bytes_moved = r.Result.BytesMoved,
+                    devices = r.Result.Devices.Select(d => new
+                    {
+                        name = d.Name, tasks = d.Tasks, busy_seconds = d.BusySeconds, utilization = r.Result.Makespan > 0 ? d.BusySeconds / r.Result.Makespan : 0,
+                        bytes_moved = d.BytesMoved, link_seconds = d.LinkSeconds,
+                    }),
+                }),
+            }));
+            return 0;
+        }
+
+        var sample = results[0].Result;
+        AnsiConsole.MarkupLine($"[bold]Simulated tile Cholesky[/] n={n}, tiles of {tile}, {precision}: {sample.Tasks} tasks, {sample.Flops / 1e12:F1} TFLOP; ideal {sample.Ideal:F3} s, critical path on the fastest device {sample.CriticalPath:F3} s");
+        var table = new Table().AddColumns("policy", "makespan s", "efficiency", "GB moved")
+            .AddColumns(devices.Select(d => new TableColumn(Markup.Escape($"{d.Name}: tasks / util / GB")).RightAligned()).ToArray());
+        foreach (var (policy, r) in results)
+        {
+            var cells = new List<string>
+            {
+                SchedulingPolicyNames.Name(policy), r.Makespan.ToString("F3", CultureInfo.InvariantCulture), r.Efficiency.ToString("F3", CultureInfo.InvariantCulture),
+                (r.BytesMoved / 1e9).ToString("F1", CultureInfo.InvariantCulture),
+            };
+            cells.AddRange(r.Devices.Select(d => $"{d.Tasks} / {(r.Makespan > 0 ? d.BusySeconds / r.Makespan : 0):P0} / {d.BytesMoved / 1e9:F1}"));
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+
+        AnsiConsole.Write(table);
         return 0;
     }
 
@@ -83,9 +118,20 @@ internal static class SimulateCommand
     {
         IReadOnlyList<SimulatedDevice> devices = SimulatedDevice.ParseList(parse.GetValue(DevicesOption)!);
         int? tile = parse.GetValue(TileOption);
+        string policyName = parse.GetValue(PolicyOption)!;
+        SchedulingPolicy[] policies = policyName.Equals("all", StringComparison.OrdinalIgnoreCase)
+            ? [.. SchedulingPolicyNames.Names.Select(SchedulingPolicyNames.Parse)]
+            : [SchedulingPolicyNames.Parse(policyName)];
         if (parse.GetValue(FactorizationOption) is string factorization)
         {
-            return Factorization(factorization, devices, parse.GetValue(SizeOption) ?? 32768, tile ?? 1024, parse.GetValue(JsonOption));
+            if (parse.GetValue(MOption) is not null || parse.GetValue(NOption) is not null || parse.GetValue(KOption) is not null)
+            {
+                throw new UsageException("--m, --n and --k shape a GEMM; a factorization's order is --size.");
+            }
+
+            return Factorization(
+                factorization, devices, parse.GetValue(SizeOption) ?? 32768, tile ?? 1024, Shape.Precision(parse.GetValue(PrecisionOption)!), policies,
+                parse.GetValue(PictureOption), parse.GetValue(JsonOption));
         }
 
         if (tile is not null)
@@ -103,10 +149,6 @@ internal static class SimulateCommand
             throw new UsageException($"A {m} x {n} C has more than {MaxTiles:0} tiles of 4096²: too large to simulate.");
         }
 
-        string policyName = parse.GetValue(PolicyOption)!;
-        IEnumerable<SchedulingPolicy> policies = policyName.Equals("all", StringComparison.OrdinalIgnoreCase)
-            ? SchedulingPolicyNames.Names.Select(SchedulingPolicyNames.Parse)
-            : [SchedulingPolicyNames.Parse(policyName)];
         SimulationResult[] results = policies
             .Select(p => precision == "f32" ? GemmSimulator.Run<float>(devices, m, n, k, p) : GemmSimulator.Run<double>(devices, m, n, k, p))
             .ToArray();

@@ -22,7 +22,11 @@ internal static class TiledCholesky
 
     /// <summary>The same graph for an order-<paramref name="n"/> matrix that is not there: tasks with their costs and
     /// accesses, for the simulator (running one throws).</summary>
-    public static TaskGraph Shape(int n, int tile) => Factor<double>(n, tile, null);
+    public static TaskGraph Shape(int n, int tile) => Shape<double>(n, tile);
+
+    /// <summary>The simulator's graph with tiles of <typeparamref name="T"/> (their size is what crosses links).</summary>
+    public static TaskGraph Shape<T>(int n, int tile)
+        where T : unmanaged, IFloatingPointIeee754<T> => Factor<T>(n, tile, null);
 
     private static TaskGraph Factor<T>(int n, int tile, HostMatrix<T>? matrix)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -33,7 +37,7 @@ internal static class TiledCholesky
         int Handle(int i, int j) => (i * tiles) + j;
         double Size(int i) => Math.Min(tile, n - (i * tile));
         var copies = matrix is null ? null : new TileCopies<T>(h => Tile(h / tiles, h % tiles), h => $"A({h / tiles}, {h % tiles})");
-        var graph = new TaskGraph { Copies = copies };
+        var graph = new TaskGraph { Copies = copies, HandleBytes = h => (long)Size(h / tiles) * (long)Size(h % tiles) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() };
         for (int k = 0; k < tiles; k++)
         {
             int kk = k;

@@ -18,6 +18,9 @@ internal sealed class TaskGraph
     /// tiles).</summary>
     public ITileCopies? Copies { get; init; }
 
+    /// <summary>Each handle's size in bytes (the simulator moves modelled tiles by it); null when unknown.</summary>
+    public Func<int, long>? HandleBytes { get; init; }
+
     /// <summary>The tasks, by id.</summary>
     public IReadOnlyList<GraphTask> Tasks => tasks;
 

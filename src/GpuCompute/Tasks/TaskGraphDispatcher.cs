@@ -3,17 +3,24 @@ using GpuCompute.Scheduling;
 namespace GpuCompute.Tasks;
 
 /// <summary>
-/// Hands a task graph's ready tasks to devices as they ask: the highest critical-path priority first among those the
-/// device may run, and only where it would finish soonest (StarPU's dmda, on measured speeds): each worker's speed is
-/// learned from the tasks it completes, and a worker passes a task up when another that may run it would finish it
-/// earlier, counting what that one still has in flight (so a slow emulator beside the CPU takes one task, is measured,
-/// and then takes only what it can finish in time). A task becomes ready when its last predecessor completes. A device that fails is dropped and its
-/// task goes back to the ready set for another device (its data is in host memory, written only by tasks that
-/// finished). When what is left can no longer run (only failed devices could run it), every device is told it is
-/// finished and the executor reports the failure.
+/// Hands a task graph's ready tasks to devices as they ask, by the engine's <see cref="SchedulingPolicy"/>. Adaptive
+/// (the default, StarPU's dmda on measured speeds): the highest critical-path priority first among the tasks the
+/// device may run, and only where it would finish soonest: each worker's speed is learned from the tasks it
+/// completes, and a worker passes a task up when another that may run it would finish it earlier, counting what that
+/// one still has in flight and the time to bring the task's tiles to each (so a slow emulator beside the CPU takes one
+/// task, is measured, and then takes only what it can finish in time; and a device that holds a task's tiles is
+/// preferred). The others decide a task's worker when it becomes ready, blind to where its tiles are: Weighted in
+/// proportion to the workers' speeds, RoundRobin in turn, Random by a seeded draw. A device that fails is dropped and
+/// its tasks go to others that may run them (their tiles still valid elsewhere). When what is left can no longer run
+/// (only failed devices could run it, or a tile's only copy was lost), every device is told it is finished and the
+/// executor reports the failure.
 /// </summary>
 internal sealed class TaskGraphDispatcher : IWorkDispatcher
 {
+    /// <summary>Adaptive looks at this many of the highest-priority tasks it would run and takes the one whose tiles it
+    /// holds most of (the first whose tiles are all there at once): locality without losing the critical path.</summary>
+    private const int Window = 8;
+
     private readonly TaskGraph graph;
     private readonly bool[,] eligible;
     private readonly double[] priority;
@@ -25,6 +32,11 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     private readonly double[] startedAt;
     private readonly Func<double> clock;
     private readonly Func<int, int, double> transferSeconds;
+    private readonly SchedulingPolicy policy;
+    private readonly Random draw;
+    private readonly int[] owner;
+    private readonly double[] assigned;
+    private int turn;
 
     /// <summary>A dispatcher over <paramref name="devices"/> (one worker each), starting from the speeds earlier graphs
     /// measured (<paramref name="knownSpeeds"/>, flops per second by worker, 0 where unknown); <paramref name="clock"/>
@@ -32,9 +44,11 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     /// task's tiles where that worker computes (none when null: transfers free).</summary>
     public TaskGraphDispatcher(
         TaskGraph graph, IReadOnlyList<Backends.ComputeDevice> devices, IReadOnlyList<double>? knownSpeeds = null, Func<double>? clock = null,
-        Func<int, int, double>? transferSeconds = null)
+        Func<int, int, double>? transferSeconds = null, SchedulingPolicy policy = SchedulingPolicy.Adaptive, int seed = 12345)
     {
         this.transferSeconds = transferSeconds ?? ((_, _) => 0);
+        this.policy = policy;
+        draw = new Random(seed);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         this.clock = clock ?? (() => System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         this.graph = graph;
@@ -60,6 +74,13 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         inFlight = [.. Enumerable.Repeat(-1, devices.Count)];
         speed = knownSpeeds is null ? new double[devices.Count] : [.. knownSpeeds];
         startedAt = new double[devices.Count];
+        owner = new int[count];
+        Array.Fill(owner, -1);
+        assigned = new double[devices.Count];
+        foreach (int t in ready)
+        {
+            Assign(t);
+        }
     }
 
     /// <summary>Each worker's learned speed in flops per second (0 until it completed a task).</summary>
@@ -84,14 +105,34 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
 
         // Highest priority first, among the tasks this worker may run and would finish soonest. Tasks passed up in
         // this scan count as the other workers' work, so one idle worker does not take everything.
-        int best = -1;
+        int best = -1, seen = 0;
+        double bestTransfer = double.PositiveInfinity;
         var promised = new double[alive.Length];
         foreach (int t in ready.OrderByDescending(t => priority[t]).ThenBy(t => t))
         {
+            if (policy != SchedulingPolicy.Adaptive)
+            {
+                if (owner[t] == device)
+                {
+                    best = t;
+                    break;
+                }
+
+                continue;
+            }
+
             if (eligible[t, device] && !FasterElsewhere(device, t, promised))
             {
-                best = t;
-                break;
+                double transfer = transferSeconds(t, device);
+                if (transfer < bestTransfer)
+                {
+                    (best, bestTransfer) = (t, transfer);
+                }
+
+                if (transfer == 0 || ++seen == Window)
+                {
+                    break;
+                }
             }
         }
 
@@ -125,6 +166,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             if (--waitingFor[next] == 0)
             {
                 ready.Add(next);
+                Assign(next);
             }
         }
     }
@@ -134,6 +176,38 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         alive[device] = false;
         inFlight[device] = -1;
         ready.Add(item);
+        foreach (int t in ready.Where(t => owner[t] == device || t == item))
+        {
+            Assign(t);
+        }
+    }
+
+    /// <summary>Under the policies that decide a task's worker when it becomes ready, decides it: among the live
+    /// workers that may run it, by speed share (Weighted: the one whose assigned work, counting this task, would end
+    /// soonest), in turn (RoundRobin) or by a seeded draw (Random). Adaptive decides at take time instead.</summary>
+    private void Assign(int task)
+    {
+        if (policy == SchedulingPolicy.Adaptive)
+        {
+            return;
+        }
+
+        int[] candidates = [.. Enumerable.Range(0, alive.Length).Where(w => alive[w] && eligible[task, w])];
+        if (candidates.Length == 0)
+        {
+            owner[task] = -1; // nobody may run it: Stuck() sees to it
+            return;
+        }
+
+        double flops = graph.Tasks[task].Flops;
+        double Seconds(int w) => flops / (speed[w] > 0 ? speed[w] : 1e9);
+        owner[task] = policy switch
+        {
+            SchedulingPolicy.Weighted => candidates.MinBy(w => assigned[w] + Seconds(w)),
+            SchedulingPolicy.RoundRobin => candidates[turn++ % candidates.Length],
+            _ => candidates[draw.Next(candidates.Length)],
+        };
+        assigned[owner[task]] += Seconds(owner[task]);
     }
 
     /// <summary>True when another live worker that may run <paramref name="task"/> would finish it in less than half
