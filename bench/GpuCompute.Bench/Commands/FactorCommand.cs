@@ -24,7 +24,8 @@ internal static class FactorCommand
     private static readonly Option<string?> DeviceListOption = new("--devices") { Description = "Devices, e.g. cpu or cpu,cuda (default: GPUCOMPUTE_DEVICES, else every CPU and GPU device)." };
     private static readonly Option<int> RepeatOption = new("--repeat") { Description = "Timed runs of each library, interleaved, after one warm-up each.", DefaultValueFactory = _ => 3 };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "CPU threads for both (default: all cores)." };
-    private static readonly Option<int?> TileOption = new("--tile") { Description = "The engine's tile order (default 256)." };
+    private static readonly Option<int?> TileOption = new("--tile") { Description = "The engine's tile order (default 384)." };
+    private static readonly Option<FileInfo?> PictureOption = new("--picture") { Description = "Write the last timed run's trace (one bar per task, one row per device lane) as an SVG Gantt chart." };
     private static readonly Option<string?> CoreTypeOption = new("--openblas-coretype") { Description = "OPENBLAS_CORETYPE to load OpenBLAS with, e.g. SkylakeX (AVX-512); default: its own choice." };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
 
@@ -32,7 +33,7 @@ internal static class FactorCommand
     {
         var command = new Command("factor", "Factor a random matrix with the engine's tile algorithm, beside OpenBLAS's LAPACK, verified by the backward error.")
         {
-            KindArgument, SizeOption, PrecisionOption, DeviceListOption, RepeatOption, ThreadsOption, TileOption, CoreTypeOption, JsonOption,
+            KindArgument, SizeOption, PrecisionOption, DeviceListOption, RepeatOption, ThreadsOption, TileOption, CoreTypeOption, JsonOption, PictureOption,
         };
         command.SetAction(parse =>
         {
@@ -67,13 +68,28 @@ internal static class FactorCommand
             }
 
             string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
-            var settings = new Settings(kind, n, parse.GetValue(DeviceListOption), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption));
+            var settings = new Settings(
+                kind, n, parse.GetValue(DeviceListOption), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption), parse.GetValue(PictureOption));
             return precision == "f32" ? Run<float>(settings) : Run<double>(settings);
         });
         return command;
     }
 
-    private sealed record Settings(string Kind, int N, string? Devices, int Repeat, int Threads, int? Tile, string? CoreType, bool Json);
+    private sealed record Settings(string Kind, int N, string? Devices, int Repeat, int Threads, int? Tile, string? CoreType, bool Json, FileInfo? Picture);
+
+    /// <summary>Writes <paramref name="report"/>'s trace as a Gantt chart when <c>--picture</c> asks for one.</summary>
+    private static void Picture(Settings s, Scheduling.OperationReport report, string precision)
+    {
+        if (s.Picture is null)
+        {
+            return;
+        }
+
+        using FileStream file = Shape.OpenForWriting(s.Picture, "--picture");
+        using var writer = new StreamWriter(file);
+        string devices = string.Join(", ", report.Devices.Select(d => $"{d.DeviceId} {d.Tiles} tasks"));
+        writer.Write(Reports.TracePicture.Svg(Reports.TracePicture.Bars(report), $"{s.Kind} n={s.N} {precision}, {report.Trace.Count} tasks in {report.Seconds * 1e3:F0} ms ({devices})"));
+    }
 
     private static int Run<T>(Settings s)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -151,6 +167,7 @@ internal static class FactorCommand
         bool verified = ourError <= bound;
         string precision = typeof(T) == typeof(float) ? "f32" : "f64";
         var shares = report!.Devices.Select(d => new { id = d.DeviceId, tasks = d.Tiles, busy_seconds = d.BusySeconds, gflops = d.BusySeconds > 0 ? d.Flops / d.BusySeconds / 1e9 : 0, error = d.Error }).ToArray();
+        Picture(s, report!, precision);
         if (s.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -293,6 +310,7 @@ internal static class FactorCommand
         double oursMedian = Median(ours), flops = 4.0 * n * n * n / 3;
         double? theirsMedian = blas is null ? null : Median(theirs);
         string precision = typeof(T) == typeof(float) ? "f32" : "f64";
+        Picture(s, report!, precision);
         if (s.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new

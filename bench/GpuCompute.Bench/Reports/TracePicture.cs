@@ -22,6 +22,19 @@ internal static class TracePicture
     /// <paramref name="TransferStart"/> to <paramref name="Start"/>, compute to <paramref name="End"/>).</summary>
     public readonly record struct Bar(string Row, string Task, double TransferStart, double Start, double End, bool Failed = false);
 
+    /// <summary>The bars of a real run's trace: a row per device, or per lane of the CPU device (the trace names the
+    /// lane after the task).</summary>
+    public static Bar[] Bars(Scheduling.OperationReport report) =>
+    [
+        .. report.Trace.Select(r =>
+        {
+            int lane = r.Item.LastIndexOf(" [lane ", StringComparison.Ordinal);
+            string row = lane < 0 ? r.DeviceId : $"{r.DeviceId} lane {r.Item[(lane + 7)..].TrimEnd(']')}";
+            string task = lane < 0 ? r.Item : r.Item[..lane];
+            return new Bar(row, task, r.StartSeconds, r.StartSeconds, r.EndSeconds, r.Failed);
+        }),
+    ];
+
     /// <summary>The SVG document for <paramref name="bars"/>, rows sorted by label.</summary>
     public static string Svg(IReadOnlyList<Bar> bars, string title)
     {

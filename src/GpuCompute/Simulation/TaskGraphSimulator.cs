@@ -49,7 +49,8 @@ internal static class TaskGraphSimulator
         // Workers: one per device, two for a linked device that overlaps its copies with compute.
         int[] deviceOf = [.. devices.SelectMany((d, i) => Enumerable.Repeat(i, d.BandwidthGBs is not null && d.OverlapsTransfers ? 2 : 1))];
         int[] laneOf = [.. deviceOf.Select((d, w) => w - Array.IndexOf(deviceOf, d))];
-        var stand = deviceOf.Select(d => (ComputeDevice)new ModelledDevice(devices[d].Name)).ToArray();
+        var modelled = devices.Select(d => (ComputeDevice)new ModelledDevice(d.Name)).ToArray();
+        var stand = deviceOf.Select(d => modelled[d]).ToArray(); // a device's lanes are one device to the dispatcher
         double[] speed = [.. devices.Select(d => d.Gflops * 1e9)];
         int Location(int device) => devices[device].BandwidthGBs is null ? TileDirectory.Host : device;
         var books = new TileDirectory([.. devices.Select(d => d.MemoryGiB is double g ? (long)(g * (1L << 30)) : long.MaxValue)]);

@@ -22,6 +22,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     private const int Window = 8;
 
     private readonly TaskGraph graph;
+    private readonly IReadOnlyList<Backends.ComputeDevice> workers;
     private readonly bool[,] eligible;
     private readonly double[] priority;
     private readonly int[] waitingFor;
@@ -52,6 +53,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         this.clock = clock ?? (() => System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         this.graph = graph;
+        workers = devices;
         int count = graph.Tasks.Count;
         eligible = new bool[count, devices.Count];
         waitingFor = new int[count];
@@ -210,12 +212,14 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         assigned[owner[task]] += Seconds(owner[task]);
     }
 
-    /// <summary>True when another live worker that may run <paramref name="task"/> would finish it in less than half
-    /// the time <paramref name="device"/> would, by the speeds measured so far and the time to bring the task's tiles to
-    /// each (so a device that holds them is preferred, as StarPU's dmda does), counting what it has in flight and what
-    /// it was <paramref name="promised"/> in this scan (which then grows by this task). The factor of two keeps
-    /// like workers (the CPU's lanes) from passing work to each other over noise; a worker not yet measured is never
-    /// passed over, and never passes a task up: it must run one to be measured.</summary>
+    /// <summary>True when another live worker that may run <paramref name="task"/> would finish it sooner than
+    /// <paramref name="device"/> would (another device), or in less than half the time (another lane of the same
+    /// device), by the speeds measured so far and the time to bring the task's tiles to each (so a device that holds
+    /// them is preferred, as StarPU's dmda does), counting what it has in flight and what it was
+    /// <paramref name="promised"/> in this scan (which then grows by this task). The factor of two keeps like workers
+    /// (the CPU's lanes) from passing work to each other over noise; between devices the earliest finish decides, so
+    /// a slow device takes a task only when the fast ones' backlog is longer than its own time for it. A worker not yet
+    /// measured is never passed over, and never passes a task up: it must run one to be measured.</summary>
     private bool FasterElsewhere(int device, int task, double[] promised)
     {
         double flops = graph.Tasks[task].Flops;
@@ -234,7 +238,8 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
 
             double busy = promised[other] + (inFlight[other] < 0 ? 0 : Math.Max(0, startedAt[other] + (graph.Tasks[inFlight[other]].Flops / speed[other]) - now));
             double theirs = (flops / speed[other]) + transferSeconds(task, other);
-            if (2 * (busy + theirs) < mine)
+            double margin = ReferenceEquals(workers[device], workers[other]) ? 2 : 1;
+            if (margin * (busy + theirs) < mine)
             {
                 promised[other] += theirs;
                 return true;
