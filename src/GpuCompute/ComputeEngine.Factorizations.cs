@@ -166,7 +166,7 @@ public sealed partial class ComputeEngine
     }
 
     /// <summary>det(A) from its LU factorization: the product of U's diagonal, negated once per interchange.</summary>
-    /// <exception cref="ArgumentException">The factor or pivots are not a factorization's (see <see cref="LuSolve{T}"/>).</exception>
+    /// <exception cref="ArgumentException">The factor or pivots are not a factorization's (see <see cref="LuSolve{T}(HostMatrix{T}, int[], HostMatrix{T}, CancellationToken)"/>).</exception>
     public static T LuDeterminant<T>(HostMatrix<T> factor, int[] pivots)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
