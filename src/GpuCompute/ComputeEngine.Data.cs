@@ -35,6 +35,11 @@ public sealed partial class ComputeEngine
             throw new ArgumentException($"Device {stranger.Id} is not one of this engine's devices ({string.Join(", ", Devices.Select(d => d.Id))}).", nameof(devices));
         }
 
+        if (devices.FirstOrDefault(d => !d.HoldsData) is ComputeDevice node)
+        {
+            throw new ArgumentException($"Device {node.Id} is a cluster node: it computes what it is sent and holds no device-resident data.", nameof(devices));
+        }
+
         if (devices.Distinct().Count() != devices.Count)
         {
             throw new ArgumentException("A device appears twice in the layout.", nameof(devices));

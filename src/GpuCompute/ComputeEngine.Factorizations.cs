@@ -405,6 +405,11 @@ public sealed partial class ComputeEngine
             graph.Restrict(placement);
         }
 
+        if (Devices.Any(d => !d.HoldsData))
+        {
+            graph.Restrict((task, device) => device.HoldsData); // a cluster node holds no tiles (yet): its tasks stay here
+        }
+
         if (graph.Tasks.FirstOrDefault(t => !Devices.Any(t.CanRun)) is { } orphan)
         {
             throw new NotSupportedException(

@@ -17,6 +17,7 @@ namespace GpuCompute;
 public sealed partial class ComputeEngine : IDisposable
 {
     private readonly Context? context;
+    private readonly IClusterBackend? cluster;
     private readonly GemmScheduler scheduler;
     private readonly DeviceCalibrator calibrator;
     private readonly DefaultLayouts defaultLayouts;
@@ -61,12 +62,20 @@ public sealed partial class ComputeEngine : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"DeviceMemoryBudgetBytes must be positive; got {options.DeviceMemoryBudgetBytes}.");
         }
 
+        ILogger logger = options.Logger ?? StandardErrorLogger.Instance;
         var found = new List<ComputeDevice>();
         IReadOnlyList<ComputeDevice> selected;
         try
         {
+            string? clusterSpec = options.Cluster ?? Environment.GetEnvironmentVariable(ClusterBackends.EnvironmentVariable);
+            if (!string.IsNullOrWhiteSpace(clusterSpec))
+            {
+                cluster = ClusterBackends.Connect(clusterSpec.Trim(), logger);
+                found.AddRange(cluster.Nodes);
+            }
+
             // A CPU-only run never needs ILGPU: skipping its context saves start-up time and native probing.
-            if (!selection.IsCpuOnly)
+            if (!selection.IsCpuOnly && !selection.IsNodesOnly)
             {
                 context = IlgpuRuntime.CreateContext();
                 found.AddRange(IlgpuRuntime.DiscoverGpus(context, options.DeviceMemoryBudgetBytes));
@@ -92,6 +101,7 @@ public sealed partial class ComputeEngine : IDisposable
         {
             found.ForEach(d => d.Dispose());
             context?.Dispose();
+            cluster?.Dispose();
             throw;
         }
 
@@ -104,7 +114,6 @@ public sealed partial class ComputeEngine : IDisposable
             ? selected.Select(d => inject.TryGetValue(d.Id, out int ok) ? new FaultInjectingDevice(d, ok) : d).ToArray()
             : selected;
 
-        ILogger logger = options.Logger ?? StandardErrorLogger.Instance;
         Action<string> warn = message => EngineLog.Warning(logger, message);
         ModelStore? store = options.PersistModels ? new ModelStore(options.ModelCachePath ?? ModelStore.DefaultPath, warn) : null;
         calibrator = new DeviceCalibrator(store);
@@ -115,6 +124,10 @@ public sealed partial class ComputeEngine : IDisposable
 
     /// <summary>The devices this engine computes on, in scheduling order.</summary>
     public IReadOnlyList<ComputeDevice> Devices { get; }
+
+    /// <summary>The GEMM throughput the scheduler plans <paramref name="device"/> with (its stored or measured model).</summary>
+    internal double CalibratedGflops<T>(ComputeDevice device)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => calibrator.Model<T>(device).Gflops;
 
     /// <summary>How tiles (and the tasks of task graphs) are assigned to the devices.</summary>
     public SchedulingPolicy Policy { get; }
@@ -144,6 +157,7 @@ public sealed partial class ComputeEngine : IDisposable
         }
 
         context?.Dispose();
+        cluster?.Dispose();
         lifetime.Dispose();
     }
 

@@ -25,6 +25,14 @@ public sealed class ComputeEngineOptions
     /// </summary>
     public long? DeviceMemoryBudgetBytes { get; init; }
 
+    /// <summary>
+    /// A cluster to join: its nodes' gateways as <c>HOST:PORT[,HOST:PORT…]</c>, optionally followed by
+    /// <c>;cluster=ID</c> (default <c>gpucompute</c>); null falls back to <c>GPUCOMPUTE_CLUSTER</c>, then to none. Each
+    /// node then appears as a device of kind <see cref="Backends.DeviceKind.Node"/> (<c>node</c> or <c>node:NAME</c> in
+    /// <see cref="Devices"/>; <c>default</c> includes them). Needs the GpuCompute.Cluster package.
+    /// </summary>
+    public string? Cluster { get; init; }
+
     /// <summary>Seed of the <see cref="SchedulingPolicy.Random"/> policy, so a run can be repeated.</summary>
     public int RandomSeed { get; init; } = 12345;
 

@@ -61,6 +61,14 @@ public abstract class ComputeDevice : IDisposable
     /// then computes on one thread), one for a GPU (whose parallelism is inside each task).</summary>
     internal virtual int TaskLanes => 1;
 
+    /// <summary>True when the device holds device-resident data and tile copies (<see cref="Allocate{T}(long)"/>); false
+    /// for a cluster node, which computes what each call sends it.</summary>
+    internal virtual bool HoldsData => true;
+
+    /// <summary>The GEMM throughput the device reports for itself (a cluster node: what its own engine measured), or
+    /// null when it must be measured here.</summary>
+    internal virtual double? ReportedGflops(Type precision) => null;
+
     /// <summary>The device memory a task graph's tile copies may hold (by default three quarters of the device's).</summary>
     internal virtual long TileBudgetBytes => Math.Max(1, MemoryBytes / 4 * 3);
 

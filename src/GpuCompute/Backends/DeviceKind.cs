@@ -14,4 +14,8 @@ public enum DeviceKind
 
     /// <summary>ILGPU's CPU accelerator: a debugging emulator of a GPU, for correctness checks, never for speed.</summary>
     IlgpuCpu,
+
+    /// <summary>Another machine of a cluster (<see cref="ComputeEngineOptions.Cluster"/>): its own engine computes what
+    /// it is sent on its devices.</summary>
+    Node,
 }

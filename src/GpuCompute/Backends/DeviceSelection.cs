@@ -5,16 +5,17 @@ namespace GpuCompute.Backends;
 /// <c>GPUCOMPUTE_DEVICES</c> environment variable) and picks the matching devices.
 /// </summary>
 /// <remarks>
-/// Names: <c>default</c> (the CPU device and every GPU), <c>cpu</c>, <c>gpu</c> (every CUDA and OpenCL device),
-/// <c>cuda</c>, <c>opencl</c>, <c>cuda:N</c>, <c>opencl:N</c>, and <c>ilgpu-cpu</c> (ILGPU's emulator, used only when
-/// named). Devices come out in the order named, each once.
+/// Names: <c>default</c> (the CPU device, every GPU and every cluster node), <c>cpu</c>, <c>gpu</c> (every CUDA and
+/// OpenCL device), <c>cuda</c>, <c>opencl</c>, <c>cuda:N</c>, <c>opencl:N</c>, <c>ilgpu-cpu</c> (ILGPU's emulator, used
+/// only when named), <c>node</c> (every node of the cluster the engine joined) and <c>node:NAME</c>. Devices come out in
+/// the order named, each once.
 /// </remarks>
 internal sealed class DeviceSelection
 {
     /// <summary>The environment variable that selects devices when the options do not.</summary>
     public const string EnvironmentVariable = "GPUCOMPUTE_DEVICES";
 
-    private static readonly string[] Names = ["default", "cpu", "gpu", "cuda", "opencl", "cuda:N", "opencl:N", "ilgpu-cpu"];
+    private static readonly string[] Names = ["default", "cpu", "gpu", "cuda", "opencl", "cuda:N", "opencl:N", "ilgpu-cpu", "node", "node:NAME"];
 
     private readonly string[] tokens;
 
@@ -29,6 +30,9 @@ internal sealed class DeviceSelection
 
     /// <summary>True when the list can only match the managed CPU device, so no ILGPU context is needed.</summary>
     public bool IsCpuOnly => tokens.All(t => t == "cpu");
+
+    /// <summary>True when the list can only match cluster nodes (no local device is needed).</summary>
+    public bool IsNodesOnly => tokens.All(t => t == "node" || t.StartsWith("node:", StringComparison.Ordinal));
 
     /// <summary>True when the list names ILGPU's emulator.</summary>
     public bool WantsEmulator => tokens.Contains("ilgpu-cpu");
@@ -66,7 +70,7 @@ internal sealed class DeviceSelection
         foreach (string token in tokens)
         {
             ComputeDevice[] matches = available.Where(d => Matches(token, d)).ToArray();
-            if (matches.Length == 0 && token != "default" && token != "gpu")
+            if (matches.Length == 0 && token != "default" && token != "gpu" && token != "node")
             {
                 throw new InvalidOperationException(
                     $"No device matches '{token}' (from '{Spec}'); found: {string.Join(", ", available.Select(d => d.Id))}.");
@@ -85,7 +89,7 @@ internal sealed class DeviceSelection
     }
 
     private static bool IsKnown(string token) =>
-        Names.Contains(token) || IsIndexed(token, "cuda:") || IsIndexed(token, "opencl:");
+        Names.Contains(token) || IsIndexed(token, "cuda:") || IsIndexed(token, "opencl:") || (token.StartsWith("node:", StringComparison.Ordinal) && token.Length > 5);
 
     private static bool IsIndexed(string token, string prefix) =>
         token.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(token[prefix.Length..], out int index) && index >= 0;
@@ -98,6 +102,7 @@ internal sealed class DeviceSelection
         "cuda" => device.Kind == DeviceKind.Cuda,
         "opencl" => device.Kind == DeviceKind.OpenCL,
         "ilgpu-cpu" => device.Kind == DeviceKind.IlgpuCpu,
+        "node" => device.Kind == DeviceKind.Node,
         _ => device.Id == token,
     };
 }

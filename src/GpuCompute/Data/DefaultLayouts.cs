@@ -23,7 +23,12 @@ internal sealed class DefaultLayouts(ComputeEngine owner, DeviceCalibrator calib
     public DataLayout For(long count, long itemSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        IReadOnlyList<ComputeDevice> holders = owner.Devices;
+        IReadOnlyList<ComputeDevice> holders = [.. owner.Devices.Where(d => d.HoldsData)];
+        if (holders.Count == 0)
+        {
+            throw new InvalidOperationException($"None of this engine's devices ({string.Join(", ", owner.Devices.Select(d => d.Id))}) holds device-resident data: add 'cpu' or a GPU.");
+        }
+
         if (holders.Count == 1)
         {
             return DataLayout.Split(owner, count, holders, [1.0]);

@@ -68,7 +68,7 @@ internal sealed class DeviceCalibrator(ModelStore? store = null)
     private DeviceModel Measure<T>(ComputeDevice device)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double gflops = MeasureGflops<T>(device);
+        double gflops = device.ReportedGflops(typeof(T)) ?? MeasureGflops<T>(device);
         DeviceModel model = device.MeasureTransfer() is (double bandwidth, double latency)
             ? new DeviceModel(gflops, bandwidth, latency)
             : new DeviceModel(gflops);

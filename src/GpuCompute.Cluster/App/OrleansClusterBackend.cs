@@ -1,0 +1,102 @@
+using GpuCompute.Backends;
+using GpuCompute.Cluster.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace GpuCompute.Cluster.App;
+
+/// <summary>
+/// An app's membership in a cluster: an Orleans client connected to the nodes' gateways over TCP, and one
+/// <see cref="RemoteNodeDevice"/> per node that was in the cluster when the engine joined (a node that joins later is
+/// used by engines made after it). Loaded by the engine when <see cref="ComputeEngineOptions.Cluster"/> is set.
+/// </summary>
+internal sealed class OrleansClusterBackend : IClusterBackend
+{
+    private readonly IHost host;
+
+    public OrleansClusterBackend(string spec, ILogger logger)
+    {
+        ClusterSpec parsed = ClusterSpec.Parse(spec);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client =>
+        {
+            if (parsed.Redis is string redis)
+            {
+                client.UseRedisClustering(redis);
+            }
+            else
+            {
+                client.UseStaticClustering([.. parsed.Gateways]);
+            }
+
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = parsed.ClusterId;
+                o.ServiceId = "gpucompute";
+            });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+        });
+        host = builder.Build();
+        using var joining = new CancellationTokenSource(parsed.JoinTimeout);
+        try
+        {
+            // Off the caller's synchronization context: the engine's constructor is synchronous.
+            Task.Run(() => host.StartAsync(joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
+            Client = host.Services.GetRequiredService<IClusterClient>();
+            IClusterClient client = Client;
+            Nodes = Task.Run(() => Discover(client, parsed, joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            host.Dispose();
+            throw new InvalidOperationException($"Could not join the cluster '{spec}' within {parsed.JoinTimeout.TotalSeconds:F0} s: {e.Message}", e);
+        }
+
+        logger.LogInformation("Joined cluster {Spec}: {Nodes}", spec, string.Join(", ", Nodes.Select(n => n.Id)));
+    }
+
+    public IClusterClient Client { get; }
+
+    public IReadOnlyList<ComputeDevice> Nodes { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Leaving a cluster whose gateways are gone: nothing left to tell them.
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+
+    /// <summary>Every active silo's node, by asking the cluster's management grain and then each node.</summary>
+    private static async Task<IReadOnlyList<ComputeDevice>> Discover(IClusterClient client, ClusterSpec spec, CancellationToken cancellation)
+    {
+        Dictionary<SiloAddress, SiloStatus> hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellation).ConfigureAwait(false);
+        var app = Guid.NewGuid();
+        var nodes = new List<ComputeDevice>();
+        foreach (SiloAddress silo in hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal))
+        {
+            INodeGrain grain = client.GetGrain<INodeGrain>(silo.ToParsableString());
+            NodeInfo info = await grain.Describe().WaitAsync(cancellation).ConfigureAwait(false);
+            nodes.Add(new RemoteNodeDevice(info, grain, silo.ToParsableString(), app));
+        }
+
+        string? twice = nodes.GroupBy(n => n.Id).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (twice is not null)
+        {
+            throw new InvalidOperationException($"Two nodes of cluster '{spec.ClusterId}' are named {twice}: give each node its own --name.");
+        }
+
+        return nodes.Count > 0 ? nodes : throw new InvalidOperationException($"Cluster '{spec.ClusterId}' has no active node.");
+    }
+}

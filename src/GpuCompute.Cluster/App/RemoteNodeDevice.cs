@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using GpuCompute.Backends;
+using GpuCompute.Cluster.Contracts;
+using GpuCompute.Cluster.Transport;
+using GpuCompute.Gemm;
+using GpuCompute.Matrices;
+using Orleans.Concurrency;
+
+namespace GpuCompute.Cluster.App;
+
+/// <summary>
+/// A cluster node as one device of the app's engine. A GEMM tile goes to the node as the panels it needs (op(A)'s
+/// rows and op(B)'s columns of the tile, C's tile when β ≠ 0), in checksummed chunks, four in flight; the node keeps
+/// the panels for the rest of the operation, so the tiles after the first in a row or column send only what the node
+/// lacks; the node's own engine splits the tile across its devices; the result comes back in chunks, checked, straight
+/// into C. Its performance model is the node's reported throughput with the link's measured bandwidth and latency, so
+/// the engine's policies decide what goes to it. A call that fails (the node died, the link broke) is the device
+/// failing: the executor runs its tiles elsewhere and names it.
+/// </summary>
+internal sealed class RemoteNodeDevice : ComputeDevice
+{
+    private const int InFlight = 4;
+
+    private readonly INodeGrain grain;
+    private readonly string silo;
+    private readonly Guid app;
+    private readonly NodeInfo info;
+    private readonly ConcurrentDictionary<PanelKey, byte> held = new();
+    private readonly ConcurrentQueue<long> problems = new();
+
+    public RemoteNodeDevice(NodeInfo info, INodeGrain grain, string silo, Guid app)
+        : base($"node:{info.Name}", $"node {info.Name} ({string.Join(", ", info.Devices)})", DeviceKind.Node, info.MemoryBytes)
+    {
+        this.info = info;
+        this.grain = grain;
+        this.silo = silo;
+        this.app = app;
+    }
+
+    /// <summary>Bytes sent to the node and received from it so far.</summary>
+    public long BytesMoved => Interlocked.Read(ref bytesMoved);
+
+    private long bytesMoved;
+
+    /// <summary>The size of every chunk this device sends and asks for.</summary>
+    public int ChunkBytes { get; init; } = Chunks.DefaultChunkBytes;
+
+    internal override string Identity => $"Node|{info.Name}|{string.Join(";", info.Devices)}";
+
+    internal override bool HoldsData => false;
+
+    internal override double? ReportedGflops(Type precision) => precision == typeof(float) ? info.GflopsF32 : info.GflopsF64;
+
+    internal override void RunGemmTile<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
+    {
+        try
+        {
+            Task.Run(() => RunAsync(problem, tile, cancellation), cancellation).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or ArgumentException))
+        {
+            throw new IOException($"Node {info.Name} ({silo}) failed on tile ({tile.Row}, {tile.Col}) {tile.Rows}x{tile.Cols}: {e.Message}", e);
+        }
+    }
+
+    internal override (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() =>
+        Task.Run(MeasureLinkAsync).GetAwaiter().GetResult();
+
+    private async Task RunAsync<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        Remember(problem.Id);
+        string precision = typeof(T) == typeof(float) ? "f32" : "f64";
+        int k = problem.K;
+        var a = new PanelKey(app, problem.Id, 'A', tile.Row, tile.Rows, k, precision);
+        var b = new PanelKey(app, problem.Id, 'B', tile.Col, k, tile.Cols, precision);
+        bool readsC = !T.IsZero(problem.Beta);
+        PanelKey? c = readsC ? new PanelKey(app, problem.Id, 'C', tile.Row, tile.Rows, tile.Cols, precision, tile.Col) : null;
+        HostMatrix<T> target = problem.C.Slice(tile.Row, tile.Col, tile.Rows, tile.Cols);
+        var request = new TileRequest(a, b, c, double.CreateChecked(problem.Alpha), double.CreateChecked(problem.Beta), ChunkBytes);
+
+        // Send what the node is not known to hold; it answers with what it lacks (evicted, or restarted) and that is
+        // sent again, at most twice more.
+        IReadOnlyList<PanelKey> send = [.. (c is null ? new[] { a, b } : [a, b, c]).Where(p => !held.ContainsKey(p))];
+        for (int attempt = 0; ; attempt++)
+        {
+            foreach (PanelKey panel in send)
+            {
+                await SendAsync(panel, View(problem, panel, target), cancellation).ConfigureAwait(false);
+                held[panel] = 0;
+            }
+
+            TileAnswer answer = await grain.Compute(request).WaitAsync(cancellation).ConfigureAwait(false);
+            if (answer.Missing.Count == 0)
+            {
+                await ReceiveAsync(answer, target, cancellation).ConfigureAwait(false);
+                return;
+            }
+
+            if (attempt == 2)
+            {
+                throw new InvalidOperationException($"Node {info.Name} keeps losing panels ({string.Join(", ", answer.Missing)}): its panel memory ({info.MemoryBytes} bytes) is too small for one tile.");
+            }
+
+            foreach (PanelKey lost in answer.Missing)
+            {
+                held.TryRemove(lost, out _);
+            }
+
+            send = answer.Missing;
+        }
+    }
+
+    /// <summary>The host view a panel is cut from: op(A)'s rows or op(B)'s columns (copied when the operand is
+    /// transposed, so the node always gets row-major panels), or C's tile.</summary>
+    private static HostMatrix<T> View<T>(GemmProblem<T> problem, PanelKey panel, HostMatrix<T> target)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        return panel.Operand switch
+        {
+            'A' => problem.OpA == Matrices.Transpose.None ? problem.A.Slice(panel.First, 0, panel.Rows, panel.Cols) : Transposed(problem.A.Slice(0, panel.First, panel.Cols, panel.Rows)),
+            'B' => problem.OpB == Matrices.Transpose.None ? problem.B.Slice(0, panel.First, panel.Rows, panel.Cols) : Transposed(problem.B.Slice(panel.First, 0, panel.Cols, panel.Rows)),
+            _ => target,
+        };
+    }
+
+    private static HostMatrix<T> Transposed<T>(HostMatrix<T> m)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var t = new HostMatrix<T>(m.Cols, m.Rows);
+        for (int i = 0; i < m.Rows; i++)
+        {
+            ReadOnlySpan<T> row = m.Row(i);
+            for (int j = 0; j < row.Length; j++)
+            {
+                t[j, i] = row[j];
+            }
+        }
+
+        return t;
+    }
+
+    private async Task SendAsync<T>(PanelKey panel, HostMatrix<T> view, CancellationToken cancellation)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        using var slots = new SemaphoreSlim(InFlight);
+        var sends = new List<Task>();
+        foreach (PanelChunk chunk in Chunks.Panel(panel, view, ChunkBytes))
+        {
+            await slots.WaitAsync(cancellation).ConfigureAwait(false);
+            sends.Add(Send(chunk));
+        }
+
+        await Task.WhenAll(sends).ConfigureAwait(false);
+
+        async Task Send(PanelChunk chunk)
+        {
+            try
+            {
+                await grain.PutChunk(chunk).WaitAsync(cancellation).ConfigureAwait(false);
+                Interlocked.Add(ref bytesMoved, chunk.Bytes.Value.Length);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    private async Task ReceiveAsync<T>(TileAnswer answer, HostMatrix<T> target, CancellationToken cancellation)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        using var slots = new SemaphoreSlim(InFlight);
+        var takes = new List<Task>();
+        for (int i = 0; i < answer.Chunks; i++)
+        {
+            await slots.WaitAsync(cancellation).ConfigureAwait(false);
+            takes.Add(Take(i));
+        }
+
+        await Task.WhenAll(takes).ConfigureAwait(false);
+
+        async Task Take(int index)
+        {
+            try
+            {
+                ResultChunk chunk = await grain.TakeResult(answer.Result, index).WaitAsync(cancellation).ConfigureAwait(false);
+                byte[] bytes = chunk.Bytes.Value;
+                Chunks.Verify(bytes, chunk.Checksum, $"Result chunk {index} from node {info.Name}");
+                Chunks.Scatter(bytes, chunk.Offset, target);
+                Interlocked.Add(ref bytesMoved, bytes.Length);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    /// <summary>Tells the node to drop the panels of operations four or more behind the newest (the node also evicts
+    /// by itself under its memory budget).</summary>
+    private void Remember(long problem)
+    {
+        if (problems.Contains(problem))
+        {
+            return;
+        }
+
+        problems.Enqueue(problem);
+        while (problems.Count > 4 && problems.TryDequeue(out long old))
+        {
+            foreach (PanelKey key in held.Keys.Where(k => k.Problem == old))
+            {
+                held.TryRemove(key, out _);
+            }
+
+            _ = grain.Forget(app, old); // best effort: the node's own eviction is the backstop
+        }
+    }
+
+    /// <summary>Bandwidth from the best of three 4 MiB echoes, latency from the best of five 1-byte ones.</summary>
+    private async Task<(double, double)?> MeasureLinkAsync()
+    {
+        var small = new Immutable<byte[]>(new byte[1]);
+        var large = new Immutable<byte[]>(new byte[Chunks.DefaultChunkBytes]);
+        double latency = double.MaxValue, transfer = double.MaxValue;
+        await grain.Echo(small).ConfigureAwait(false);
+        for (int i = 0; i < 5; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await grain.Echo(small).ConfigureAwait(false);
+            latency = Math.Min(latency, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await grain.Echo(large).ConfigureAwait(false);
+            transfer = Math.Min(transfer, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        return (large.Value.Length / Math.Max(transfer - latency, 1e-9), latency);
+    }
+}

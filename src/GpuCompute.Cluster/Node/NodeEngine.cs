@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Numerics;
+using GpuCompute.Cluster.Contracts;
+using GpuCompute.Cluster.Transport;
+using GpuCompute.Matrices;
+
+namespace GpuCompute.Cluster.Node;
+
+/// <summary>
+/// A node's local engine and what it holds for apps: the panels they sent (kept for the rest of their operation, up to
+/// a memory budget, least-recently-used out first; an app that finds one gone sends it again) and computed tiles
+/// waiting to be taken.
+/// </summary>
+internal sealed class NodeEngine : IDisposable
+{
+    private readonly ConcurrentDictionary<PanelKey, Panel> panels = new();
+    private readonly ConcurrentDictionary<Guid, Result> results = new();
+    private readonly object budgetGate = new();
+    private long heldBytes;
+    private long tick;
+
+    public NodeEngine(ClusterNodeOptions options)
+    {
+        Options = options;
+        Engine = new ComputeEngine(new ComputeEngineOptions { Devices = options.Devices, CpuThreads = options.Threads, PersistModels = options.PersistModels });
+        double Throughput<T>()
+            where T : unmanaged, IFloatingPointIeee754<T> => Engine.Devices.Sum(d => Engine.CalibratedGflops<T>(d));
+        Info = new NodeInfo(
+            options.Name, options.Threads ?? Environment.ProcessorCount, [.. Engine.Devices.Select(d => d.ToString())],
+            Throughput<float>(), Throughput<double>(), options.PanelMemoryBytes);
+    }
+
+    public ClusterNodeOptions Options { get; }
+
+    public ComputeEngine Engine { get; }
+
+    public NodeInfo Info { get; }
+
+    /// <summary>Panels held now, and their bytes (tests and reports).</summary>
+    public (int Count, long Bytes) Held => (panels.Count, Interlocked.Read(ref heldBytes));
+
+    public void Put(PanelChunk chunk)
+    {
+        PanelKey key = chunk.Panel;
+        if (key.Precision is not ("f32" or "f64") || key.Rows < 0 || key.Cols < 0 || key.Bytes > Options.PanelMemoryBytes)
+        {
+            throw new ArgumentException($"Panel {key} cannot be held: {key.Bytes} bytes against a budget of {Options.PanelMemoryBytes}, precision f32 or f64.", nameof(chunk));
+        }
+
+        byte[] bytes = chunk.Bytes.Value;
+        Chunks.Verify(bytes, chunk.Checksum, $"Chunk {chunk.Index} of {key}");
+        Panel panel = panels.GetOrAdd(key, k => Admit(k, chunk.Count));
+        if (chunk.Count != panel.Chunks || chunk.Offset < 0 || chunk.Offset + bytes.Length > panel.Bytes.Length)
+        {
+            throw new ArgumentException($"Chunk {chunk.Index} of {chunk.Count} ({bytes.Length} bytes at {chunk.Offset}) does not fit {key} ({panel.Bytes.Length} bytes in {panel.Chunks} chunks).", nameof(chunk));
+        }
+
+        bytes.CopyTo(panel.Bytes[checked((int)chunk.Offset)..]);
+        lock (panel.Received)
+        {
+            panel.Received.Add(chunk.Index);
+        }
+
+        panel.LastUse = Interlocked.Increment(ref tick);
+    }
+
+    public TileAnswer Compute(TileRequest request)
+    {
+        Chunks.CheckSize(request.ChunkBytes, nameof(request));
+        PanelKey[] wanted = request.C is null ? [request.A, request.B] : [request.A, request.B, request.C];
+        var missing = wanted.Where(k => !panels.TryGetValue(k, out Panel? p) || !p.Complete).ToArray();
+        if (missing.Length > 0)
+        {
+            return new TileAnswer(missing, Guid.Empty, 0, 0);
+        }
+
+        foreach (PanelKey key in wanted)
+        {
+            panels[key].LastUse = Interlocked.Increment(ref tick);
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        Result result = request.A.Precision == "f32" ? Multiply<float>(request) : Multiply<double>(request);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var id = Guid.NewGuid();
+        results[id] = result;
+        return new TileAnswer([], id, result.Chunks, seconds);
+    }
+
+    public ResultChunk Take(Guid id, int index)
+    {
+        if (!results.TryGetValue(id, out Result? result) || index < 0 || index >= result.Chunks)
+        {
+            throw new ArgumentException($"No chunk {index} of result {id} here (already taken, or never computed).", nameof(id));
+        }
+
+        (long offset, byte[] bytes) = result.Gather(index);
+        if (Interlocked.Decrement(ref result.Left) == 0)
+        {
+            results.TryRemove(id, out _);
+        }
+
+        return new ResultChunk(index, offset, new Orleans.Concurrency.Immutable<byte[]>(bytes), Chunks.Checksum(bytes));
+    }
+
+    public void Forget(Guid app, long problem)
+    {
+        foreach (PanelKey key in panels.Keys.Where(k => k.App == app && k.Problem == problem))
+        {
+            Drop(key);
+        }
+    }
+
+    public void Dispose() => Engine.Dispose();
+
+    private Result Multiply<T>(TileRequest request)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        HostMatrix<T> a = View<T>(request.A), b = View<T>(request.B);
+        if (a.Cols != b.Rows)
+        {
+            throw new ArgumentException($"A panel {request.A} and B panel {request.B} do not multiply: {a.Rows} x {a.Cols} by {b.Rows} x {b.Cols}.", nameof(request));
+        }
+
+        var c = request.C is PanelKey ck ? Copy(View<T>(ck)) : new HostMatrix<T>(a.Rows, b.Cols);
+        if (c.Rows != a.Rows || c.Cols != b.Cols)
+        {
+            throw new ArgumentException($"C panel {request.C} is {c.Rows} x {c.Cols}; the product is {a.Rows} x {b.Cols}.", nameof(request));
+        }
+
+        Engine.Gemm(T.CreateChecked(request.Alpha), a, Transpose.None, b, Transpose.None, request.C is null ? T.Zero : T.CreateChecked(request.Beta), c);
+        return new Result<T>(c, request.ChunkBytes);
+    }
+
+    private static HostMatrix<T> Copy<T>(HostMatrix<T> m)
+        where T : unmanaged, IFloatingPointIeee754<T> => new([.. m.Data.AsSpan(0, m.Rows * m.Cols)], m.Rows, m.Cols, Math.Max(1, m.Cols));
+
+    private HostMatrix<T> View<T>(PanelKey key)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        return new HostMatrix<T>((T[])panels[key].Elements, key.Rows, key.Cols, Math.Max(1, key.Cols));
+    }
+
+    /// <summary>Makes room for a new panel: the least recently used go first (an app sends one again if it needs it).</summary>
+    private Panel Admit(PanelKey key, int chunks)
+    {
+        lock (budgetGate)
+        {
+            while (heldBytes + key.Bytes > Options.PanelMemoryBytes && panels.Where(p => p.Value.Complete).MinBy(p => p.Value.LastUse) is { Key: { } oldest })
+            {
+                Drop(oldest);
+            }
+
+            heldBytes += key.Bytes;
+        }
+
+        return new Panel(key, chunks);
+    }
+
+    private void Drop(PanelKey key)
+    {
+        if (panels.TryRemove(key, out _))
+        {
+            Interlocked.Add(ref heldBytes, -key.Bytes);
+        }
+    }
+
+    /// <summary>A panel's elements, filled chunk by chunk as its bytes arrive.</summary>
+    private sealed class Panel(PanelKey key, int chunks)
+    {
+        /// <summary>The elements (float[] or double[]), written through <see cref="Bytes"/>.</summary>
+        public Array Elements { get; } = key.Precision == "f32" ? new float[key.Rows * key.Cols] : new double[key.Rows * key.Cols];
+
+        public Span<byte> Bytes => Elements is float[] single
+            ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(single.AsSpan())
+            : System.Runtime.InteropServices.MemoryMarshal.AsBytes(((double[])Elements).AsSpan());
+
+        public int Chunks { get; } = chunks;
+
+        public HashSet<int> Received { get; } = [];
+
+        public long LastUse { get; set; }
+
+        public bool Complete
+        {
+            get
+            {
+                lock (Received)
+                {
+                    return Received.Count == Chunks;
+                }
+            }
+        }
+    }
+
+    private abstract class Result(int chunks)
+    {
+        public int Left = chunks;
+
+        public int Chunks { get; } = chunks;
+
+        public abstract (long Offset, byte[] Bytes) Gather(int index);
+    }
+
+    private sealed class Result<T>(HostMatrix<T> c, int chunkBytes)
+        : Result(Transport.Chunks.Count((long)c.Rows * c.Cols * System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), chunkBytes))
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        public override (long Offset, byte[] Bytes) Gather(int index) => Transport.Chunks.Gather(c, index, chunkBytes);
+    }
+}

@@ -1,0 +1,40 @@
+using GpuCompute.Cluster.Contracts;
+using Orleans.Concurrency;
+
+namespace GpuCompute.Cluster.Node;
+
+/// <summary>The node's endpoint (see <see cref="INodeGrain"/>): a thin shell over the node's <see cref="NodeEngine"/>,
+/// pinned to its silo. Calls interleave, so several tiles and chunks are in flight at once; the engine is thread-safe.</summary>
+[NodePlacement]
+internal sealed class NodeGrain(NodeEngine node, Orleans.Runtime.ILocalSiloDetails silo) : Grain, INodeGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The placement director already put this activation on the silo its key names; a mismatch would mean
+        // computing under another node's name.
+        string here = silo.SiloAddress.ToParsableString();
+        return this.GetPrimaryKeyString() == here
+            ? Task.CompletedTask
+            : throw new InvalidOperationException($"Node grain {this.GetPrimaryKeyString()} activated on {here}.");
+    }
+
+    public Task<NodeInfo> Describe() => Task.FromResult(node.Info);
+
+    public Task PutChunk(PanelChunk chunk)
+    {
+        node.Put(chunk);
+        return Task.CompletedTask;
+    }
+
+    public Task<TileAnswer> Compute(TileRequest request) => Task.Run(() => node.Compute(request));
+
+    public Task<ResultChunk> TakeResult(Guid result, int chunk) => Task.FromResult(node.Take(result, chunk));
+
+    public Task Forget(Guid app, long problem)
+    {
+        node.Forget(app, problem);
+        return Task.CompletedTask;
+    }
+
+    public Task<int> Echo(Immutable<byte[]> payload) => Task.FromResult(payload.Value.Length);
+}
