@@ -38,7 +38,131 @@ public sealed class DistributedGemmTests
         using var local = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = 1, PersistModels = false });
         var expected = new HostMatrix<double>(700, 650);
         local.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, expected);
-        Assert.That(c.Data, Is.EqualTo(expected.Data).Within(1e-12));
+        // Each node computes whole tiles with the same CPU kernels over the same K order: bit for bit.
+        Assert.That(c.Data, Is.EqualTo(expected.Data));
         TestContext.Out.WriteLine(string.Join("; ", report.Devices.Select(d => $"{d.DeviceId}: {d.Tiles} tiles, {d.BytesMoved / 1e6:F1} MB")));
+    }
+
+    [Test]
+    public void NodeKilledMidGemm_ItsTilesRunElsewhere_TheResultIsRight_AndTheReportNamesIt()
+    {
+        using var cluster = LocalCluster.Start(1, 1, 1);
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
+        var a = Random<double>(1536, 1024, 3);
+        var b = Random<double>(1024, 1536, 4);
+        var c = new HostMatrix<double>(1536, 1536);
+        var killer = new KillOnFirstTile(() => cluster.Kill("n3"));
+        var report = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c, killer).GetAwaiter().GetResult();
+
+        Assert.That(killer.Killed, Is.True);
+        using var local = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = 1, PersistModels = false });
+        var expected = new HostMatrix<double>(1536, 1536);
+        local.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, expected);
+        Assert.That(c.Data, Is.EqualTo(expected.Data));
+        var killed = report.Devices.Single(d => d.DeviceId == "node:n3");
+        TestContext.Out.WriteLine(string.Join("; ", report.Devices.Select(d => $"{d.DeviceId}: {d.Tiles} tiles{(d.Error is null ? "" : $", failed: {d.Error}")}")));
+        if (report.Trace.Any(t => t.DeviceId == "node:n3" && t.Failed))
+        {
+            Assert.That(killed.Error, Does.Contain("n3"));
+        }
+
+        Assert.That(report.Devices.Where(d => d.DeviceId != "node:n3").Sum(d => d.Tiles), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void TwoAppsShareOneCluster_AtOnce()
+    {
+        using var cluster = LocalCluster.Start(1, 1);
+        using var first = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
+        using var second = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
+        var a = Random<float>(600, 400, 5);
+        var b = Random<float>(400, 500, 6);
+        var c1 = new HostMatrix<float>(600, 500);
+        var c2 = new HostMatrix<float>(600, 500);
+        Task.WaitAll(
+            Task.Run(() => first.Gemm(1f, a, Transpose.None, b, Transpose.None, 0f, c1)),
+            Task.Run(() => second.Gemm(2f, a, Transpose.None, b, Transpose.None, 0f, c2)));
+        for (int i = 0; i < c1.Data.Length; i++)
+        {
+            Assert.That(c2.Data[i], Is.EqualTo(2 * c1.Data[i]), $"element {i}");
+        }
+
+        using var local = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = 1, PersistModels = false });
+        var expected = new HostMatrix<float>(600, 500);
+        local.Gemm(1f, a, Transpose.None, b, Transpose.None, 0f, expected);
+        Assert.That(c1.Data, Is.EqualTo(expected.Data));
+    }
+
+    [Test]
+    public void TransposesAlphaAndBeta_CrossTheNetworkRight()
+    {
+        using var cluster = LocalCluster.Start(1, 1);
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
+        var a = Random<double>(300, 410, 7); // op(A) = Aᵀ: 410 x 300
+        var b = Random<double>(290, 300, 8); // op(B) = Bᵀ: 300 x 290
+        var c = Random<double>(410, 290, 9);
+        var c0 = new HostMatrix<double>([.. c.Data], 410, 290, 290);
+        engine.Gemm(-0.5, a, Transpose.Transposed, b, Transpose.Transposed, 2.0, c);
+        for (int i = 0; i < 410; i += 37)
+        {
+            for (int j = 0; j < 290; j += 29)
+            {
+                double sum = 0;
+                for (int p = 0; p < 300; p++)
+                {
+                    sum += a[p, i] * b[j, p];
+                }
+
+                Assert.That(c[i, j], Is.EqualTo((-0.5 * sum) + (2.0 * c0[i, j])).Within(1e-12), $"C[{i}, {j}]");
+            }
+        }
+    }
+
+    [Test]
+    public void TilesFollowNodeSpeeds()
+    {
+        // Weighted shares follow the models: each node's own measured throughput (n2 has twice the threads). On two
+        // cores the adaptive policy then corrects by the tiles' measured times, which depend on what else runs.
+        using var cluster = LocalCluster.Start(1, 2);
+        using var engine = new ComputeEngine(new ComputeEngineOptions
+        {
+            Cluster = cluster.Spec, Devices = "node", PersistModels = false, Policy = GpuCompute.Scheduling.SchedulingPolicy.Weighted,
+        });
+        var speeds = engine.Devices.ToDictionary(d => d.Id, d => engine.CalibratedGflops<double>(d));
+        Assert.That(speeds["node:n2"], Is.GreaterThan(1.3 * speeds["node:n1"]), "n2's engine measured itself with two threads");
+        var a = Random<double>(2048, 1024, 10);
+        var b = Random<double>(1024, 2048, 11);
+        var report = engine.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(2048, 2048));
+        double one = report.Devices.Single(d => d.DeviceId == "node:n1").Flops, two = report.Devices.Single(d => d.DeviceId == "node:n2").Flops;
+        TestContext.Out.WriteLine($"n1 (1 thread) {one / 1e9:F1} GFLOP, n2 (2 threads) {two / 1e9:F1} GFLOP");
+        Assert.That(two / one, Is.EqualTo(speeds["node:n2"] / speeds["node:n1"]).Within(0.25), "shares in proportion to the reported speeds");
+    }
+
+    [Test]
+    public void JoiningAClusterThatIsNotThere_FailsClearly_InsteadOfHanging()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<InvalidOperationException>(() => new ComputeEngine(new ComputeEngineOptions
+        {
+            Cluster = "127.0.0.1:1;cluster=nobody;timeout=5", Devices = "node", PersistModels = false,
+        }));
+        Assert.That(error!.Message, Does.Contain("Could not join the cluster"));
+        Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Kills a node when the first tile is done (reported inline, on the worker that finished it).</summary>
+    private sealed class KillOnFirstTile(Action kill) : IProgress<GpuCompute.Scheduling.GemmProgress>
+    {
+        private int done;
+
+        public bool Killed => done > 0;
+
+        public void Report(GpuCompute.Scheduling.GemmProgress value)
+        {
+            if (Interlocked.Exchange(ref done, 1) == 0)
+            {
+                kill();
+            }
+        }
     }
 }

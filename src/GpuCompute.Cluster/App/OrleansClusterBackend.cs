@@ -15,6 +15,7 @@ namespace GpuCompute.Cluster.App;
 internal sealed class OrleansClusterBackend : IClusterBackend
 {
     private readonly IHost host;
+    private readonly MembershipWatch? watch;
 
     public OrleansClusterBackend(string spec, ILogger logger)
     {
@@ -48,6 +49,11 @@ internal sealed class OrleansClusterBackend : IClusterBackend
             Client = host.Services.GetRequiredService<IClusterClient>();
             IClusterClient client = Client;
             Nodes = Task.Run(() => Discover(client, parsed, joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
+            watch = new MembershipWatch(client, Nodes.Cast<RemoteNodeDevice>().Select(n => n.Silo), TimeSpan.FromSeconds(1));
+            foreach (RemoteNodeDevice node in Nodes.Cast<RemoteNodeDevice>())
+            {
+                node.Departed = watch.Departed(node.Silo);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -64,6 +70,7 @@ internal sealed class OrleansClusterBackend : IClusterBackend
 
     public void Dispose()
     {
+        watch?.Dispose();
         try
         {
             host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();

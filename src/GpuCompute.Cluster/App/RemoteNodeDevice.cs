@@ -43,8 +43,25 @@ internal sealed class RemoteNodeDevice : ComputeDevice
 
     private long bytesMoved;
 
-    /// <summary>The size of every chunk this device sends and asks for.</summary>
-    public int ChunkBytes { get; init; } = Chunks.DefaultChunkBytes;
+    /// <summary>The size of every chunk this device sends and asks for (checked when set: a message near Orleans'
+    /// 100 MB limit would tear down the connection, so it is refused before anything is sent).</summary>
+    public int ChunkBytes
+    {
+        get => chunkBytes;
+        init
+        {
+            Chunks.CheckSize(value, nameof(ChunkBytes));
+            chunkBytes = value;
+        }
+    }
+
+    private readonly int chunkBytes = Chunks.DefaultChunkBytes;
+
+    /// <summary>The node's silo address, as Orleans membership names it.</summary>
+    public string Silo => silo;
+
+    /// <summary>Completes when Orleans membership no longer lists the node (set by the backend's watch).</summary>
+    public Task Departed { get; set; } = new TaskCompletionSource().Task;
 
     internal override string Identity => $"Node|{info.Name}|{string.Join(";", info.Devices)}";
 
@@ -91,10 +108,16 @@ internal sealed class RemoteNodeDevice : ComputeDevice
                 held[panel] = 0;
             }
 
-            TileAnswer answer = await grain.Compute(request).WaitAsync(cancellation).ConfigureAwait(false);
+            TileAnswer answer = await Call(() => grain.Start(request), cancellation).ConfigureAwait(false);
             if (answer.Missing.Count == 0)
             {
-                await ReceiveAsync(answer, target, cancellation).ConfigureAwait(false);
+                TileAnswer? done;
+                while ((done = await Call(() => grain.Wait(answer.Result), cancellation).ConfigureAwait(false)) is null)
+                {
+                }
+
+                await ReceiveAsync(done, target, cancellation).ConfigureAwait(false);
+                _ = grain.Release(done.Result); // best effort: the node also drops old results by itself
                 return;
             }
 
@@ -158,7 +181,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
         {
             try
             {
-                await grain.PutChunk(chunk).WaitAsync(cancellation).ConfigureAwait(false);
+                await Call(() => grain.PutChunk(chunk), cancellation).ConfigureAwait(false);
                 Interlocked.Add(ref bytesMoved, chunk.Bytes.Value.Length);
             }
             finally
@@ -185,7 +208,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
         {
             try
             {
-                ResultChunk chunk = await grain.TakeResult(answer.Result, index).WaitAsync(cancellation).ConfigureAwait(false);
+                ResultChunk chunk = await Call(() => grain.TakeResult(answer.Result, index), cancellation).ConfigureAwait(false);
                 byte[] bytes = chunk.Bytes.Value;
                 Chunks.Verify(bytes, chunk.Checksum, $"Result chunk {index} from node {info.Name}");
                 Chunks.Scatter(bytes, chunk.Offset, target);
@@ -197,6 +220,42 @@ internal sealed class RemoteNodeDevice : ComputeDevice
             }
         }
     }
+
+    /// <summary>
+    /// One call to the node, asked again (every call may be) when its answer does not come within
+    /// <see cref="INodeGrain.CallSeconds"/>: a request that went through a gateway that died is never answered. Fails at
+    /// once when Orleans membership drops the node (a call to a dead node never gets its response either), and after
+    /// three unanswered tries.
+    /// </summary>
+    private async Task<TResult> Call<TResult>(Func<Task<TResult>> call, CancellationToken cancellation)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            Task<TResult> pending = call();
+            try
+            {
+                Task first = await Task.WhenAny(pending, Departed).WaitAsync(cancellation).ConfigureAwait(false);
+                if (first != pending)
+                {
+                    _ = pending.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observe its late failure
+                    throw new IOException($"Orleans membership no longer lists node {info.Name} ({silo}): it died or left the cluster.");
+                }
+
+                return await pending.ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (attempt < 3 && !Departed.IsCompleted)
+            {
+                // Lost on the way (a gateway died under it): ask again.
+            }
+        }
+    }
+
+    private Task Call(Func<Task> call, CancellationToken cancellation) =>
+        Call(async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, cancellation);
 
     /// <summary>Tells the node to drop the panels of operations four or more behind the newest (the node also evicts
     /// by itself under its memory budget).</summary>

@@ -7,31 +7,53 @@ namespace GpuCompute.Cluster.Contracts;
 /// <see cref="Node.NodePlacementAttribute"/>): receives operand panels in checksummed chunks, keeps them for the rest
 /// of the operation, computes GEMM tiles on the node's own engine, and hands the results back in chunks.
 /// </summary>
+/// <remarks>Every call is short (at most <see cref="CallSeconds"/>): a request that went through a gateway that then
+/// died is never answered, so the app gives up on it after that long and asks again (every call can be repeated
+/// safely). A long computation is started, then waited for in steps.</remarks>
 public interface INodeGrain : IGrainWithStringKey
 {
+    /// <summary>How long any call may take before the app asks again.</summary>
+    public const int CallSeconds = 20;
+
     /// <summary>What the node is: its name, threads, devices and measured throughput.</summary>
+    [ResponseTimeout("00:00:20")]
     Task<NodeInfo> Describe();
 
     /// <summary>Stores one chunk of a panel (idempotent: a chunk sent twice is kept once). Throws when the checksum
     /// does not match the bytes or the chunk does not fit the panel.</summary>
     [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
     Task PutChunk(PanelChunk chunk);
 
-    /// <summary>Computes a tile from panels the node holds; answers which panels it lacks instead when any is missing
-    /// (never sent, or evicted), so the caller sends those and asks again.</summary>
+    /// <summary>Starts a tile from panels the node holds and returns its result's id at once; answers which panels it
+    /// lacks instead when any is missing (never sent, or evicted), so the caller sends those and asks again.</summary>
     [AlwaysInterleave]
-    Task<TileAnswer> Compute(TileRequest request);
+    [ResponseTimeout("00:00:20")]
+    Task<TileAnswer> Start(TileRequest request);
 
-    /// <summary>One chunk of a computed tile (see <see cref="TileAnswer.Result"/>); the result is dropped once every
-    /// chunk was taken.</summary>
+    /// <summary>Waits up to a few seconds for a started tile: true once it is computed (its chunk count is then in
+    /// the answer), false while it is still running; rethrows the node's error when it failed.</summary>
     [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task<TileAnswer?> Wait(Guid result);
+
+    /// <summary>One chunk of a computed tile (may be taken again until <see cref="Release"/>).</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
     Task<ResultChunk> TakeResult(Guid result, int chunk);
+
+    /// <summary>Drops a computed tile once the app has every chunk.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task Release(Guid result);
 
     /// <summary>Drops the panels of operation <paramref name="problem"/> of the app <paramref name="app"/>.</summary>
     [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
     Task Forget(Guid app, long problem);
 
     /// <summary>Echoes <paramref name="payload"/>'s length: what the app times to measure the link (bandwidth and latency).</summary>
     [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
     Task<int> Echo(Immutable<byte[]> payload);
 }

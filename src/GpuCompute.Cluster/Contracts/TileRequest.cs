@@ -11,8 +11,9 @@ public sealed record TileRequest(
     [property: Id(4)] double Beta,
     [property: Id(5)] int ChunkBytes);
 
-/// <summary>What <see cref="INodeGrain.Compute"/> answers: the panels it lacks (nothing computed), or the result's id,
-/// its chunk count and the seconds the node's engine took.</summary>
+/// <summary>What <see cref="INodeGrain.Start"/> answers: the panels it lacks (nothing started), or the result's id; and
+/// what <see cref="INodeGrain.Wait"/> answers once the tile is computed: its chunk count and the seconds the node's
+/// engine took.</summary>
 [GenerateSerializer, Immutable]
 public sealed record TileAnswer(
     [property: Id(0)] IReadOnlyList<PanelKey> Missing,

@@ -15,7 +15,7 @@ namespace GpuCompute.Cluster.Node;
 internal sealed class NodeEngine : IDisposable
 {
     private readonly ConcurrentDictionary<PanelKey, Panel> panels = new();
-    private readonly ConcurrentDictionary<Guid, Result> results = new();
+    private readonly ConcurrentDictionary<Guid, Running> results = new();
     private readonly object budgetGate = new();
     private long heldBytes;
     private long tick;
@@ -65,7 +65,10 @@ internal sealed class NodeEngine : IDisposable
         panel.LastUse = Interlocked.Increment(ref tick);
     }
 
-    public TileAnswer Compute(TileRequest request)
+    /// <summary>Starts a tile on the node's engine (on the thread pool) when every panel is here; else names those
+    /// missing. At most <see cref="MaxResults"/> results are kept: the oldest finished ones go first (an app that died
+    /// never releases its own).</summary>
+    public TileAnswer Start(TileRequest request)
     {
         Chunks.CheckSize(request.ChunkBytes, nameof(request));
         PanelKey[] wanted = request.C is null ? [request.A, request.B] : [request.A, request.B, request.C];
@@ -80,29 +83,57 @@ internal sealed class NodeEngine : IDisposable
             panels[key].LastUse = Interlocked.Increment(ref tick);
         }
 
-        long start = Stopwatch.GetTimestamp();
-        Result result = request.A.Precision == "f32" ? Multiply<float>(request) : Multiply<double>(request);
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var id = Guid.NewGuid();
-        results[id] = result;
-        return new TileAnswer([], id, result.Chunks, seconds);
+        results[id] = new Running(Task.Run(() =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            Result result = request.A.Precision == "f32" ? Multiply<float>(request) : Multiply<double>(request);
+            result.Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return result;
+        }), Interlocked.Increment(ref tick));
+        while (results.Count > MaxResults && results.Where(r => r.Value.Work.IsCompleted).MinBy(r => r.Value.Started) is { Key: var oldest } && oldest != Guid.Empty)
+        {
+            results.TryRemove(oldest, out _);
+        }
+
+        return new TileAnswer([], id, 0, 0);
+    }
+
+    /// <summary>The most results kept waiting to be taken.</summary>
+    public const int MaxResults = 64;
+
+    /// <summary>Waits up to <paramref name="patience"/> for a started tile: its answer once computed, null while it runs.</summary>
+    public async Task<TileAnswer?> WaitAsync(Guid id, TimeSpan patience)
+    {
+        Running running = Find(id);
+        await Task.WhenAny(running.Work, Task.Delay(patience)).ConfigureAwait(false);
+        if (!running.Work.IsCompleted)
+        {
+            return null;
+        }
+
+        Result result = await running.Work.ConfigureAwait(false); // rethrows the node's error
+        return new TileAnswer([], id, result.Chunks, result.Seconds);
     }
 
     public ResultChunk Take(Guid id, int index)
     {
-        if (!results.TryGetValue(id, out Result? result) || index < 0 || index >= result.Chunks)
+        Running running = Find(id);
+        if (!running.Work.IsCompletedSuccessfully || index < 0 || index >= running.Work.Result.Chunks)
         {
-            throw new ArgumentException($"No chunk {index} of result {id} here (already taken, or never computed).", nameof(id));
+            throw new ArgumentException($"Result {id} has no chunk {index} ready.", nameof(index));
         }
 
-        (long offset, byte[] bytes) = result.Gather(index);
-        if (Interlocked.Decrement(ref result.Left) == 0)
-        {
-            results.TryRemove(id, out _);
-        }
-
+        (long offset, byte[] bytes) = running.Work.Result.Gather(index);
         return new ResultChunk(index, offset, new Orleans.Concurrency.Immutable<byte[]>(bytes), Chunks.Checksum(bytes));
     }
+
+    public void Release(Guid id) => results.TryRemove(id, out _);
+
+    private Running Find(Guid id) =>
+        results.TryGetValue(id, out Running? running)
+            ? running
+            : throw new ArgumentException($"No result {id} on node {Options.Name} (released, dropped as one of more than {MaxResults}, or never started).", nameof(id));
 
     public void Forget(Guid app, long problem)
     {
@@ -194,11 +225,14 @@ internal sealed class NodeEngine : IDisposable
         }
     }
 
+    /// <summary>A started tile: its computation, and when it started (for dropping the oldest).</summary>
+    private sealed record Running(Task<Result> Work, long Started);
+
     private abstract class Result(int chunks)
     {
-        public int Left = chunks;
-
         public int Chunks { get; } = chunks;
+
+        public double Seconds { get; set; }
 
         public abstract (long Offset, byte[] Bytes) Gather(int index);
     }

@@ -26,9 +26,17 @@ internal sealed class NodeGrain(NodeEngine node, Orleans.Runtime.ILocalSiloDetai
         return Task.CompletedTask;
     }
 
-    public Task<TileAnswer> Compute(TileRequest request) => Task.Run(() => node.Compute(request));
+    public Task<TileAnswer> Start(TileRequest request) => Task.FromResult(node.Start(request));
+
+    public Task<TileAnswer?> Wait(Guid result) => node.WaitAsync(result, TimeSpan.FromSeconds(5));
 
     public Task<ResultChunk> TakeResult(Guid result, int chunk) => Task.FromResult(node.Take(result, chunk));
+
+    public Task Release(Guid result)
+    {
+        node.Release(result);
+        return Task.CompletedTask;
+    }
 
     public Task Forget(Guid app, long problem)
     {
