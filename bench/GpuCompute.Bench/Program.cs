@@ -54,6 +54,9 @@ internal static partial class Program
         MlpCommand.Create(),
         MathNetCommand.Create(),
         FactorCommand.Create(),
+        ClusterCommand.Create(),
+        ClusterTransportCommand.Create(),
+        NodeCommand.Create(),
         BenchmarksCommand.Create(),
     };
 

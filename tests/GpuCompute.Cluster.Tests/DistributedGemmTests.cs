@@ -1,4 +1,5 @@
 using GpuCompute.Backends;
+using GpuCompute.Cluster.Node;
 using GpuCompute.Matrices;
 using NUnit.Framework;
 
@@ -9,6 +10,10 @@ namespace GpuCompute.Cluster.Tests;
 [NonParallelizable]
 public sealed class DistributedGemmTests
 {
+    /// <summary>Node processes of the built GpuCompute.Node, with these CPU thread counts.</summary>
+    private static LocalCluster Nodes(params int[] threads) =>
+        LocalCluster.Start(threads, LocalCluster.Dotnet(Path.Combine(AppContext.BaseDirectory, "GpuCompute.Node.dll")));
+
     private static HostMatrix<T> Random<T>(int rows, int cols, int seed)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -25,7 +30,7 @@ public sealed class DistributedGemmTests
     [Test]
     public void Gemm_AcrossTwoNodes_EqualsTheSingleMachineResult()
     {
-        using var cluster = LocalCluster.Start(1, 1);
+        using var cluster = Nodes(1, 1);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         Assert.That(engine.Devices.Select(d => d.Id), Is.EquivalentTo(new[] { "node:n1", "node:n2" }));
         Assert.That(engine.Devices.Select(d => d.Kind), Is.All.EqualTo(DeviceKind.Node));
@@ -46,7 +51,7 @@ public sealed class DistributedGemmTests
     [Test]
     public void NodeKilledMidGemm_ItsTilesRunElsewhere_TheResultIsRight_AndTheReportNamesIt()
     {
-        using var cluster = LocalCluster.Start(1, 1, 1);
+        using var cluster = Nodes(1, 1, 1);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         var a = Random<double>(1536, 1024, 3);
         var b = Random<double>(1024, 1536, 4);
@@ -72,7 +77,7 @@ public sealed class DistributedGemmTests
     [Test]
     public void TwoAppsShareOneCluster_AtOnce()
     {
-        using var cluster = LocalCluster.Start(1, 1);
+        using var cluster = Nodes(1, 1);
         using var first = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         using var second = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         var a = Random<float>(600, 400, 5);
@@ -96,7 +101,7 @@ public sealed class DistributedGemmTests
     [Test]
     public void TransposesAlphaAndBeta_CrossTheNetworkRight()
     {
-        using var cluster = LocalCluster.Start(1, 1);
+        using var cluster = Nodes(1, 1);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         var a = Random<double>(300, 410, 7); // op(A) = Aᵀ: 410 x 300
         var b = Random<double>(290, 300, 8); // op(B) = Bᵀ: 300 x 290
@@ -123,7 +128,7 @@ public sealed class DistributedGemmTests
     {
         // Weighted shares follow the models: each node's own measured throughput (n2 has twice the threads). On two
         // cores the adaptive policy then corrects by the tiles' measured times, which depend on what else runs.
-        using var cluster = LocalCluster.Start(1, 2);
+        using var cluster = Nodes(1, 2);
         using var engine = new ComputeEngine(new ComputeEngineOptions
         {
             Cluster = cluster.Spec, Devices = "node", PersistModels = false, Policy = GpuCompute.Scheduling.SchedulingPolicy.Weighted,

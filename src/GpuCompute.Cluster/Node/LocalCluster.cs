@@ -2,35 +2,43 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace GpuCompute.Cluster.Tests;
+namespace GpuCompute.Cluster.Node;
 
 /// <summary>
-/// Node processes on loopback TCP, each a real <c>GpuCompute.Node</c> (an Orleans silo over sockets, its own engine),
-/// the first holding development-clustering membership. Ports are taken free from the OS; every process is killed
-/// when the cluster is disposed.
+/// A cluster of node processes on this machine, on loopback TCP: each a real node (an Orleans silo over sockets with its
+/// own engine; see <see cref="ClusterNode"/>), the first holding development-clustering membership. Ports are taken
+/// free from the OS; every process is killed when the cluster is disposed. What the bench's <c>cluster</c> command and
+/// the cluster tests start.
 /// </summary>
 public sealed class LocalCluster : IDisposable
 {
     private readonly List<(string Name, Process Process, int Gateway)> nodes = [];
     private readonly int primaryPort;
+    private readonly Func<IReadOnlyList<string>, ProcessStartInfo> launch;
 
-    private LocalCluster(string id, int primaryPort)
+    private LocalCluster(string id, int primaryPort, Func<IReadOnlyList<string>, ProcessStartInfo> launch)
     {
         ClusterId = id;
         this.primaryPort = primaryPort;
+        this.launch = launch;
     }
 
+    /// <summary>The cluster's id (unique per start, so two local clusters never meet).</summary>
     public string ClusterId { get; }
 
     /// <summary>The spec an app joins with: every live node's gateway.</summary>
     public string Spec => $"{string.Join(",", nodes.Where(n => !n.Process.HasExited).Select(n => $"127.0.0.1:{n.Gateway}"))};cluster={ClusterId};timeout=60";
 
+    /// <summary>The nodes' names, in the order they started (n1 first: it holds membership).</summary>
     public IReadOnlyList<string> Names => [.. nodes.Select(n => n.Name)];
 
-    /// <summary>Starts <paramref name="threads"/>.Length nodes (n1, n2, …) with those CPU thread counts.</summary>
-    public static LocalCluster Start(params int[] threads)
+    /// <summary>Starts <paramref name="threads"/>.Length nodes (n1, n2, …) with those CPU thread counts, each by
+    /// <paramref name="launch"/> (which turns a node's arguments, see <see cref="NodeArguments"/>, into a process).</summary>
+    public static LocalCluster Start(IReadOnlyList<int> threads, Func<IReadOnlyList<string>, ProcessStartInfo> launch)
     {
-        var cluster = new LocalCluster($"test-{Guid.NewGuid():N}"[..16], FreePort());
+        ArgumentNullException.ThrowIfNull(threads);
+        ArgumentNullException.ThrowIfNull(launch);
+        var cluster = new LocalCluster($"local-{Guid.NewGuid():N}"[..16], FreePort(), launch);
         try
         {
             foreach (int t in threads)
@@ -47,15 +55,25 @@ public sealed class LocalCluster : IDisposable
         }
     }
 
-    /// <summary>Starts one more node and waits until it has joined.</summary>
-    public string Add(int threads, string? extra = null)
+    /// <summary>Starts one more node and waits until it has joined; returns its name.</summary>
+    public string Add(int threads, params string[] extra)
     {
         string name = $"n{nodes.Count + 1}";
         int silo = nodes.Count == 0 ? primaryPort : FreePort(), gateway = FreePort();
-        string dll = Path.Combine(AppContext.BaseDirectory, "GpuCompute.Node.dll");
-        string args = $"\"{dll}\" --name {name} --listen 127.0.0.1:{silo} --gateway {gateway} --threads {threads} --cluster-id {ClusterId} " +
-            $"--probe-timeout-seconds 1 --no-model-cache --panel-memory-mb 512{(nodes.Count == 0 ? "" : $" --primary 127.0.0.1:{primaryPort}")} {extra}";
-        var start = new ProcessStartInfo("dotnet", args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        List<string> args =
+        [
+            "--name", name, "--listen", $"127.0.0.1:{silo}", "--gateway", $"{gateway}", "--threads", $"{threads}", "--cluster-id", ClusterId,
+            "--probe-timeout-seconds", "1", "--no-model-cache", "--panel-memory-mb", "1024", .. extra,
+        ];
+        if (nodes.Count > 0)
+        {
+            args.AddRange(["--primary", $"127.0.0.1:{primaryPort}"]);
+        }
+
+        ProcessStartInfo start = launch(args);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         var process = Process.Start(start)!;
         nodes.Add((name, process, gateway));
         var ready = new TaskCompletionSource<string>();
@@ -85,6 +103,19 @@ public sealed class LocalCluster : IDisposable
         return name;
     }
 
+    /// <summary>Launches the node executable <paramref name="dll"/> (<c>GpuCompute.Node.dll</c>) with <c>dotnet</c>.</summary>
+    public static Func<IReadOnlyList<string>, ProcessStartInfo> Dotnet(string dll) => args =>
+    {
+        var start = new ProcessStartInfo("dotnet");
+        start.ArgumentList.Add(dll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    };
+
     /// <summary>Kills node <paramref name="name"/> at once (no goodbye to the cluster), as a crash would.</summary>
     public void Kill(string name)
     {
@@ -93,6 +124,7 @@ public sealed class LocalCluster : IDisposable
         process.WaitForExit(10_000);
     }
 
+    /// <summary>Kills every node still running.</summary>
     public void Dispose()
     {
         foreach (var (_, process, _) in nodes)
