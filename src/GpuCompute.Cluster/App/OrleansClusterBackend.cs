@@ -21,7 +21,8 @@ internal sealed class OrleansClusterBackend : IClusterBackend
     {
         ClusterSpec parsed = ClusterSpec.Parse(spec);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Orleans warns about every connection a killed node resets; those are reported through the engine instead.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
         builder.UseOrleansClient(client =>
         {
             if (parsed.Redis is string redis)

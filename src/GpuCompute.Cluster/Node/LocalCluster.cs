@@ -15,30 +15,35 @@ public sealed class LocalCluster : IDisposable
     private readonly List<(string Name, Process Process, int Gateway)> nodes = [];
     private readonly int primaryPort;
     private readonly Func<IReadOnlyList<string>, ProcessStartInfo> launch;
+    private readonly string? redis;
 
-    private LocalCluster(string id, int primaryPort, Func<IReadOnlyList<string>, ProcessStartInfo> launch)
+    private LocalCluster(string id, int primaryPort, Func<IReadOnlyList<string>, ProcessStartInfo> launch, string? redis)
     {
         ClusterId = id;
         this.primaryPort = primaryPort;
         this.launch = launch;
+        this.redis = redis;
     }
 
     /// <summary>The cluster's id (unique per start, so two local clusters never meet).</summary>
     public string ClusterId { get; }
 
     /// <summary>The spec an app joins with: every live node's gateway.</summary>
-    public string Spec => $"{string.Join(",", nodes.Where(n => !n.Process.HasExited).Select(n => $"127.0.0.1:{n.Gateway}"))};cluster={ClusterId};timeout=60";
+    public string Spec => redis is null
+        ? $"{string.Join(",", nodes.Where(n => !n.Process.HasExited).Select(n => $"127.0.0.1:{n.Gateway}"))};cluster={ClusterId};timeout=60"
+        : $"redis={redis};cluster={ClusterId};timeout=60";
 
     /// <summary>The nodes' names, in the order they started (n1 first: it holds membership).</summary>
     public IReadOnlyList<string> Names => [.. nodes.Select(n => n.Name)];
 
     /// <summary>Starts <paramref name="threads"/>.Length nodes (n1, n2, …) with those CPU thread counts, each by
-    /// <paramref name="launch"/> (which turns a node's arguments, see <see cref="NodeArguments"/>, into a process).</summary>
-    public static LocalCluster Start(IReadOnlyList<int> threads, Func<IReadOnlyList<string>, ProcessStartInfo> launch)
+    /// <paramref name="launch"/> (which turns a node's arguments, see <see cref="NodeArguments"/>, into a process);
+    /// with <paramref name="redis"/> (HOST:PORT) membership lives there instead of on n1, so any node may die.</summary>
+    public static LocalCluster Start(IReadOnlyList<int> threads, Func<IReadOnlyList<string>, ProcessStartInfo> launch, string? redis = null)
     {
         ArgumentNullException.ThrowIfNull(threads);
         ArgumentNullException.ThrowIfNull(launch);
-        var cluster = new LocalCluster($"local-{Guid.NewGuid():N}"[..16], FreePort(), launch);
+        var cluster = new LocalCluster($"local-{Guid.NewGuid():N}"[..16], FreePort(), launch, redis);
         try
         {
             foreach (int t in threads)
@@ -65,7 +70,11 @@ public sealed class LocalCluster : IDisposable
             "--name", name, "--listen", $"127.0.0.1:{silo}", "--gateway", $"{gateway}", "--threads", $"{threads}", "--cluster-id", ClusterId,
             "--probe-timeout-seconds", "1", "--no-model-cache", "--panel-memory-mb", "1024", .. extra,
         ];
-        if (nodes.Count > 0)
+        if (redis is not null)
+        {
+            args.AddRange(["--redis", redis]);
+        }
+        else if (nodes.Count > 0)
         {
             args.AddRange(["--primary", $"127.0.0.1:{primaryPort}"]);
         }
