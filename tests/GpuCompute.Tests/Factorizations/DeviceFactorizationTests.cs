@@ -2,6 +2,7 @@ using GpuCompute.Backends;
 using GpuCompute.Data;
 using GpuCompute.Factorizations;
 using GpuCompute.Matrices;
+using GpuCompute.Tests.Support;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Factorizations;
@@ -35,23 +36,11 @@ public sealed class DeviceFactorizationTests(string devices)
 
     private static HostMatrix<double> Copy(HostMatrix<double> m) => new([.. m.Data], m.Rows, m.Cols, Math.Max(1, m.Cols));
 
-    private static HostMatrix<double> Random(int rows, int cols, int seed)
-    {
-        var random = new Random(seed);
-        var m = new HostMatrix<double>(rows, cols);
-        for (int i = 0; i < m.Data.Length; i++)
-        {
-            m.Data[i] = random.NextDouble() - 0.5;
-        }
-
-        return m;
-    }
-
     [Test]
     public void Cholesky_AndSolve_MatchTheHostCalls([Values(1, 15, 16, 17, 50)] int n)
     {
         var (a, _) = CholeskyTests.Spd<double>(n, 3);
-        var b = Random(n, 3, 4);
+        var b = TestMatrices.Random<double>(n, 3, 4);
         using DeviceMatrix<double> da = engine.UploadMatrix(a, Split(n)), db = engine.UploadMatrix(b, Split(n));
         engine.Cholesky(da);
         engine.CholeskySolve(da, db);
@@ -67,8 +56,8 @@ public sealed class DeviceFactorizationTests(string devices)
     [Test]
     public void Lu_AndSolve_MatchTheHostCalls([Values(1, 17, 40)] int n)
     {
-        var a = Random(n, n, 5);
-        var b = Random(n, 2, 6);
+        var a = TestMatrices.Random<double>(n, n, 5);
+        var b = TestMatrices.Random<double>(n, 2, 6);
         using DeviceMatrix<double> da = engine.UploadMatrix(a, Split(n)), db = engine.UploadMatrix(b, Split(n));
         var pivots = new int[n];
         engine.Lu(da, pivots);
@@ -87,7 +76,7 @@ public sealed class DeviceFactorizationTests(string devices)
     [Test]
     public void Qr_MatchesTheHostCall()
     {
-        var a = Random(45, 30, 7);
+        var a = TestMatrices.Random<double>(45, 30, 7);
         using DeviceMatrix<double> da = engine.UploadMatrix(a, Split(45));
         var tau = new double[30];
         engine.Qr(da, tau);

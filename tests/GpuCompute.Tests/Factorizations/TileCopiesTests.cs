@@ -1,6 +1,7 @@
 using GpuCompute.Backends;
 using GpuCompute.Matrices;
 using GpuCompute.Tasks;
+using GpuCompute.Tests.Support;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Factorizations;
@@ -50,18 +51,6 @@ public sealed class TileCopiesTests
         return worst / scale;
     }
 
-    private static HostMatrix<double> RandomMatrix(int rows, int cols, int seed)
-    {
-        var random = new Random(seed);
-        var m = new HostMatrix<double>(rows, cols);
-        for (int i = 0; i < m.Data.Length; i++)
-        {
-            m.Data[i] = random.NextDouble() - 0.5;
-        }
-
-        return m;
-    }
-
     private static HostMatrix<double> Copy(HostMatrix<double> m) => new([.. m.Data], m.Rows, m.Cols, m.Cols);
 
     [Test]
@@ -105,7 +94,7 @@ public sealed class TileCopiesTests
         var (a, _) = CholeskyTests.Spd<double>(90, 13);
         var factor = Copy(a);
         engine.Cholesky(factor);
-        var b = RandomMatrix(90, 5, 14);
+        var b = TestMatrices.Random<double>(90, 5, 14);
         var x = Copy(b);
         GemmsOnTheEmulator(engine);
         var report = engine.CholeskySolve(factor, x);
@@ -118,12 +107,12 @@ public sealed class TileCopiesTests
     {
         using var engine = Engine(budget: 5L * Tile * Tile * sizeof(double));
         GemmsOnTheEmulator(engine);
-        var a = RandomMatrix(n, n, 15);
+        var a = TestMatrices.Random<double>(n, n, 15);
         var lu = Copy(a);
         var pivots = new int[n];
         var report = engine.Lu(lu, pivots);
         Assert.That(report.Trace.Count(r => r.DeviceId == "ilgpu-cpu"), Is.GreaterThan(0));
-        var b = RandomMatrix(n, 3, 16);
+        var b = TestMatrices.Random<double>(n, 3, 16);
         var x = Copy(b);
         engine.LuSolve(lu, pivots, x);
         Assert.That(Residual(a, x, b), Is.LessThan(1e-10));
@@ -148,8 +137,8 @@ public sealed class TileCopiesTests
     {
         using var engine = Engine();
         ComputeDevice emulator = engine.Devices.Single(d => d.Kind == DeviceKind.IlgpuCpu);
-        var a = RandomMatrix(Tile, Tile, 18);
-        var b = RandomMatrix(Tile, Tile, 19);
+        var a = TestMatrices.Random<double>(Tile, Tile, 18);
+        var b = TestMatrices.Random<double>(Tile, Tile, 19);
         var c = new HostMatrix<double>(Tile, Tile);
         var tiles = new[] { a, b, c };
         var copies = new TileCopies<double>(h => tiles[h], h => "ABC"[h] + "(0, 0)");
@@ -176,8 +165,8 @@ public sealed class TileCopiesTests
     {
         using var engine = Engine();
         ComputeDevice emulator = engine.Devices.Single(d => d.Kind == DeviceKind.IlgpuCpu);
-        var a = RandomMatrix(Tile, Tile + 3, 20);
-        var b = RandomMatrix(Tile + 3, Tile - 1, 21);
+        var a = TestMatrices.Random<double>(Tile, Tile + 3, 20);
+        var b = TestMatrices.Random<double>(Tile + 3, Tile - 1, 21);
         var c = new HostMatrix<double>(Tile, Tile - 1);
         var tiles = new[] { a, b, c };
         var copies = new TileCopies<double>(h => tiles[h], h => $"{h}");
