@@ -63,7 +63,8 @@ internal sealed class RemoteNodeDevice : ComputeDevice
     /// <summary>Completes when Orleans membership no longer lists the node (set by the backend's watch).</summary>
     public Task Departed { get; set; } = new TaskCompletionSource().Task;
 
-    internal override string Identity => $"Node|{info.Name}|{string.Join(";", info.Devices)}";
+    // The threads belong to the identity: a stored model of the same node name with other threads is another device.
+    internal override string Identity => $"Node|{info.Name}|{info.Threads} threads|{string.Join(";", info.Devices)}";
 
     internal override bool HoldsData => false;
 
