@@ -11,7 +11,8 @@ namespace GpuCompute.Cluster.App;
 
 /// <summary>
 /// A cluster node as one device of the app's engine. A GEMM tile goes to the node as the panels it needs (op(A)'s
-/// rows and op(B)'s columns of the tile, C's tile when β ≠ 0), in checksummed chunks, four in flight; the node keeps
+/// rows and op(B)'s columns of the tile, C's tile when β ≠ 0), in checksummed chunks, four in flight per panel, cut
+/// into row strips that are computed while the next ones arrive; the node keeps
 /// the panels for the rest of the operation, so the tiles after the first in a row or column send only what the node
 /// lacks; the node's own engine splits the tile across its devices; the result comes back in chunks, checked, straight
 /// into C. Its performance model is the node's reported throughput with the link's measured bandwidth and latency, so
@@ -85,22 +86,53 @@ internal sealed class RemoteNodeDevice : ComputeDevice
     internal override (double BandwidthBytesPerSecond, double LatencySeconds)? MeasureTransfer() =>
         Task.Run(MeasureLinkAsync).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// A tile as row strips sent, computed and received in a pipeline: op(B)'s panel (every strip needs it) and the
+    /// strips' op(A) rows go together, each strip starting once its rows and op(B) are there; the node computes one strip at a time (its engine's threads are the
+    /// node's budget) while the next strips' rows are still arriving and the finished ones' results travel back. The
+    /// strips are cut the same way for every tile of a row band, so the node's held rows serve them all.
+    /// </summary>
     private async Task RunAsync<T>(GemmProblem<T> problem, GemmTile tile, CancellationToken cancellation)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         Remember(problem.Id);
         string precision = typeof(T) == typeof(float) ? "f32" : "f64";
-        int k = problem.K;
-        var a = new PanelKey(app, problem.Id, 'A', tile.Row, tile.Rows, k, precision);
-        var b = new PanelKey(app, problem.Id, 'B', tile.Col, k, tile.Cols, precision);
-        bool readsC = !T.IsZero(problem.Beta);
-        PanelKey? c = readsC ? new PanelKey(app, problem.Id, 'C', tile.Row, tile.Rows, tile.Cols, precision, tile.Col) : null;
-        HostMatrix<T> target = problem.C.Slice(tile.Row, tile.Col, tile.Rows, tile.Cols);
+        var b = new PanelKey(app, problem.Id, 'B', tile.Col, problem.K, tile.Cols, precision);
+        Task bSent = held.ContainsKey(b) ? Task.CompletedTask : SendB();
+        int strips = Math.Clamp(tile.Rows / MinStripRows, 1, MaxStrips);
+        var work = new List<Task>(strips + 1) { bSent };
+        for (int s = 0; s < strips; s++)
+        {
+            int first = tile.Rows * s / strips, last = tile.Rows * (s + 1) / strips;
+            work.Add(StripAsync(problem, new GemmTile(tile.Row + first, tile.Col, last - first, tile.Cols), b, bSent, precision, cancellation));
+        }
+
+        await Task.WhenAll(work).ConfigureAwait(false);
+
+        async Task SendB()
+        {
+            await SendAsync(b, View(problem, b, problem.C), cancellation).ConfigureAwait(false);
+            held[b] = 0;
+        }
+    }
+
+    /// <summary>Strips are at least this many rows: below it a strip's round trips cost more than the overlap saves.</summary>
+    private const int MinStripRows = 128;
+
+    /// <summary>At most this many strips per tile.</summary>
+    private const int MaxStrips = 4;
+
+    private async Task StripAsync<T>(GemmProblem<T> problem, GemmTile strip, PanelKey b, Task bSent, string precision, CancellationToken cancellation)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var a = new PanelKey(app, problem.Id, 'A', strip.Row, strip.Rows, problem.K, precision);
+        PanelKey? c = T.IsZero(problem.Beta) ? null : new PanelKey(app, problem.Id, 'C', strip.Row, strip.Rows, strip.Cols, precision, strip.Col);
+        HostMatrix<T> target = problem.C.Slice(strip.Row, strip.Col, strip.Rows, strip.Cols);
         var request = new TileRequest(a, b, c, double.CreateChecked(problem.Alpha), double.CreateChecked(problem.Beta), ChunkBytes);
 
         // Send what the node is not known to hold; it answers with what it lacks (evicted, or restarted) and that is
         // sent again, at most twice more.
-        IReadOnlyList<PanelKey> send = [.. (c is null ? new[] { a, b } : [a, b, c]).Where(p => !held.ContainsKey(p))];
+        IReadOnlyList<PanelKey> send = [.. (c is null ? new[] { a } : [a, c]).Where(p => !held.ContainsKey(p))];
         for (int attempt = 0; ; attempt++)
         {
             foreach (PanelKey panel in send)
@@ -109,6 +141,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
                 held[panel] = 0;
             }
 
+            await bSent.ConfigureAwait(false); // op(B)'s panel travels beside the strips' rows
             TileAnswer answer = await Call(() => grain.Start(request), cancellation).ConfigureAwait(false);
             if (answer.Missing.Count == 0)
             {

@@ -17,6 +17,10 @@ internal sealed class NodeEngine : IDisposable
     private readonly ConcurrentDictionary<PanelKey, Panel> panels = new();
     private readonly ConcurrentDictionary<Guid, Running> results = new();
     private readonly object budgetGate = new();
+
+    // One tile at a time: the engine's threads are the node's budget; tiles queued here have their panels already,
+    // so their transfers overlapped the tile before.
+    private readonly SemaphoreSlim computing = new(1, 1);
     private long heldBytes;
     private long tick;
 
@@ -78,18 +82,34 @@ internal sealed class NodeEngine : IDisposable
             return new TileAnswer(missing, Guid.Empty, 0, 0);
         }
 
+        // The panels are taken now: the tile may wait its turn while newer panels evict these from the store.
+        var taken = new Dictionary<PanelKey, Panel>();
         foreach (PanelKey key in wanted)
         {
-            panels[key].LastUse = Interlocked.Increment(ref tick);
+            if (!panels.TryGetValue(key, out Panel? panel))
+            {
+                return new TileAnswer([key], Guid.Empty, 0, 0); // evicted since the check above
+            }
+
+            panel.LastUse = Interlocked.Increment(ref tick);
+            taken[key] = panel;
         }
 
         var id = Guid.NewGuid();
-        results[id] = new Running(Task.Run(() =>
+        results[id] = new Running(Task.Run(async () =>
         {
-            long start = Stopwatch.GetTimestamp();
-            Result result = request.A.Precision == "f32" ? Multiply<float>(request) : Multiply<double>(request);
-            result.Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            return result;
+            await computing.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                long start = Stopwatch.GetTimestamp();
+                Result result = request.A.Precision == "f32" ? Multiply<float>(request, taken) : Multiply<double>(request, taken);
+                result.Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                return result;
+            }
+            finally
+            {
+                computing.Release();
+            }
         }), Interlocked.Increment(ref tick));
         while (results.Count > MaxResults && results.Where(r => r.Value.Work.IsCompleted).MinBy(r => r.Value.Started) is { Key: var oldest } && oldest != Guid.Empty)
         {
@@ -143,18 +163,23 @@ internal sealed class NodeEngine : IDisposable
         }
     }
 
-    public void Dispose() => Engine.Dispose();
+    public void Dispose()
+    {
+        Engine.Dispose();
+        computing.Dispose();
+    }
 
-    private Result Multiply<T>(TileRequest request)
+    private Result Multiply<T>(TileRequest request, Dictionary<PanelKey, Panel> taken)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        HostMatrix<T> a = View<T>(request.A), b = View<T>(request.B);
+        HostMatrix<T> View(PanelKey key) => new((T[])taken[key].Elements, key.Rows, key.Cols, Math.Max(1, key.Cols));
+        HostMatrix<T> a = View(request.A), b = View(request.B);
         if (a.Cols != b.Rows)
         {
             throw new ArgumentException($"A panel {request.A} and B panel {request.B} do not multiply: {a.Rows} x {a.Cols} by {b.Rows} x {b.Cols}.", nameof(request));
         }
 
-        var c = request.C is PanelKey ck ? Copy(View<T>(ck)) : new HostMatrix<T>(a.Rows, b.Cols);
+        var c = request.C is PanelKey ck ? Copy(View(ck)) : new HostMatrix<T>(a.Rows, b.Cols);
         if (c.Rows != a.Rows || c.Cols != b.Cols)
         {
             throw new ArgumentException($"C panel {request.C} is {c.Rows} x {c.Cols}; the product is {a.Rows} x {b.Cols}.", nameof(request));
@@ -166,12 +191,6 @@ internal sealed class NodeEngine : IDisposable
 
     private static HostMatrix<T> Copy<T>(HostMatrix<T> m)
         where T : unmanaged, IFloatingPointIeee754<T> => new([.. m.Data.AsSpan(0, m.Rows * m.Cols)], m.Rows, m.Cols, Math.Max(1, m.Cols));
-
-    private HostMatrix<T> View<T>(PanelKey key)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        return new HostMatrix<T>((T[])panels[key].Elements, key.Rows, key.Cols, Math.Max(1, key.Cols));
-    }
 
     /// <summary>Makes room for a new panel: the least recently used go first (an app sends one again if it needs it).</summary>
     private Panel Admit(PanelKey key, int chunks)
