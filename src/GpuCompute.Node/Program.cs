@@ -1,8 +1,6 @@
-using System.Runtime.InteropServices;
 using GpuCompute.Cluster.Node;
 
-// A cluster node: parses its options, joins the cluster, prints one "ready" line (what scripts and tests wait for),
-// and serves until SIGINT or SIGTERM, then leaves the cluster cleanly.
+// A cluster node: parses its options, joins the cluster, prints one "ready" line, and serves until SIGINT or SIGTERM.
 ClusterNodeOptions options;
 try
 {
@@ -14,10 +12,5 @@ catch (ArgumentException e)
     return 2;
 }
 
-using var stop = new CancellationTokenSource();
-using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-ClusterNode node = await ClusterNode.StartAsync(options, stop.Token);
-Console.WriteLine($"ready {options.Name} silo={options.Listen} gateway={options.GatewayPort} devices={string.Join(", ", node.Info.Devices)} gflops-f64={node.Info.GflopsF64:F1}");
-await node.RunAsync(stop.Token);
+await ClusterNode.ServeAsync(options, Console.Out);
 return 0;

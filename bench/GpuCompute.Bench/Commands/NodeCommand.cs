@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using GpuCompute.Cluster.Node;
 
 namespace GpuCompute.Bench.Commands;
@@ -60,12 +59,7 @@ internal static class NodeCommand
                 throw new UsageException(e.Message);
             }
 
-            using var stop = new CancellationTokenSource();
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-            ClusterNode node = ClusterNode.StartAsync(settings, stop.Token).GetAwaiter().GetResult();
-            Console.WriteLine($"ready {settings.Name} silo={settings.Listen} gateway={settings.GatewayPort} devices={string.Join(", ", node.Info.Devices)} gflops-f64={node.Info.GflopsF64:F1}");
-            node.RunAsync(stop.Token).GetAwaiter().GetResult();
+            ClusterNode.ServeAsync(settings, Console.Out).GetAwaiter().GetResult();
             return 0;
         });
         return command;

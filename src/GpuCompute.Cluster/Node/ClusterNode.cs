@@ -74,6 +74,23 @@ public sealed class ClusterNode : IAsyncDisposable
         return new ClusterNode(host, options);
     }
 
+    /// <summary>
+    /// What a node process does: starts the node, writes one <c>ready …</c> line to <paramref name="output"/> (what
+    /// scripts and <see cref="LocalCluster"/> wait for), and serves until SIGINT or SIGTERM, then leaves the cluster.
+    /// </summary>
+    public static async Task ServeAsync(ClusterNodeOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        using var stop = new CancellationTokenSource();
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        ClusterNode node = await StartAsync(options, stop.Token).ConfigureAwait(false);
+        await output.WriteLineAsync(
+            $"ready {options.Name} silo={options.Listen} gateway={options.GatewayPort} devices={string.Join(", ", node.Info.Devices)} gflops-f64={node.Info.GflopsF64:F1}").ConfigureAwait(false);
+        await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        await node.RunAsync(stop.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Runs until <paramref name="cancellation"/> fires, then leaves the cluster cleanly.</summary>
     public async Task RunAsync(CancellationToken cancellation)
     {
