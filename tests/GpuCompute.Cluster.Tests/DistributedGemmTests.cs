@@ -147,6 +147,20 @@ public sealed class DistributedGemmTests
     }
 
     [Test]
+    public void ASmallProduct_StaysOnTheLocalCpu_AndTheReportSaysWhyTheNodeSatOut()
+    {
+        // 160³ takes the local CPU well under a millisecond; shipping its operands to a node costs more than that.
+        using var cluster = Nodes(1);
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "cpu,node", PersistModels = false });
+        var a = Random<double>(160, 160, 13);
+        var b = Random<double>(160, 160, 14);
+        var report = engine.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(160, 160));
+        Assert.That(report.Devices.Single(d => d.DeviceId == "node:n1").Tiles, Is.Zero);
+        Assert.That(report.SatOut, Has.Some.StartsWith("node:n1 sat out:").And.Some.Contains("link"));
+        TestContext.Out.WriteLine(string.Join("\n", report.SatOut));
+    }
+
+    [Test]
     public void JoiningAClusterThatIsNotThere_FailsClearly_InsteadOfHanging()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();

@@ -101,7 +101,7 @@ internal static class ClusterCommand
                 nodes = s.Nodes, threads_per_node = s.Threads, size = n, precision, repeat = s.Repeat,
                 seconds = spread.Seconds, gflops = flops / spread.Seconds / 1e9, bytes_moved = moved, transport_gbps = moved / spread.Seconds / 1e9,
                 one_node_seconds = one?.Seconds, efficiency = one is null ? (double?)null : one.Seconds / spread.Seconds,
-                verified, relative_error = spread.Check.RelativeError, tolerance = spread.Check.Tolerance,
+                verified, relative_error = spread.Check.RelativeError, tolerance = spread.Check.Tolerance, sat_out = spread.Report.SatOut,
                 shares = spread.Report.Devices.Select(d => new
                 {
                     node = d.DeviceId, tiles = d.Tiles, share = d.Flops / flops, busy_seconds = d.BusySeconds,
@@ -121,6 +121,11 @@ internal static class ClusterCommand
             }
 
             AnsiConsole.Write(table);
+            foreach (string why in spread.Report.SatOut)
+            {
+                AnsiConsole.MarkupLine(Markup.Escape(why));
+            }
+
             AnsiConsole.MarkupLine($"{spread.Seconds:F3} s, {flops / spread.Seconds / 1e9:F1} GFLOP/s; {moved / 1e9:F2} GB moved, {moved / spread.Seconds / 1e9:F2} GB/s through Orleans");
             if (one is not null)
             {

@@ -126,6 +126,7 @@ internal static class GemmCommand
                         bytes_moved = d.BytesMoved,
                         error = d.Error,
                     }).ToArray(),
+                    sat_out = median.SatOut,
                 }));
         }
         else
@@ -169,6 +170,10 @@ internal static class GemmCommand
         }
 
         AnsiConsole.Write(table);
+        foreach (string why in median.SatOut)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(why));
+        }
         string verdict = check.Verified ? "[green]verified[/]" : "[red]NOT VERIFIED[/]";
         AnsiConsole.MarkupLine(
             $"check ({check.Method}, double-precision reference): rel_error {check.RelativeError:E2} (tolerance {check.Tolerance:E2}) {verdict}");

@@ -41,6 +41,11 @@ public sealed class GemmReport
     /// <summary>Every tile's run, in completion order.</summary>
     public IReadOnlyList<TileRecord> Trace { get; }
 
+    /// <summary>Why devices got no tile although they were healthy: the planner found the product faster without them,
+    /// e.g. a cluster node whose network would cost more than its share saves (one line each, naming the device and
+    /// the model it was judged by); empty when every device took part.</summary>
+    public IReadOnlyList<string> SatOut { get; internal init; } = [];
+
     /// <summary>Floating-point operations the devices performed: 2·M·N·K, or 0 when α = 0 or K = 0 (C ← β·C only).</summary>
     public double Flops => Devices.Sum(d => d.Flops);
 

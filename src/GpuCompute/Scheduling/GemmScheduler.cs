@@ -30,8 +30,8 @@ internal sealed class GemmScheduler(
             return RunWhole(problem, only, start, cancellation);
         }
 
-        (WorkExecutor executor, GemmTilePlan<T> plan) = Prepare(problem, null, cancellation);
-        return Report(problem, start, plan, executor, executor.Run());
+        (WorkExecutor executor, GemmTilePlan<T> plan, IReadOnlyList<string> satOut) = Prepare(problem, null, cancellation);
+        return Report(problem, start, plan, executor, executor.Run(), satOut);
     }
 
     public async Task<GemmReport> RunAsync<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
@@ -44,8 +44,8 @@ internal sealed class GemmScheduler(
             return ScaleOnly(problem, start);
         }
 
-        (WorkExecutor executor, GemmTilePlan<T> plan) = Prepare(problem, progress, cancellation);
-        return Report(problem, start, plan, executor, await executor.RunAsync().ConfigureAwait(false));
+        (WorkExecutor executor, GemmTilePlan<T> plan, IReadOnlyList<string> satOut) = Prepare(problem, progress, cancellation);
+        return Report(problem, start, plan, executor, await executor.RunAsync().ConfigureAwait(false), satOut);
     }
 
     /// <summary>
@@ -122,11 +122,13 @@ internal sealed class GemmScheduler(
             devices.Select(d => new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null)).ToArray(), []);
     }
 
-    private (WorkExecutor Executor, GemmTilePlan<T> Plan) Prepare<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
+    private (WorkExecutor Executor, GemmTilePlan<T> Plan, IReadOnlyList<string> SatOut) Prepare<T>(
+        GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmWorkload work = Plan(problem, devices.Count);
         var calibrationFailures = new List<DeviceFailedException>();
+        IReadOnlyList<string> satOut = [];
         IReadOnlyList<ComputeDevice> used = devices;
         IReadOnlyList<DeviceModel> models;
         TileDispatcher dispatcher;
@@ -143,6 +145,7 @@ internal sealed class GemmScheduler(
                 int[] keep = Enumerable.Range(0, used.Count).Where(d => partition.Queues[d].Length > 0).ToArray();
                 if (keep.Length > 0 && keep.Length < used.Count)
                 {
+                    satOut = [.. Enumerable.Range(0, used.Count).Where(d => !keep.Contains(d)).Select(d => SatOut(used[d], models[d], "the product finishes sooner without it"))];
                     (used, models) = (keep.Select(d => used[d]).ToArray(), keep.Select(d => models[d]).ToArray());
                     partition = partition with { Queues = keep.Select(d => partition.Queues[d]).ToArray(), Blocks = keep.Select(d => partition.Blocks[d]).ToArray() };
                 }
@@ -151,7 +154,9 @@ internal sealed class GemmScheduler(
             }
             else
             {
+                (IReadOnlyList<ComputeDevice> candidates, IReadOnlyList<DeviceModel> all) = (used, models);
                 (used, models, work) = WithoutDevicesTooSlowToHelp(problem, used, models);
+                satOut = [.. candidates.Select((d, i) => (d, i)).Where(p => !used.Contains(p.d)).Select(p => SatOut(p.d, all[p.i], "its share would be under half a tile"))];
                 dispatcher = TileDispatcher.Create(policy, work, models, seed);
             }
         }
@@ -164,8 +169,14 @@ internal sealed class GemmScheduler(
         }
 
         var plan = new GemmTilePlan<T>(problem, dispatcher.Work, used);
-        return (new WorkExecutor(plan, dispatcher, dispatcher.Work.Count, progress, cancellation, calibrationFailures), plan);
+        return (new WorkExecutor(plan, dispatcher, dispatcher.Work.Count, progress, cancellation, calibrationFailures), plan, satOut);
     }
+
+    /// <summary>Why a device got no tile, with the model the planner judged it by (its link too, for devices that
+    /// have one: a cluster node's network, a GPU's bus).</summary>
+    private static string SatOut(ComputeDevice device, DeviceModel model, string reason) =>
+        $"{device.Id} sat out: {reason} (by its model, {model.Gflops:F1} GFLOP/s"
+        + (model.ComputesFromHost ? ")" : $", link {model.BandwidthBytesPerSecond / 1e9:F2} GB/s, {model.LatencySeconds * 1e6:F0} µs latency)");
 
     private GemmWorkload Plan<T>(GemmProblem<T> problem, int deviceCount)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -228,7 +239,7 @@ internal sealed class GemmScheduler(
         return healthy.Count > 0 ? (healthy, models) : throw new GemmFailedException(failures);
     }
 
-    private GemmReport Report<T>(GemmProblem<T> problem, long start, GemmTilePlan<T> plan, WorkExecutor executor, IReadOnlyList<WorkRecord> records)
+    private GemmReport Report<T>(GemmProblem<T> problem, long start, GemmTilePlan<T> plan, WorkExecutor executor, IReadOnlyList<WorkRecord> records, IReadOnlyList<string> satOut)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmWorkload work = plan.Work;
@@ -248,7 +259,7 @@ internal sealed class GemmScheduler(
                 d.Id, d.Name, d.Kind, mine.Length, mine.Sum(r => r.EndSeconds - r.StartSeconds), mine.Sum(r => work.Flops(r.Item)), mine.Sum(r => r.Bytes), error);
         }).ToArray();
         return new GemmReport(
-            problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds, all, trace);
+            problem.M, problem.N, problem.K, ScalarType.Name<T>(), policy, Stopwatch.GetElapsedTime(start).TotalSeconds, all, trace) { SatOut = satOut };
 
         static int IndexOf(IReadOnlyList<ComputeDevice> list, ComputeDevice device)
         {
