@@ -54,7 +54,19 @@ internal sealed class NodeEngine : IDisposable
 
         byte[] bytes = chunk.Bytes.Value;
         Chunks.Verify(bytes, chunk.Checksum, $"Chunk {chunk.Index} of {key}");
-        Panel panel = panels.GetOrAdd(key, k => Admit(k, chunk.Count));
+
+        // Under the budget's lock: a panel's first chunks arrive together, and only one of them may admit it (a
+        // factory that ran twice would count its bytes twice).
+        Panel? panel;
+        lock (budgetGate)
+        {
+            if (!panels.TryGetValue(key, out panel))
+            {
+                panel = Admit(key, chunk.Count);
+                panels[key] = panel;
+            }
+        }
+
         if (chunk.Count != panel.Chunks || chunk.Offset < 0 || chunk.Offset + bytes.Length > panel.Bytes.Length)
         {
             throw new ArgumentException($"Chunk {chunk.Index} of {chunk.Count} ({bytes.Length} bytes at {chunk.Offset}) does not fit {key} ({panel.Bytes.Length} bytes in {panel.Chunks} chunks).", nameof(chunk));
@@ -192,7 +204,8 @@ internal sealed class NodeEngine : IDisposable
     private static HostMatrix<T> Copy<T>(HostMatrix<T> m)
         where T : unmanaged, IFloatingPointIeee754<T> => new([.. m.Data.AsSpan(0, m.Rows * m.Cols)], m.Rows, m.Cols, Math.Max(1, m.Cols));
 
-    /// <summary>Makes room for a new panel: the least recently used go first (an app sends one again if it needs it).</summary>
+    /// <summary>Makes room for a new panel: the least recently used go first (an app sends one again if it needs it).
+    /// Called under the budget's lock.</summary>
     private Panel Admit(PanelKey key, int chunks)
     {
         lock (budgetGate)

@@ -1,0 +1,112 @@
+using GpuCompute.Cluster.Contracts;
+using GpuCompute.Cluster.Node;
+using GpuCompute.Cluster.Transport;
+using GpuCompute.Matrices;
+using NUnit.Framework;
+
+namespace GpuCompute.Cluster.Tests;
+
+/// <summary>A node's panel store and tile computation without Orleans: chunks of one panel arriving together count
+/// its bytes once, a full store evicts the least recently used panel and then names it as missing, and a tile computed
+/// from chunked panels comes back right.</summary>
+public sealed class NodeEngineTests
+{
+    private static NodeEngine Node(long panelMemory = 64L << 20) =>
+        new(new ClusterNodeOptions { Name = "t", Devices = "cpu", Threads = 1, PersistModels = false, PanelMemoryBytes = panelMemory });
+
+    private static HostMatrix<double> Random(int rows, int cols, int seed)
+    {
+        var random = new Random(seed);
+        var m = new HostMatrix<double>(rows, cols);
+        for (int i = 0; i < m.Data.Length; i++)
+        {
+            m.Data[i] = random.NextDouble() - 0.5;
+        }
+
+        return m;
+    }
+
+    private static void Put(NodeEngine node, PanelKey key, HostMatrix<double> view, int chunkBytes) =>
+        Parallel.ForEach(Chunks.Panel(key, view, chunkBytes), node.Put);
+
+    [Test]
+    public void ChunksOfOnePanelArrivingTogether_CountItsBytesOnce()
+    {
+        using NodeEngine node = Node();
+        var app = Guid.NewGuid();
+        for (int p = 0; p < 20; p++)
+        {
+            var key = new PanelKey(app, 1, 'A', p * 64, 64, 300, "f64");
+            Put(node, key, Random(64, 300, p), chunkBytes: 4096);
+        }
+
+        Assert.That(node.Held, Is.EqualTo((20, 20L * 64 * 300 * sizeof(double))));
+    }
+
+    [Test]
+    public void AFullStore_EvictsTheLeastRecentlyUsedPanel_AndNamesItWhenAskedToCompute()
+    {
+        using NodeEngine node = Node(panelMemory: 1 << 20);
+        var app = Guid.NewGuid();
+        var a = new PanelKey(app, 1, 'A', 0, 256, 256, "f64");   // 512 KiB each: two do not fit with a third
+        var b = new PanelKey(app, 1, 'B', 0, 256, 256, "f64");
+        var other = new PanelKey(app, 2, 'A', 0, 256, 256, "f64");
+        Put(node, a, Random(256, 256, 1), Chunks.DefaultChunkBytes);
+        Put(node, b, Random(256, 256, 2), Chunks.DefaultChunkBytes);
+        Put(node, other, Random(256, 256, 3), Chunks.DefaultChunkBytes);
+        TileAnswer answer = node.Start(new TileRequest(a, b, null, 1, 0, Chunks.DefaultChunkBytes));
+        Assert.That(answer.Missing, Is.EqualTo(new[] { a }), "the oldest panel went to make room");
+        Assert.That(node.Held.Bytes, Is.LessThanOrEqualTo(1 << 20));
+    }
+
+    [Test]
+    public void ATileFromChunkedPanels_ComesBackRight()
+    {
+        using NodeEngine node = Node();
+        var app = Guid.NewGuid();
+        HostMatrix<double> a = Random(70, 45, 4), b = Random(45, 33, 5), c0 = Random(70, 33, 6);
+        var ka = new PanelKey(app, 1, 'A', 0, 70, 45, "f64");
+        var kb = new PanelKey(app, 1, 'B', 0, 45, 33, "f64");
+        var kc = new PanelKey(app, 1, 'C', 0, 70, 33, "f64", 0);
+        Put(node, ka, a, 1000);
+        Put(node, kb, b, 1000);
+        Put(node, kc, c0, 1000);
+        TileAnswer started = node.Start(new TileRequest(ka, kb, kc, 2.0, -1.0, 1000));
+        TileAnswer done = node.WaitAsync(started.Result, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult()!;
+        var c = new HostMatrix<double>(70, 33);
+        for (int i = 0; i < done.Chunks; i++)
+        {
+            ResultChunk chunk = node.Take(started.Result, i);
+            Chunks.Verify(chunk.Bytes.Value, chunk.Checksum, "result");
+            Chunks.Scatter(chunk.Bytes.Value, chunk.Offset, c);
+        }
+
+        for (int i = 0; i < 70; i++)
+        {
+            for (int j = 0; j < 33; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < 45; p++)
+                {
+                    sum += a[i, p] * b[p, j];
+                }
+
+                Assert.That(c[i, j], Is.EqualTo((2 * sum) - c0[i, j]).Within(1e-13), $"C[{i}, {j}]");
+            }
+        }
+
+        node.Release(started.Result);
+        Assert.Throws<ArgumentException>(() => node.Take(started.Result, 0), "a released result is gone");
+    }
+
+    [Test]
+    public void ACorruptChunk_IsRefusedByTheNode_BeforeItIsStored()
+    {
+        using NodeEngine node = Node();
+        var key = new PanelKey(Guid.NewGuid(), 1, 'A', 0, 8, 8, "f64");
+        PanelChunk chunk = Chunks.Panel(key, Random(8, 8, 7), 1 << 20).Single();
+        chunk.Bytes.Value[5] ^= 0x10;
+        Assert.Throws<InvalidDataException>(() => node.Put(chunk));
+        Assert.That(node.Held.Count, Is.Zero);
+    }
+}
