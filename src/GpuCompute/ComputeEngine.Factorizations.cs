@@ -371,6 +371,9 @@ public sealed partial class ComputeEngine
         return copy;
     }
 
+    /// <summary>The devices and precisions whose tile GEMM kernel a graph already compiled.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ComputeDevice, Type), byte> tileGemmCompiled = new();
+
     /// <summary>Has each device that computes in its own memory and may run one of the graph's tasks on its copies
     /// compile its GEMM kernel first (a 1 × 1 product), so the first task it takes does not pay for the compiler while
     /// the graph waits for it (the emulator's first update took 0.22 s that way, eight times the whole graph).</summary>
@@ -379,6 +382,11 @@ public sealed partial class ComputeEngine
     {
         foreach (ComputeDevice device in Devices.Where(d => !d.ComputesInHostMemory && graph.Tasks.Any(t => t.DeviceCopies && t.CanRun(d))))
         {
+            if (!tileGemmCompiled.TryAdd((device, typeof(T)), 0))
+            {
+                continue; // compiled for an earlier graph: the kernel cache has it
+            }
+
             try
             {
                 using DeviceBuffer<T> a = device.Allocate<T>(1), b = device.Allocate<T>(1), c = device.Allocate<T>(1);

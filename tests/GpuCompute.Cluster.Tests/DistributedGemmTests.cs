@@ -14,19 +14,6 @@ public sealed class DistributedGemmTests
     private static LocalCluster Nodes(params int[] threads) =>
         LocalCluster.Start(threads, LocalCluster.Dotnet(Path.Combine(AppContext.BaseDirectory, "GpuCompute.Node.dll")));
 
-    private static HostMatrix<T> Random<T>(int rows, int cols, int seed)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        var random = new Random(seed);
-        var m = new HostMatrix<T>(rows, cols);
-        for (int i = 0; i < m.Data.Length; i++)
-        {
-            m.Data[i] = T.CreateTruncating(random.NextDouble() - 0.5);
-        }
-
-        return m;
-    }
-
     [Test]
     public void Gemm_AcrossTwoNodes_EqualsTheSingleMachineResult()
     {
@@ -35,8 +22,8 @@ public sealed class DistributedGemmTests
         Assert.That(engine.Devices.Select(d => d.Id), Is.EquivalentTo(new[] { "node:n1", "node:n2" }));
         Assert.That(engine.Devices.Select(d => d.Kind), Is.All.EqualTo(DeviceKind.Node));
 
-        var a = Random<double>(700, 513, 1);
-        var b = Random<double>(513, 650, 2);
+        var a = TestMatrices.Random<double>(700, 513, 1);
+        var b = TestMatrices.Random<double>(513, 650, 2);
         var c = new HostMatrix<double>(700, 650);
         var report = engine.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, c);
 
@@ -53,8 +40,8 @@ public sealed class DistributedGemmTests
     {
         using var cluster = Nodes(1, 1, 1);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
-        var a = Random<double>(1536, 1024, 3);
-        var b = Random<double>(1024, 1536, 4);
+        var a = TestMatrices.Random<double>(1536, 1024, 3);
+        var b = TestMatrices.Random<double>(1024, 1536, 4);
         var c = new HostMatrix<double>(1536, 1536);
         var killer = new KillOnFirstTile(() => cluster.Kill("n3"));
         var report = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c, killer).GetAwaiter().GetResult();
@@ -80,8 +67,8 @@ public sealed class DistributedGemmTests
         using var cluster = Nodes(1, 1);
         using var first = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         using var second = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
-        var a = Random<float>(600, 400, 5);
-        var b = Random<float>(400, 500, 6);
+        var a = TestMatrices.Random<float>(600, 400, 5);
+        var b = TestMatrices.Random<float>(400, 500, 6);
         var c1 = new HostMatrix<float>(600, 500);
         var c2 = new HostMatrix<float>(600, 500);
         Task.WaitAll(
@@ -103,9 +90,9 @@ public sealed class DistributedGemmTests
     {
         using var cluster = Nodes(1, 1);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
-        var a = Random<double>(300, 410, 7); // op(A) = Aᵀ: 410 x 300
-        var b = Random<double>(290, 300, 8); // op(B) = Bᵀ: 300 x 290
-        var c = Random<double>(410, 290, 9);
+        var a = TestMatrices.Random<double>(300, 410, 7); // op(A) = Aᵀ: 410 x 300
+        var b = TestMatrices.Random<double>(290, 300, 8); // op(B) = Bᵀ: 300 x 290
+        var c = TestMatrices.Random<double>(410, 290, 9);
         var c0 = new HostMatrix<double>([.. c.Data], 410, 290, 290);
         engine.Gemm(-0.5, a, Transpose.Transposed, b, Transpose.Transposed, 2.0, c);
         for (int i = 0; i < 410; i += 37)
@@ -136,8 +123,8 @@ public sealed class DistributedGemmTests
         var speeds = engine.Devices.ToDictionary(d => d.Id, d => engine.CalibratedGflops<double>(d));
         // (What each engine measures on two shared cores varies run to run; the shares must follow whatever it was.)
         Assert.That(speeds.Values, Is.All.GreaterThan(0));
-        var a = Random<double>(2048, 1024, 10);
-        var b = Random<double>(1024, 2048, 11);
+        var a = TestMatrices.Random<double>(2048, 1024, 10);
+        var b = TestMatrices.Random<double>(1024, 2048, 11);
         var report = engine.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(2048, 2048));
         double one = report.Devices.Single(d => d.DeviceId == "node:n1").Flops, two = report.Devices.Single(d => d.DeviceId == "node:n2").Flops;
         TestContext.Out.WriteLine($"n1 (1 thread) {one / 1e9:F1} GFLOP, n2 (2 threads) {two / 1e9:F1} GFLOP");
@@ -152,8 +139,8 @@ public sealed class DistributedGemmTests
         // 160³ takes the local CPU well under a millisecond; shipping its operands to a node costs more than that.
         using var cluster = Nodes(1);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "cpu,node", PersistModels = false });
-        var a = Random<double>(160, 160, 13);
-        var b = Random<double>(160, 160, 14);
+        var a = TestMatrices.Random<double>(160, 160, 13);
+        var b = TestMatrices.Random<double>(160, 160, 14);
         var report = engine.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(160, 160));
         Assert.That(report.Devices.Single(d => d.DeviceId == "node:n1").Tiles, Is.Zero);
         Assert.That(report.SatOut, Has.Some.StartsWith("node:n1 sat out:").And.Some.Contains("link"));

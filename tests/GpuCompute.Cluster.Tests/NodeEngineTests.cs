@@ -14,18 +14,6 @@ public sealed class NodeEngineTests
     private static NodeEngine Node(long panelMemory = 64L << 20) =>
         new(new ClusterNodeOptions { Name = "t", Devices = "cpu", Threads = 1, PersistModels = false, PanelMemoryBytes = panelMemory });
 
-    private static HostMatrix<double> Random(int rows, int cols, int seed)
-    {
-        var random = new Random(seed);
-        var m = new HostMatrix<double>(rows, cols);
-        for (int i = 0; i < m.Data.Length; i++)
-        {
-            m.Data[i] = random.NextDouble() - 0.5;
-        }
-
-        return m;
-    }
-
     private static void Put(NodeEngine node, PanelKey key, HostMatrix<double> view, int chunkBytes) =>
         Parallel.ForEach(Chunks.Panel(key, view, chunkBytes), node.Put);
 
@@ -37,7 +25,7 @@ public sealed class NodeEngineTests
         for (int p = 0; p < 20; p++)
         {
             var key = new PanelKey(app, 1, 'A', p * 64, 64, 300, "f64");
-            Put(node, key, Random(64, 300, p), chunkBytes: 4096);
+            Put(node, key, TestMatrices.Random<double>(64, 300, p), chunkBytes: 4096);
         }
 
         Assert.That(node.Held, Is.EqualTo((20, 20L * 64 * 300 * sizeof(double))));
@@ -51,9 +39,9 @@ public sealed class NodeEngineTests
         var a = new PanelKey(app, 1, 'A', 0, 256, 256, "f64");   // 512 KiB each: two do not fit with a third
         var b = new PanelKey(app, 1, 'B', 0, 256, 256, "f64");
         var other = new PanelKey(app, 2, 'A', 0, 256, 256, "f64");
-        Put(node, a, Random(256, 256, 1), Chunks.DefaultChunkBytes);
-        Put(node, b, Random(256, 256, 2), Chunks.DefaultChunkBytes);
-        Put(node, other, Random(256, 256, 3), Chunks.DefaultChunkBytes);
+        Put(node, a, TestMatrices.Random<double>(256, 256, 1), Chunks.DefaultChunkBytes);
+        Put(node, b, TestMatrices.Random<double>(256, 256, 2), Chunks.DefaultChunkBytes);
+        Put(node, other, TestMatrices.Random<double>(256, 256, 3), Chunks.DefaultChunkBytes);
         TileAnswer answer = node.Start(new TileRequest(a, b, null, 1, 0, Chunks.DefaultChunkBytes));
         Assert.That(answer.Missing, Is.EqualTo(new[] { a }), "the oldest panel went to make room");
         Assert.That(node.Held.Bytes, Is.LessThanOrEqualTo(1 << 20));
@@ -64,7 +52,7 @@ public sealed class NodeEngineTests
     {
         using NodeEngine node = Node();
         var app = Guid.NewGuid();
-        HostMatrix<double> a = Random(70, 45, 4), b = Random(45, 33, 5), c0 = Random(70, 33, 6);
+        HostMatrix<double> a = TestMatrices.Random<double>(70, 45, 4), b = TestMatrices.Random<double>(45, 33, 5), c0 = TestMatrices.Random<double>(70, 33, 6);
         var ka = new PanelKey(app, 1, 'A', 0, 70, 45, "f64");
         var kb = new PanelKey(app, 1, 'B', 0, 45, 33, "f64");
         var kc = new PanelKey(app, 1, 'C', 0, 70, 33, "f64", 0);
@@ -104,7 +92,7 @@ public sealed class NodeEngineTests
     {
         using NodeEngine node = Node();
         var key = new PanelKey(Guid.NewGuid(), 1, 'A', 0, 8, 8, "f64");
-        PanelChunk chunk = Chunks.Panel(key, Random(8, 8, 7), 1 << 20).Single();
+        PanelChunk chunk = Chunks.Panel(key, TestMatrices.Random<double>(8, 8, 7), 1 << 20).Single();
         chunk.Bytes.Value[5] ^= 0x10;
         Assert.Throws<InvalidDataException>(() => node.Put(chunk));
         Assert.That(node.Held.Count, Is.Zero);

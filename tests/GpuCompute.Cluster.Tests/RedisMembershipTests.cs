@@ -18,19 +18,8 @@ public sealed class RedisMembershipTests
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         Assert.That(engine.Devices.Select(d => d.Id), Is.EquivalentTo(new[] { "node:n1", "node:n2", "node:n3" }), "every node found through Redis");
 
-        var random = new Random(12);
-        var a = new HostMatrix<double>(1280, 900);
-        var b = new HostMatrix<double>(900, 1100);
-        for (int i = 0; i < a.Data.Length; i++)
-        {
-            a.Data[i] = random.NextDouble() - 0.5;
-        }
-
-        for (int i = 0; i < b.Data.Length; i++)
-        {
-            b.Data[i] = random.NextDouble() - 0.5;
-        }
-
+        var a = TestMatrices.Random<double>(1280, 900, 12);
+        var b = TestMatrices.Random<double>(900, 1100, 13);
         var c = new HostMatrix<double>(1280, 1100);
         int done = 0;
         var report = engine.GemmAsync(1.0, a, Transpose.None, b, Transpose.None, 0.0, c, new Killer(() =>

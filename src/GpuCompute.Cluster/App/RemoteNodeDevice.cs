@@ -182,19 +182,13 @@ internal sealed class RemoteNodeDevice : ComputeDevice
         };
     }
 
+    /// <summary>A transposed copy, by the CPU device's blocked SIMD transpose (one thread: the app's other threads are
+    /// sending chunks meanwhile).</summary>
     private static HostMatrix<T> Transposed<T>(HostMatrix<T> m)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var t = new HostMatrix<T>(m.Cols, m.Rows);
-        for (int i = 0; i < m.Rows; i++)
-        {
-            ReadOnlySpan<T> row = m.Row(i);
-            for (int j = 0; j < row.Length; j++)
-            {
-                t[j, i] = row[j];
-            }
-        }
-
+        Backends.Cpu.CpuTranspose.Run(m.Data, m.Offset, m.LeadingDimension, t.Data, 0, Math.Max(1, t.Cols), m.Rows, m.Cols, threads: 1);
         return t;
     }
 

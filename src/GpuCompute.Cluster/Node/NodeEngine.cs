@@ -208,16 +208,12 @@ internal sealed class NodeEngine : IDisposable
     /// Called under the budget's lock.</summary>
     private Panel Admit(PanelKey key, int chunks)
     {
-        lock (budgetGate)
+        while (Interlocked.Read(ref heldBytes) + key.Bytes > Options.PanelMemoryBytes && panels.Where(p => p.Value.Complete).MinBy(p => p.Value.LastUse) is { Key: { } oldest })
         {
-            while (heldBytes + key.Bytes > Options.PanelMemoryBytes && panels.Where(p => p.Value.Complete).MinBy(p => p.Value.LastUse) is { Key: { } oldest })
-            {
-                Drop(oldest);
-            }
-
-            heldBytes += key.Bytes;
+            Drop(oldest);
         }
 
+        Interlocked.Add(ref heldBytes, key.Bytes);
         return new Panel(key, chunks);
     }
 
