@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using GpuCompute.Backends;
+using GpuCompute.Backends.Cpu;
 using GpuCompute.Gemm;
 using GpuCompute.Matrices;
 
@@ -10,8 +11,8 @@ namespace GpuCompute.Factorizations;
 /// The triangular tile kernels of the factorizations, on host matrix views: Cholesky of a tile (POTRF), triangular
 /// solves (TRSM) and the symmetric rank-k update (SYRK), each recursive: the halves' off-diagonal work is a GEMM on
 /// the device running the task (the packed SIMD GEMM on the CPU device), and only blocks of at most
-/// <see cref="Base"/> are solved element by element (with SIMD dot products and row updates). They read and write
-/// only the lower triangle of the triangular operands, as LAPACK does.
+/// <see cref="Base"/> are solved element by element (<see cref="TriangularBlock"/> for the solves, SIMD dot products
+/// in POTRF). They read and write only the lower triangle of the triangular operands, as LAPACK does.
 /// </summary>
 internal static class TileKernels
 {
@@ -43,52 +44,29 @@ internal static class TileKernels
     }
 
     /// <summary>B ← B·L⁻ᵀ (solves X·Lᵀ = B) for lower-triangular L (n × n) and B (m × n).</summary>
+    /// <remarks>X·Lᵀ = B is L·Xᵀ = Bᵀ: it is solved on one transpose of B, whose columns are B's independent rows, so
+    /// the substitutions vectorize along them and the GEMMs of the recursion are (n − h) × h × m, wide in m.</remarks>
     public static void TrsmRightLowerTransposed<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = l.Rows;
-        if (n <= Base)
+        int n = l.Rows, m = b.Rows;
+        if (n == 0 || m == 0)
         {
-            // X·Lᵀ = B is L·Xᵀ = Bᵀ: solved on the transpose, whose rows are long (B's rows), so each step is one
-            // vectorized row update instead of a short dot product per row of B.
-            int m = b.Rows;
-            T[] transposed = System.Buffers.ArrayPool<T>.Shared.Rent(n * m);
-            try
-            {
-                var bt = new HostMatrix<T>(transposed, n, m, Math.Max(1, m));
-                for (int r = 0; r < m; r++)
-                {
-                    ReadOnlySpan<T> row = b.Row(r);
-                    for (int j = 0; j < n; j++)
-                    {
-                        transposed[(j * m) + r] = row[j];
-                    }
-                }
-
-                TrsmLeftLower(device, l, bt, cancellation);
-                for (int r = 0; r < m; r++)
-                {
-                    Span<T> row = b.Row(r);
-                    for (int j = 0; j < n; j++)
-                    {
-                        row[j] = transposed[(j * m) + r];
-                    }
-                }
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<T>.Shared.Return(transposed);
-            }
-
             return;
         }
 
-        int h = Split(n);
-        var b1 = b.Slice(0, 0, b.Rows, h);
-        var b2 = b.Slice(0, h, b.Rows, n - h);
-        TrsmRightLowerTransposed(device, l.Slice(0, 0, h, h), b1, cancellation);
-        Gemm(device, -T.One, b1, Transpose.None, l.Slice(h, 0, n - h, h), Transpose.Transposed, T.One, b2, cancellation);
-        TrsmRightLowerTransposed(device, l.Slice(h, h, n - h, n - h), b2, cancellation);
+        T[] transposed = System.Buffers.ArrayPool<T>.Shared.Rent(n * m);
+        try
+        {
+            var bt = new HostMatrix<T>(transposed, n, m, m);
+            CpuTranspose.Run(b.Data, b.Offset, b.LeadingDimension, transposed, 0, m, m, n, threads: 1);
+            TrsmLeftLower(device, l, bt, cancellation);
+            CpuTranspose.Run(transposed, 0, m, b.Data, b.Offset, b.LeadingDimension, n, m, threads: 1);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(transposed);
+        }
     }
 
     /// <summary>B ← L⁻¹·B (solves L·X = B) for lower-triangular L (n × n) and B (n × r).</summary>
@@ -105,21 +83,7 @@ internal static class TileKernels
         int n = l.Rows;
         if (n <= Base)
         {
-            for (int i = 0; i < n; i++)
-            {
-                Span<T> bi = b.Row(i);
-                ReadOnlySpan<T> li = l.Row(i);
-                for (int p = 0; p < i; p++)
-                {
-                    TensorPrimitives.MultiplyAdd<T>(b.Row(p), -li[p], bi, bi); // bi ← bi − L[i,p]·x_p
-                }
-
-                if (!unitDiagonal)
-                {
-                    TensorPrimitives.Divide<T>(bi, li[i], bi);
-                }
-            }
-
+            TriangularBlock.Solve(l, b, unitDiagonal ? TriangularBlock.Shape.UnitLower : TriangularBlock.Shape.Lower);
             return;
         }
 
@@ -138,18 +102,7 @@ internal static class TileKernels
         int n = u.Rows;
         if (n <= Base)
         {
-            for (int i = n - 1; i >= 0; i--)
-            {
-                Span<T> bi = b.Row(i);
-                ReadOnlySpan<T> ui = u.Row(i);
-                for (int p = i + 1; p < n; p++)
-                {
-                    TensorPrimitives.MultiplyAdd<T>(b.Row(p), -ui[p], bi, bi);
-                }
-
-                TensorPrimitives.Divide<T>(bi, ui[i], bi);
-            }
-
+            TriangularBlock.Solve(u, b, TriangularBlock.Shape.Upper);
             return;
         }
 
@@ -168,17 +121,7 @@ internal static class TileKernels
         int n = l.Rows;
         if (n <= Base)
         {
-            for (int i = n - 1; i >= 0; i--)
-            {
-                Span<T> bi = b.Row(i);
-                for (int p = i + 1; p < n; p++)
-                {
-                    TensorPrimitives.MultiplyAdd<T>(b.Row(p), -l[p, i], bi, bi); // bi ← bi − L[p,i]·x_p
-                }
-
-                TensorPrimitives.Divide<T>(bi, l[i, i], bi);
-            }
-
+            TriangularBlock.Solve(l, b, TriangularBlock.Shape.LowerTransposed);
             return;
         }
 
