@@ -44,7 +44,6 @@ public sealed partial class ComputeEngine
     /// <exception cref="MatrixNotPositiveDefiniteException">A pivot is not positive; the exception names the column. A is
     /// then partly overwritten.</exception>
     /// <exception cref="DeviceFailedException">The devices that could run what was left failed.</exception>
-    /// <exception cref="NotSupportedException">The engine has no CPU device (the triangular tasks run there).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; A is partly overwritten.</exception>
     public OperationReport Cholesky<T>(HostMatrix<T> a, CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -421,7 +420,7 @@ public sealed partial class ComputeEngine
         if (graph.Tasks.FirstOrDefault(t => !Devices.Any(t.CanRun)) is { } orphan)
         {
             throw new NotSupportedException(
-                $"{operation} needs the CPU device for its triangular tasks ({orphan.Name}), and the engine has only {string.Join(", ", Devices.Select(d => d.Id))}: add 'cpu' to its devices.");
+                $"{operation} has tasks that only the CPU device runs ({orphan.Name}), and the engine has only {string.Join(", ", Devices.Select(d => d.Id))}: add 'cpu' to its devices.");
         }
 
         CancellationToken stop = BeginOperation(synchronous: true);

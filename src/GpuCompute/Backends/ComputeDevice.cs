@@ -2,6 +2,7 @@ using System.Numerics;
 using GpuCompute.Gemm;
 using GpuCompute.Kernels;
 using GpuCompute.Kernels.Elementwise;
+using GpuCompute.Kernels.Factorizations;
 using GpuCompute.Kernels.LinearAlgebra;
 
 namespace GpuCompute.Backends;
@@ -173,6 +174,26 @@ public abstract class ComputeDevice : IDisposable
     internal virtual void GemmBatched<T>(T alpha, DeviceBuffer<T> a, DeviceBuffer<T> b, T beta, DeviceBuffer<T> c, long count, long m, long n, long k)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         throw Unsupported("run batched GEMM");
+
+    /// <summary>True when the device runs the factorizations' triangular tile kernels (<see cref="TriangularSolve"/>,
+    /// <see cref="SyrkLower"/>, <see cref="Potrf"/>) on its own buffers, so their tasks can run on tile copies here.</summary>
+    internal virtual bool RunsTileKernels => false;
+
+    /// <summary>B ← M⁻¹·B for a small triangle M (see <see cref="TriangularSolveArguments"/>), on this device's buffers.</summary>
+    internal virtual void TriangularSolve<T>(DeviceBuffer<T> m, DeviceBuffer<T> b, TriangularSolveArguments args)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run triangular solves");
+
+    /// <summary>C ← C − A·Aᵀ on the lower triangle of a small block C (see <see cref="SyrkArguments"/>).</summary>
+    internal virtual void SyrkLower<T>(DeviceBuffer<T> a, DeviceBuffer<T> c, SyrkArguments args)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run symmetric rank-k updates");
+
+    /// <summary>The Cholesky factor of a small block in place (see <see cref="PotrfArguments"/>): −1, or the first
+    /// column whose pivot is not positive.</summary>
+    internal virtual int Potrf<T>(DeviceBuffer<T> a, PotrfArguments args)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run Cholesky factorizations");
 
     /// <summary>
     /// C ← α·op(A)·op(B) + β·C on buffers of this device (<see cref="DeviceGemm{T}"/>: row-major views with offsets

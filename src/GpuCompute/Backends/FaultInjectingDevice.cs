@@ -1,4 +1,5 @@
 using GpuCompute.Gemm;
+using GpuCompute.Kernels.Factorizations;
 using GpuCompute.Kernels.LinearAlgebra;
 
 namespace GpuCompute.Backends;
@@ -23,6 +24,8 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
     internal override bool ComputesInHostMemory => inner.ComputesInHostMemory;
 
     internal override int TaskLanes => inner.TaskLanes;
+
+    internal override bool RunsTileKernels => inner.RunsTileKernels;
 
     internal override long TileBudgetBytes => inner.TileBudgetBytes;
 
@@ -112,6 +115,24 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
     {
         Call();
         inner.GemmBatched(alpha, a, b, beta, c, count, m, n, k);
+    }
+
+    internal override void TriangularSolve<T>(DeviceBuffer<T> m, DeviceBuffer<T> b, TriangularSolveArguments args)
+    {
+        Call();
+        inner.TriangularSolve(m, b, args);
+    }
+
+    internal override void SyrkLower<T>(DeviceBuffer<T> a, DeviceBuffer<T> c, SyrkArguments args)
+    {
+        Call();
+        inner.SyrkLower(a, c, args);
+    }
+
+    internal override int Potrf<T>(DeviceBuffer<T> a, PotrfArguments args)
+    {
+        Call();
+        return inner.Potrf(a, args);
     }
 
     internal override void Run1D<TKernel>(TKernel kernel, long first, long count)

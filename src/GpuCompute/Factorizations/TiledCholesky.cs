@@ -6,9 +6,9 @@ namespace GpuCompute.Factorizations;
 
 /// <summary>
 /// Tile Cholesky (A = L·Lᵀ, lower) and its solve as task graphs: the tasks are submitted in the order of the
-/// right-looking algorithm with the tiles they read and write, and the runtime infers the rest. POTRF and TRSM tasks
-/// run where host memory is computed on in place (the CPU device); the SYRK and GEMM updates, which are most of the
-/// flops, on any device.
+/// right-looking algorithm with the tiles they read and write, and the runtime infers the rest. POTRF, TRSM and SYRK tasks
+/// run on the CPU device or on a device with the triangular tile kernels (ILGPU's), on its tile copies; the GEMM
+/// updates, which are most of the flops, on any device.
 /// </summary>
 internal static class TiledCholesky
 {
@@ -43,29 +43,30 @@ internal static class TiledCholesky
             int kk = k;
             double b = Size(k);
             graph.Add(new GraphTask(
-                $"potrf({k})", b * b * b / 3, [(Handle(k, k), DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                $"potrf({k})", b * b * b / 3, [(Handle(k, k), DataAccess.ReadWrite)], RunsTileKernels,
                 (device, stop) =>
                 {
-                    int info = TileKernels.Potrf(device, Tile(kk, kk), stop);
+                    int info = copies!.Potrf(device, Handle(kk, kk), stop);
                     if (info >= 0)
                     {
                         throw new MatrixNotPositiveDefiniteException((kk * tile) + info, n, "a");
                     }
-                }));
+                },
+                DeviceCopies: true));
             for (int i = k + 1; i < tiles; i++)
             {
                 int ii = i;
                 graph.Add(new GraphTask(
-                    $"trsm({i},{k})", Size(i) * b * b, [(Handle(k, k), DataAccess.Read), (Handle(i, k), DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                    (device, stop) => TileKernels.TrsmRightLowerTransposed(device, Tile(kk, kk), Tile(ii, kk), stop)));
+                    $"trsm({i},{k})", Size(i) * b * b, [(Handle(k, k), DataAccess.Read), (Handle(i, k), DataAccess.ReadWrite)], RunsTileKernels,
+                    (device, stop) => copies!.TrsmRightLowerTransposed(device, Handle(kk, kk), Handle(ii, kk), stop), DeviceCopies: true));
             }
 
             for (int i = k + 1; i < tiles; i++)
             {
                 int ii = i;
                 graph.Add(new GraphTask(
-                    $"syrk({i},{k})", Size(i) * Size(i) * b, [(Handle(i, k), DataAccess.Read), (Handle(i, i), DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                    (device, stop) => TileKernels.SyrkLower(device, Tile(ii, kk), Tile(ii, ii), stop)));
+                    $"syrk({i},{k})", Size(i) * Size(i) * b, [(Handle(i, k), DataAccess.Read), (Handle(i, i), DataAccess.ReadWrite)], RunsTileKernels,
+                    (device, stop) => copies!.SyrkLower(device, Handle(ii, kk), Handle(ii, ii), stop), DeviceCopies: true));
                 for (int j = k + 1; j < i; j++)
                 {
                     int jj = j;
@@ -80,6 +81,9 @@ internal static class TiledCholesky
 
         return graph;
     }
+
+    /// <summary>Where the triangular tasks may run: in host memory, or on a device with the tile kernels.</summary>
+    private static bool RunsTileKernels(Backends.ComputeDevice device) => device.ComputesInHostMemory || device.RunsTileKernels;
 
     /// <summary>The graph of B ← A⁻¹·B given L (A = L·Lᵀ, n × n) and B (n × r): L·Y = B by tile rows forward, then
     /// Lᵀ·X = Y backward.</summary>
@@ -110,8 +114,8 @@ internal static class TiledCholesky
             }
 
             graph.Add(new GraphTask(
-                $"trsm-forward({i})", Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                (device, stop) => TileKernels.TrsmLeftLower(device, L(ii, ii), B(ii), stop)));
+                $"trsm-forward({i})", Size(i) * Size(i) * r, [(LHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], RunsTileKernels,
+                (device, stop) => copies.TrsmLeft(device, LHandle(ii, ii), ii, TriangularBlock.Shape.Lower, stop), DeviceCopies: true));
         }
 
         for (int i = tiles - 1; i >= 0; i--)
@@ -126,8 +130,8 @@ internal static class TiledCholesky
             }
 
             graph.Add(new GraphTask(
-                $"trsm-backward({i})", Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                (device, stop) => TileKernels.TrsmLeftLowerTransposed(device, L(ii, ii), B(ii), stop)));
+                $"trsm-backward({i})", Size(i) * Size(i) * r, [(LHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], RunsTileKernels,
+                (device, stop) => copies.TrsmLeft(device, LHandle(ii, ii), ii, TriangularBlock.Shape.LowerTransposed, stop), DeviceCopies: true));
         }
 
         return graph;

@@ -111,17 +111,74 @@ internal sealed class TileCopies<T> : ITileCopies
             return;
         }
 
-        DeviceBuffer<T> da, db, dc;
-        lock (transfers)
-        {
-            int d = IndexOf(device);
-            (da, db, dc) = (buffers[(a, d)], buffers[(b, d)], buffers[(c, d)]);
-        }
-
+        DeviceTile<T> da = OnDevice(device, a), db = OnDevice(device, b), dc = OnDevice(device, c);
         long k = opA == Transpose.None ? ha.Cols : ha.Rows;
         device.Gemm(
-            new DeviceGemm<T>(alpha, da, 0, Math.Max(1, ha.Cols), opA, db, 0, Math.Max(1, hb.Cols), opB, beta, dc, 0, Math.Max(1, hc.Cols), hc.Rows, hc.Cols, k),
+            new DeviceGemm<T>(alpha, da.Buffer, 0, da.Leading, opA, db.Buffer, 0, db.Leading, opB, beta, dc.Buffer, 0, dc.Leading, hc.Rows, hc.Cols, k),
             cancellation);
+    }
+
+    /// <summary>POTRF of tile <paramref name="a"/> on <paramref name="device"/> (see <see cref="TileKernels"/>): in
+    /// host memory for the CPU device, otherwise on the device's copy. Returns −1 or the failing column.</summary>
+    public int Potrf(ComputeDevice device, int a, CancellationToken cancellation) =>
+        device.ComputesInHostMemory
+            ? TileKernels.Potrf(device, tile(a), cancellation)
+            : TileKernels.Potrf(device, OnDevice(device, a), cancellation);
+
+    /// <summary>Tile <paramref name="b"/> ← B·L⁻ᵀ with L tile <paramref name="l"/>'s lower triangle, where
+    /// <paramref name="device"/> computes.</summary>
+    public void TrsmRightLowerTransposed(ComputeDevice device, int l, int b, CancellationToken cancellation)
+    {
+        if (device.ComputesInHostMemory)
+        {
+            TileKernels.TrsmRightLowerTransposed(device, tile(l), tile(b), cancellation);
+        }
+        else
+        {
+            TileKernels.TrsmRightLowerTransposed(device, OnDevice(device, l), OnDevice(device, b), cancellation);
+        }
+    }
+
+    /// <summary>Tile <paramref name="b"/> ← M⁻¹·B with the triangle <paramref name="shape"/> of tile
+    /// <paramref name="m"/>, where <paramref name="device"/> computes.</summary>
+    public void TrsmLeft(ComputeDevice device, int m, int b, TriangularBlock.Shape shape, CancellationToken cancellation)
+    {
+        if (device.ComputesInHostMemory)
+        {
+            TileKernels.TrsmLeft(device, tile(m), tile(b), shape, cancellation);
+        }
+        else
+        {
+            TileKernels.TrsmLeft(device, OnDevice(device, m), OnDevice(device, b), shape, cancellation);
+        }
+    }
+
+    /// <summary>Tile <paramref name="c"/> ← C − A·Aᵀ on its lower triangle, A tile <paramref name="a"/>, where
+    /// <paramref name="device"/> computes.</summary>
+    public void SyrkLower(ComputeDevice device, int a, int c, CancellationToken cancellation)
+    {
+        if (device.ComputesInHostMemory)
+        {
+            TileKernels.SyrkLower(device, tile(a), tile(c), cancellation);
+        }
+        else
+        {
+            TileKernels.SyrkLower(device, OnDevice(device, a), OnDevice(device, c), cancellation);
+        }
+    }
+
+    /// <summary>Tile <paramref name="handle"/>'s copy on <paramref name="device"/> (valid there: the task acquired it),
+    /// packed with the host tile's shape.</summary>
+    private DeviceTile<T> OnDevice(ComputeDevice device, int handle)
+    {
+        DeviceBuffer<T> buffer;
+        lock (transfers)
+        {
+            buffer = buffers[(handle, IndexOf(device))];
+        }
+
+        HostMatrix<T> host = tile(handle);
+        return new DeviceTile<T>(buffer, 0, Math.Max(1, host.Cols), host.Rows, host.Cols);
     }
 
     private int IndexOf(ComputeDevice device)

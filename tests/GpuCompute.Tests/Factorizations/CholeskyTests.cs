@@ -2,6 +2,7 @@ using System.Numerics;
 using GpuCompute.Backends;
 using GpuCompute.Factorizations;
 using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
 using GpuCompute.Tests.Support;
 using NUnit.Framework;
 
@@ -121,7 +122,14 @@ public abstract class CholeskyTests : DeviceSetFixture
 
         int tiles = (n + Tile - 1) / Tile;
         Assert.That(report.Trace, Has.Count.EqualTo(tiles + (tiles * (tiles - 1)) + (tiles * (tiles - 1) * (tiles - 2) / 6)), "potrf + trsm + syrk + gemm tasks");
-        Assert.That(report.Trace.Where(r => !r.Item.StartsWith("gemm", StringComparison.Ordinal)).Select(r => r.DeviceId), Is.All.EqualTo("cpu"));
+        var ids = Engine.Devices.Select(d => d.Id).ToHashSet();
+        Assert.That(report.Trace.Select(r => r.DeviceId), Has.All.Matches<string>(ids.Contains));
+        if (Policy == SchedulingPolicy.RoundRobin && tiles >= 4)
+        {
+            // Dealt blind to where tiles are, the triangular tasks run on both devices.
+            var triangular = report.Trace.Where(r => !r.Item.StartsWith("gemm", StringComparison.Ordinal)).Select(r => r.DeviceId).Distinct();
+            Assert.That(triangular, Is.EquivalentTo(ids), "devices that ran POTRF, TRSM or SYRK tasks");
+        }
     }
 
     [Test]
@@ -284,6 +292,22 @@ public sealed class SplitCholeskyTests : CholeskyTests
     protected override string Devices => "cpu,ilgpu-cpu";
 }
 
+/// <summary>Cholesky on the emulator alone: every task (POTRF, TRSM and SYRK too) runs on its tile copies, through
+/// the device tile kernels.</summary>
+public sealed class EmulatorCholeskyTests : CholeskyTests
+{
+    protected override string Devices => "ilgpu-cpu";
+}
+
+/// <summary>Cholesky with tasks dealt round-robin between the CPU device and the emulator, blind to where tiles are:
+/// every kind of task runs on both, and tiles move between host memory and the emulator's copies all the time.</summary>
+public sealed class RoundRobinCholeskyTests : CholeskyTests
+{
+    protected override string Devices => "cpu,ilgpu-cpu";
+
+    protected override SchedulingPolicy? Policy => SchedulingPolicy.RoundRobin;
+}
+
 /// <summary>Cholesky with CUDA devices beside the CPU; ignored with the reason when none is present.</summary>
 public sealed class CudaCholeskyTests : CholeskyTests
 {
@@ -291,7 +315,7 @@ public sealed class CudaCholeskyTests : CholeskyTests
 }
 
 /// <summary>The runtime's failure rules on a real factorization: a device failing mid-graph, and an engine without
-/// the CPU device.</summary>
+/// the CPU device for LU's panels.</summary>
 public sealed class CholeskyFaultTests
 {
     [Test]
@@ -330,10 +354,11 @@ public sealed class CholeskyFaultTests
     }
 
     [Test]
-    public void Cholesky_WithoutTheCpuDevice_SaysWhatIsMissing()
+    public void Lu_WithoutTheCpuDevice_SaysWhatIsMissing()
     {
+        // LU's panels (pivot searches over a whole tile column) run on the CPU device only.
         using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = "ilgpu-cpu", PersistModels = false });
-        var error = Assert.Throws<NotSupportedException>(() => engine.Cholesky(CholeskyTests.Spd<double>(10, 1).A));
-        Assert.That(error!.Message, Does.Contain("add 'cpu'"));
+        var error = Assert.Throws<NotSupportedException>(() => engine.Lu(CholeskyTests.Spd<double>(10, 1).A, new int[10]));
+        Assert.That(error!.Message, Does.Contain("only the CPU device runs").And.Contain("ilgpu-cpu").And.Contain("add 'cpu'"));
     }
 }

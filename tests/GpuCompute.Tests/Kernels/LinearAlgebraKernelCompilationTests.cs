@@ -6,7 +6,7 @@ using NUnit.Framework;
 
 namespace GpuCompute.Tests.Kernels;
 
-/// <summary>The GEMV, transpose and batched-GEMM kernels compile offline (no device) to PTX for sm_90 and to OpenCL C.</summary>
+/// <summary>The GEMV, transpose, batched-GEMM and factorization tile kernels compile offline (no device) to PTX for sm_90 and to OpenCL C.</summary>
 [TestFixture]
 public sealed class LinearAlgebraKernelCompilationTests
 {
@@ -20,6 +20,12 @@ public sealed class LinearAlgebraKernelCompilationTests
         yield return new TestCaseData(IlgpuEntryPoints.Transpose<double>(), "f64", false).SetArgDisplayNames("transpose-f64");
         yield return new TestCaseData(IlgpuEntryPoints.BatchedGemm<float>(), "f32", true).SetArgDisplayNames("gemm-batched-f32");
         yield return new TestCaseData(IlgpuEntryPoints.BatchedGemm<double>(), "f64", true).SetArgDisplayNames("gemm-batched-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.TriangularSolve<float>(), "f32", true).SetArgDisplayNames("triangular-solve-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.TriangularSolve<double>(), "f64", true).SetArgDisplayNames("triangular-solve-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.SyrkLower<float>(), "f32", true).SetArgDisplayNames("syrk-lower-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.SyrkLower<double>(), "f64", true).SetArgDisplayNames("syrk-lower-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.Potrf<float>(), "f32", true).SetArgDisplayNames("potrf-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.Potrf<double>(), "f64", true).SetArgDisplayNames("potrf-f64");
     }
 
     [OneTimeSetUp]
@@ -43,6 +49,15 @@ public sealed class LinearAlgebraKernelCompilationTests
         {
             Assert.That(ptx, Does.Contain(".shared"), "the tile is not staged in shared memory");
         }
+    }
+
+    [TestCase("f32")]
+    [TestCase("f64")]
+    public void Potrf_Ptx_TakesTheHardwareSquareRoot(string precision)
+    {
+        MethodInfo kernel = precision == "f32" ? IlgpuEntryPoints.Potrf<float>() : IlgpuEntryPoints.Potrf<double>();
+        string ptx = KernelCompiler.CompilePtx(context!, kernel, CudaArchitecture.SM_90, CudaDriverVersion.FromMajorMinor(13, 0));
+        Assert.That(ptx, Does.Contain($"sqrt.rn.{precision}"), "the pivot's square root is not one instruction");
     }
 
     [TestCaseSource(nameof(Kernels))]

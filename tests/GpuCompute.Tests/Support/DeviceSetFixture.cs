@@ -1,4 +1,5 @@
 using GpuCompute.Data;
+using GpuCompute.Scheduling;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Support;
@@ -15,12 +16,15 @@ public abstract class DeviceSetFixture
     /// <summary>The device list (as in GPUCOMPUTE_DEVICES).</summary>
     protected abstract string Devices { get; }
 
+    /// <summary>The engine's scheduling policy (null: the default).</summary>
+    protected virtual SchedulingPolicy? Policy => null;
+
     [OneTimeSetUp]
     public void CreateEngine()
     {
         try
         {
-            Engine = new ComputeEngine(new ComputeEngineOptions { Devices = Devices, PersistModels = false });
+            Engine = new ComputeEngine(new ComputeEngineOptions { Devices = Devices, Policy = Policy, PersistModels = false });
         }
         catch (InvalidOperationException e) when (Devices.Split(',').Any(d => d is "cuda" or "opencl"))
         {

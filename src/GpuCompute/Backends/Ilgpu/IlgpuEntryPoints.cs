@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Reflection;
+using GpuCompute.Kernels.Factorizations;
 using GpuCompute.Kernels.Gemm;
 using GpuCompute.Kernels.LinearAlgebra;
 using ILGPU;
@@ -7,7 +8,7 @@ using ILGPU;
 namespace GpuCompute.Backends.Ilgpu;
 
 /// <summary>The closed entry points of the built-in kernels that are loaded from method handles (GEMM, GEMV, transpose,
-/// batched GEMM), for loading on devices and for offline compilation and listing.</summary>
+/// batched GEMM, the factorizations' tile kernels), for loading on devices and for offline compilation and listing.</summary>
 internal static class IlgpuEntryPoints
 {
     /// <summary>The <see cref="GemmKernel.Gemm{T, TScalar, TConfig}"/> instance for <typeparamref name="T"/>.</summary>
@@ -41,6 +42,33 @@ internal static class IlgpuEntryPoints
             ? ((Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchedGemmArguments<float>, long>)BatchedGemmKernel.Gemm<float, FloatLinearAlgebraScalar>).Method
             : typeof(T) == typeof(double)
                 ? ((Action<ArrayView<double>, ArrayView<double>, ArrayView<double>, BatchedGemmArguments<double>, long>)BatchedGemmKernel.Gemm<double, DoubleLinearAlgebraScalar>).Method
+                : throw Unsupported<T>();
+
+    /// <summary>The small triangular solve of the factorizations (one thread per right-hand side) for <typeparamref name="T"/>.</summary>
+    public static MethodInfo TriangularSolve<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? ((Action<Index1D, ArrayView<float>, ArrayView<float>, TriangularSolveArguments>)FactorizationKernels.Solve<float, FloatFactorScalar>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<Index1D, ArrayView<double>, ArrayView<double>, TriangularSolveArguments>)FactorizationKernels.Solve<double, DoubleFactorScalar>).Method
+                : throw Unsupported<T>();
+
+    /// <summary>The lower-triangle rank-k update of a small block (one thread per element) for <typeparamref name="T"/>.</summary>
+    public static MethodInfo SyrkLower<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? ((Action<Index2D, ArrayView<float>, ArrayView<float>, SyrkArguments>)FactorizationKernels.SyrkLower<float, FloatFactorScalar>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<Index2D, ArrayView<double>, ArrayView<double>, SyrkArguments>)FactorizationKernels.SyrkLower<double, DoubleFactorScalar>).Method
+                : throw Unsupported<T>();
+
+    /// <summary>The Cholesky factor of a small block (one thread) for <typeparamref name="T"/>.</summary>
+    public static MethodInfo Potrf<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? ((Action<Index1D, ArrayView<float>, ArrayView<int>, PotrfArguments>)FactorizationKernels.Potrf<float, FloatFactorScalar>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<Index1D, ArrayView<double>, ArrayView<int>, PotrfArguments>)FactorizationKernels.Potrf<double, DoubleFactorScalar>).Method
                 : throw Unsupported<T>();
 
     private static NotSupportedException Unsupported<T>() =>

@@ -1,0 +1,35 @@
+using GpuCompute.Kernels.Intrinsics;
+using ILGPU.Algorithms;
+
+namespace GpuCompute.Kernels.Factorizations;
+
+/// <summary>Single-precision arithmetic for the factorization tile kernels.</summary>
+internal readonly struct FloatFactorScalar : IFactorScalar<float>
+{
+    /// <inheritdoc/>
+    public float MultiplyAdd(float a, float b, float c) => KernelMath.MultiplyAdd(a, b, c);
+
+    /// <inheritdoc/>
+    public float Multiply(float a, float b) => a * b;
+
+    /// <inheritdoc/>
+    public float Add(float a, float b) => a + b;
+
+    /// <inheritdoc/>
+    public bool IsZero(float value) => value == 0f;
+
+    /// <inheritdoc/>
+    public float Subtract(float a, float b) => a - b;
+
+    /// <inheritdoc/>
+    public float SubtractProduct(float c, float a, float b) => KernelMath.MultiplyAdd(-a, b, c);
+
+    /// <inheritdoc/>
+    public float Divide(float a, float b) => a / b;
+
+    /// <inheritdoc/>
+    public float Sqrt(float a) => XMath.Sqrt(a);
+
+    /// <inheritdoc/>
+    public bool IsPositive(float value) => value > 0f;
+}

@@ -1,0 +1,43 @@
+using System.Numerics;
+using GpuCompute.Matrices;
+
+namespace GpuCompute.Factorizations;
+
+/// <summary>
+/// Where the recursive tile kernels (<see cref="TileRecursion{T, TTile, TTarget}"/>) run: views of tiles of type
+/// <typeparamref name="TTile"/> (host matrices, or tiles of a device's buffers), a GEMM on them, and the small base
+/// cases below <see cref="TileRecursion{T, TTile, TTarget}.Base"/>.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+/// <typeparam name="TTile">A row-major view of a tile.</typeparam>
+internal interface ITileTarget<T, TTile>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The view's rows.</summary>
+    int Rows(TTile tile);
+
+    /// <summary>The view's columns.</summary>
+    int Cols(TTile tile);
+
+    /// <summary>A sub-view.</summary>
+    TTile Slice(TTile tile, int row, int col, int rows, int cols);
+
+    /// <summary>C ← α·op(A)·op(B) + β·C.</summary>
+    void Gemm(T alpha, TTile a, Transpose opA, TTile b, Transpose opB, T beta, TTile c);
+
+    /// <summary>B ← M⁻¹·B for a triangle of order at most <see cref="TriangularBlock.MaxOrder"/>; B's columns are the
+    /// right-hand sides.</summary>
+    void Solve(TTile triangle, TTile b, TriangularBlock.Shape shape);
+
+    /// <summary>C ← C − A·Aᵀ on the lower triangle of a small block C.</summary>
+    void SyrkLower(TTile a, TTile c);
+
+    /// <summary>The Cholesky factor of a small block in place: −1, or the first column whose pivot is not positive.</summary>
+    int Potrf(TTile a);
+
+    /// <summary>A scratch tile holding <paramref name="tile"/>ᵀ.</summary>
+    TTile Transposed(TTile tile);
+
+    /// <summary><paramref name="tile"/> ← <paramref name="transposed"/>ᵀ, then the scratch tile is released.</summary>
+    void Restore(TTile transposed, TTile tile);
+}
