@@ -6,6 +6,7 @@ using System.Text.Json;
 using GpuCompute.Bench.Baselines;
 using GpuCompute.Bench.Inputs;
 using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
 using Spectre.Console;
 
 namespace GpuCompute.Bench.Commands;
@@ -24,6 +25,7 @@ internal static class FactorCommand
     private static readonly Option<string?> DeviceListOption = new("--devices") { Description = "Devices, e.g. cpu or cpu,cuda (default: GPUCOMPUTE_DEVICES, else every CPU and GPU device)." };
     private static readonly Option<int> RepeatOption = new("--repeat") { Description = "Timed runs of each library, interleaved, after one warm-up each.", DefaultValueFactory = _ => 3 };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "CPU threads for both (default: all cores)." };
+    private static readonly Option<string?> PolicyOption = new("--policy") { Description = $"The task graph's scheduling policy: {string.Join(", ", SchedulingPolicyNames.Names)} (default adaptive)." };
     private static readonly Option<int?> TileOption = new("--tile") { Description = "The engine's tile order (default 384)." };
     private static readonly Option<FileInfo?> PictureOption = new("--picture") { Description = "Write the last timed run's trace (one bar per task, one row per device lane) as an SVG Gantt chart." };
     private static readonly Option<string?> CoreTypeOption = new("--openblas-coretype") { Description = "OPENBLAS_CORETYPE to load OpenBLAS with, e.g. SkylakeX (AVX-512); default: its own choice." };
@@ -33,7 +35,7 @@ internal static class FactorCommand
     {
         var command = new Command("factor", "Factor a random matrix with the engine's tile algorithm, beside OpenBLAS's LAPACK, verified by the backward error.")
         {
-            KindArgument, SizeOption, PrecisionOption, DeviceListOption, RepeatOption, ThreadsOption, TileOption, CoreTypeOption, JsonOption, PictureOption,
+            KindArgument, SizeOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, ThreadsOption, TileOption, CoreTypeOption, JsonOption, PictureOption,
         };
         command.SetAction(parse =>
         {
@@ -68,17 +70,18 @@ internal static class FactorCommand
             }
 
             string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
+            string? policy = parse.GetValue(PolicyOption);
             var settings = new Settings(
-                kind, n, parse.GetValue(DeviceListOption), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption), parse.GetValue(PictureOption));
+                kind, n, parse.GetValue(DeviceListOption), policy is null ? null : SchedulingPolicyNames.Parse(policy), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption), parse.GetValue(PictureOption));
             return precision == "f32" ? Run<float>(settings) : Run<double>(settings);
         });
         return command;
     }
 
-    private sealed record Settings(string Kind, int N, string? Devices, int Repeat, int Threads, int? Tile, string? CoreType, bool Json, FileInfo? Picture);
+    private sealed record Settings(string Kind, int N, string? Devices, SchedulingPolicy? Policy, int Repeat, int Threads, int? Tile, string? CoreType, bool Json, FileInfo? Picture);
 
     /// <summary>Writes <paramref name="report"/>'s trace as a Gantt chart when <c>--picture</c> asks for one.</summary>
-    private static void Picture(Settings s, Scheduling.OperationReport report, string precision)
+    private static void Picture(Settings s, OperationReport report, string precision)
     {
         if (s.Picture is null)
         {
@@ -95,7 +98,7 @@ internal static class FactorCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = s.N;
-        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = s.Devices, CpuThreads = s.Threads });
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = s.Devices, Policy = s.Policy, CpuThreads = s.Threads });
         if (s.Tile is int tile)
         {
             engine.FactorTile = tile;
@@ -124,7 +127,7 @@ internal static class FactorCommand
         HostMatrix<T> mine = new(n, n), reference = new(n, n);
         int[] ourPivots = new int[n], theirPivots = new int[n];
         WarmUp<T>(engine, blas, lu);
-        Scheduling.OperationReport? report = null;
+        OperationReport? report = null;
         for (int run = 0; run <= s.Repeat; run++)
         {
             a.Data.CopyTo(mine.Data, 0);
@@ -172,7 +175,7 @@ internal static class FactorCommand
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                kind = s.Kind, n, precision, threads = s.Threads, tile = engine.FactorTile, repeat = s.Repeat,
+                kind = s.Kind, n, precision, threads = s.Threads, tile = engine.FactorTile, repeat = s.Repeat, policy = SchedulingPolicyNames.Name(engine.Policy),
                 seconds = oursMedian, gflops = flops / oursMedian / 1e9, backward_error = ourError, bound, verified,
                 growth = ourGrowth, openblas_growth = theirGrowth,
                 openblas = blas?.Name ?? whyNot, openblas_seconds = theirsMedian, openblas_gflops = theirsMedian is double t ? flops / t / 1e9 : (double?)null,
@@ -182,7 +185,7 @@ internal static class FactorCommand
         }
         else
         {
-            AnsiConsole.MarkupLine($"{(lu ? "LU" : "Cholesky")} n={n} {precision}, {s.Threads} threads, tiles of {engine.FactorTile}: {report.Trace.Count} tasks");
+            AnsiConsole.MarkupLine($"{(lu ? "LU" : "Cholesky")} n={n} {precision}, {s.Threads} threads, tiles of {engine.FactorTile}, policy {SchedulingPolicyNames.Name(engine.Policy)}: {report.Trace.Count} tasks");
             var table = new Table().AddColumns("library", "median s", lu ? "GFLOP/s (2n³/3)" : "GFLOP/s (n³/3)", "backward error", "vs OpenBLAS");
             table.AddRow("GpuCompute", F(oursMedian, "F4"), F(flops / oursMedian / 1e9, "F1"), ourError.ToString("E2", CultureInfo.InvariantCulture), theirsMedian is double tm ? $"{tm / oursMedian:F2}x" : "-");
             if (blas is not null)
@@ -241,7 +244,7 @@ internal static class FactorCommand
 
         var ours = new List<double>();
         var theirs = new List<double>();
-        Scheduling.OperationReport? report = null;
+        OperationReport? report = null;
         for (int run = 0; run <= s.Repeat; run++)
         {
             a.Data.CopyTo(mine.Data, 0);

@@ -11,6 +11,10 @@ namespace GpuCompute.Factorizations;
 /// </summary>
 internal static class TileKernels
 {
+    /// <summary>Whether a triangular task may run on <paramref name="device"/>: it computes in host memory, or it has
+    /// the device tile kernels.</summary>
+    public static bool CanRun(ComputeDevice device) => device.ComputesInHostMemory || device.RunsTileKernels;
+
     /// <summary>A ← L, A = L·Lᵀ, in the lower triangle of a square view (the strict upper triangle is not touched).
     /// Returns -1, or the first column (from 0) whose pivot is not positive (or not a number): LAPACK's info − 1.</summary>
     public static int Potrf<T>(ComputeDevice device, HostMatrix<T> a, CancellationToken cancellation)

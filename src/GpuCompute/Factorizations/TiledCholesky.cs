@@ -43,7 +43,7 @@ internal static class TiledCholesky
             int kk = k;
             double b = Size(k);
             graph.Add(new GraphTask(
-                $"potrf({k})", b * b * b / 3, [(Handle(k, k), DataAccess.ReadWrite)], RunsTileKernels,
+                $"potrf({k})", b * b * b / 3, [(Handle(k, k), DataAccess.ReadWrite)], TileKernels.CanRun,
                 (device, stop) =>
                 {
                     int info = copies!.Potrf(device, Handle(kk, kk), stop);
@@ -57,7 +57,7 @@ internal static class TiledCholesky
             {
                 int ii = i;
                 graph.Add(new GraphTask(
-                    $"trsm({i},{k})", Size(i) * b * b, [(Handle(k, k), DataAccess.Read), (Handle(i, k), DataAccess.ReadWrite)], RunsTileKernels,
+                    $"trsm({i},{k})", Size(i) * b * b, [(Handle(k, k), DataAccess.Read), (Handle(i, k), DataAccess.ReadWrite)], TileKernels.CanRun,
                     (device, stop) => copies!.TrsmRightLowerTransposed(device, Handle(kk, kk), Handle(ii, kk), stop), DeviceCopies: true));
             }
 
@@ -65,7 +65,7 @@ internal static class TiledCholesky
             {
                 int ii = i;
                 graph.Add(new GraphTask(
-                    $"syrk({i},{k})", Size(i) * Size(i) * b, [(Handle(i, k), DataAccess.Read), (Handle(i, i), DataAccess.ReadWrite)], RunsTileKernels,
+                    $"syrk({i},{k})", Size(i) * Size(i) * b, [(Handle(i, k), DataAccess.Read), (Handle(i, i), DataAccess.ReadWrite)], TileKernels.CanRun,
                     (device, stop) => copies!.SyrkLower(device, Handle(ii, kk), Handle(ii, ii), stop), DeviceCopies: true));
                 for (int j = k + 1; j < i; j++)
                 {
@@ -81,9 +81,6 @@ internal static class TiledCholesky
 
         return graph;
     }
-
-    /// <summary>Where the triangular tasks may run: in host memory, or on a device with the tile kernels.</summary>
-    private static bool RunsTileKernels(Backends.ComputeDevice device) => device.ComputesInHostMemory || device.RunsTileKernels;
 
     /// <summary>The graph of B ← A⁻¹·B given L (A = L·Lᵀ, n × n) and B (n × r): L·Y = B by tile rows forward, then
     /// Lᵀ·X = Y backward.</summary>
@@ -114,7 +111,7 @@ internal static class TiledCholesky
             }
 
             graph.Add(new GraphTask(
-                $"trsm-forward({i})", Size(i) * Size(i) * r, [(LHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], RunsTileKernels,
+                $"trsm-forward({i})", Size(i) * Size(i) * r, [(LHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], TileKernels.CanRun,
                 (device, stop) => copies.TrsmLeft(device, LHandle(ii, ii), ii, TriangularBlock.Shape.Lower, stop), DeviceCopies: true));
         }
 
@@ -130,7 +127,7 @@ internal static class TiledCholesky
             }
 
             graph.Add(new GraphTask(
-                $"trsm-backward({i})", Size(i) * Size(i) * r, [(LHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], RunsTileKernels,
+                $"trsm-backward({i})", Size(i) * Size(i) * r, [(LHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], TileKernels.CanRun,
                 (device, stop) => copies.TrsmLeft(device, LHandle(ii, ii), ii, TriangularBlock.Shape.LowerTransposed, stop), DeviceCopies: true));
         }
 

@@ -8,7 +8,8 @@ namespace GpuCompute.Factorizations;
 /// Tile LU with partial pivoting (A = P·L·U) and its solve as task graphs, right-looking: step k factors the tile
 /// column below the diagonal as one tall panel (pivoting over all its rows), applies those interchanges to every other
 /// tile column, solves for U's tile row, and updates the trailing tiles by GEMM. Panels, interchanges and triangular
-/// solves run on the CPU device; the updates (most of the flops) on any device.
+/// solves run on the CPU device; the updates (most of the flops) on any device, and so do the solve's triangular
+/// tasks on devices with the tile kernels.
 /// </summary>
 internal static class TiledLu
 {
@@ -115,8 +116,8 @@ internal static class TiledLu
             }
 
             graph.Add(new GraphTask(
-                $"trsm-forward({i})", (double)Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                (device, stop) => TileKernels.TrsmLeftUnitLower(device, F(ii, ii), B(ii), stop)));
+                $"trsm-forward({i})", (double)Size(i) * Size(i) * r, [(FHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], TileKernels.CanRun,
+                (device, stop) => copies.TrsmLeft(device, FHandle(ii, ii), ii, TriangularBlock.Shape.UnitLower, stop), DeviceCopies: true));
         }
 
         for (int i = tiles - 1; i >= 0; i--)
@@ -131,8 +132,8 @@ internal static class TiledLu
             }
 
             graph.Add(new GraphTask(
-                $"trsm-backward({i})", (double)Size(i) * Size(i) * r, [(i, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                (device, stop) => TileKernels.TrsmLeftUpper(device, F(ii, ii), B(ii), stop)));
+                $"trsm-backward({i})", (double)Size(i) * Size(i) * r, [(FHandle(i, i), DataAccess.Read), (i, DataAccess.ReadWrite)], TileKernels.CanRun,
+                (device, stop) => copies.TrsmLeft(device, FHandle(ii, ii), ii, TriangularBlock.Shape.Upper, stop), DeviceCopies: true));
         }
 
         return graph;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using GpuCompute.Factorizations;
 using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
 using GpuCompute.Tests.Support;
 using NUnit.Framework;
 
@@ -198,6 +199,15 @@ public sealed class CpuLuTests : LuTests
 public sealed class SplitLuTests : LuTests
 {
     protected override string Devices => "cpu,ilgpu-cpu";
+}
+
+/// <summary>LU with tasks dealt round-robin between the CPU device and the emulator: the updates and the solve's
+/// triangular tasks run on both, tiles moving between host memory and the emulator's copies.</summary>
+public sealed class RoundRobinLuTests : LuTests
+{
+    protected override string Devices => "cpu,ilgpu-cpu";
+
+    protected override SchedulingPolicy? Policy => SchedulingPolicy.RoundRobin;
 }
 
 /// <summary>LU with CUDA devices beside the CPU; ignored with the reason when none is present.</summary>
