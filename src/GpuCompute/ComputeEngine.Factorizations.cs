@@ -412,10 +412,7 @@ public sealed partial class ComputeEngine
             graph.Restrict(placement);
         }
 
-        if (Devices.Any(d => !d.HoldsData))
-        {
-            graph.Restrict((task, device) => device.HoldsData); // a cluster node holds no tiles (yet): its tasks stay here
-        }
+        graph.Restrict((task, device) => device.HoldsData); // a cluster node holds no tiles (yet): its tasks stay here
 
         if (graph.Tasks.FirstOrDefault(t => !Devices.Any(t.CanRun)) is { } orphan)
         {
@@ -424,13 +421,14 @@ public sealed partial class ComputeEngine
         }
 
         CancellationToken stop = BeginOperation(synchronous: true);
+        IReadOnlyList<ComputeDevice> running = Devices; // one list for the whole graph, even if a node joins meanwhile
         long start = Stopwatch.GetTimestamp();
         try
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stop);
-            var plan = new TaskGraphPlan(operation, graph, Devices);
+            var plan = new TaskGraphPlan(operation, graph, running);
             ITileCopies? copies = graph.Copies;
-            copies?.Start(Devices, TileBudget);
+            copies?.Start(running, TileBudget);
             CompileTileGemm<T>(graph);
             LastTileDirectory = copies?.Directory ?? LastTileDirectory;
             var dispatcher = new TaskGraphDispatcher(
@@ -468,7 +466,7 @@ public sealed partial class ComputeEngine
             var trace = records.Select(r => new WorkItemRecord(
                 plan.Devices[r.Device].Id, plan.Devices[r.Device].TaskLanes > 1 ? $"{plan.Describe(r.Item)} [lane {Lane(r.Device)}]" : plan.Describe(r.Item),
                 r.StartSeconds, r.EndSeconds, r.Bytes, r.Failed)).ToArray();
-            var shares = Devices.Select(device =>
+            var shares = running.Select(device =>
             {
                 var mine = records.Where(r => ReferenceEquals(plan.Devices[r.Device], device) && !r.Failed).ToArray();
                 string? error = Enumerable.Range(0, plan.Devices.Count).Where(w => ReferenceEquals(plan.Devices[w], device)).Select(w => executor.Failures[w]?.Message).FirstOrDefault(m => m is not null);

@@ -18,10 +18,14 @@ public sealed partial class ComputeEngine : IDisposable
 {
     private readonly Context? context;
     private readonly IClusterBackend? cluster;
-    private readonly GemmScheduler scheduler;
     private readonly DeviceCalibrator calibrator;
     private readonly DefaultLayouts defaultLayouts;
     private readonly int randomSeed;
+    private readonly TilePlanner tiling;
+
+    // Replaced together (under admission) when a node joins the cluster; an operation reads each once, at its start.
+    private volatile IReadOnlyList<ComputeDevice> devices;
+    private volatile GemmScheduler scheduler;
 
     // Cancelled by Dispose: operations in flight stop at their next check (between tiles, inside long CPU products,
     // between out-of-core chunks) and end with ObjectDisposedException; Dispose waits for them before freeing devices.
@@ -48,7 +52,7 @@ public sealed partial class ComputeEngine : IDisposable
                 $"The device list '{named}' names no device; give e.g. 'cpu', 'cuda,cpu' or 'default' (or leave it unset for the default).", nameof(options));
         }
 
-        var selection = DeviceSelection.Parse(options.Devices ?? Environment.GetEnvironmentVariable(DeviceSelection.EnvironmentVariable));
+        selection = DeviceSelection.Parse(options.Devices ?? Environment.GetEnvironmentVariable(DeviceSelection.EnvironmentVariable));
         string? policyName = Environment.GetEnvironmentVariable(SchedulingPolicyNames.EnvironmentVariable);
         Policy = options.Policy ?? (string.IsNullOrWhiteSpace(policyName) ? SchedulingPolicy.Adaptive : SchedulingPolicyNames.Parse(policyName));
         int threads = options.CpuThreads ?? Environment.ProcessorCount;
@@ -110,7 +114,7 @@ public sealed partial class ComputeEngine : IDisposable
             unused.Dispose();
         }
 
-        Devices = options.InjectFaults is { Count: > 0 } inject
+        devices = options.InjectFaults is { Count: > 0 } inject
             ? selected.Select(d => inject.TryGetValue(d.Id, out int ok) ? new FaultInjectingDevice(d, ok) : d).ToArray()
             : selected;
 
@@ -119,11 +123,15 @@ public sealed partial class ComputeEngine : IDisposable
         calibrator = new DeviceCalibrator(store);
         defaultLayouts = new DefaultLayouts(this, calibrator, logger);
         randomSeed = options.RandomSeed;
-        scheduler = new GemmScheduler(Devices, Policy, options.RandomSeed, options.Tiling ?? TilePlanner.Default, calibrator);
+        tiling = options.Tiling ?? TilePlanner.Default;
+        this.logger = logger;
+        scheduler = new GemmScheduler(devices, Policy, options.RandomSeed, tiling, calibrator);
     }
 
-    /// <summary>The devices this engine computes on, in scheduling order.</summary>
-    public IReadOnlyList<ComputeDevice> Devices { get; }
+    /// <summary>The devices this engine computes on, in scheduling order. In a cluster, a node that joins after the
+    /// engine did is added (and one that rejoins under its old name replaces its dead self) when the next operation
+    /// starts.</summary>
+    public IReadOnlyList<ComputeDevice> Devices => devices;
 
     /// <summary>The GEMM throughput the scheduler plans <paramref name="device"/> with (its stored or measured model).</summary>
     internal double CalibratedGflops<T>(ComputeDevice device)
@@ -151,7 +159,7 @@ public sealed partial class ComputeEngine : IDisposable
 
         // Models refined by this engine's tiles make the next engine's first split better.
         calibrator.SaveRefined(Devices);
-        foreach (ComputeDevice device in Devices)
+        foreach (ComputeDevice device in Devices.Concat(retired))
         {
             device.Dispose();
         }
@@ -207,6 +215,11 @@ public sealed partial class ComputeEngine : IDisposable
         {
             Interlocked.Decrement(ref inFlight);
             ThrowIfDisposed();
+        }
+
+        if (cluster is not null && operationDepth == 0)
+        {
+            AdmitJoinedNodes();
         }
 
         if (synchronous)

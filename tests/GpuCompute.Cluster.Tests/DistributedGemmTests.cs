@@ -160,6 +160,54 @@ public sealed class DistributedGemmTests
     }
 
     /// <summary>Kills a node when the first tile is done (reported inline, on the worker that finished it).</summary>
+    [Test]
+    public void NodesJoiningMidRun_AreUsedFromTheNextOperation_AndARestartedNodeReplacesItsDeadSelf()
+    {
+        using var cluster = Nodes(1, 1);
+        using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
+        Assert.That(engine.Devices.Select(d => d.Id), Is.EquivalentTo(new[] { "node:n1", "node:n2" }));
+        var a = TestMatrices.Random<double>(1536, 1024, 11);
+        var b = TestMatrices.Random<double>(1024, 1536, 12);
+        using var local = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = 1, PersistModels = false });
+        var expected = new HostMatrix<double>(1536, 1536);
+        local.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, expected);
+
+        cluster.Add(1);
+        WaitUntil(engine, () => engine.Devices.Any(d => d.Id == "node:n3"), "n3 is one of the engine's devices");
+        Assert.That(engine.Devices.Select(d => d.Id), Is.EquivalentTo(new[] { "node:n1", "node:n2", "node:n3" }));
+        var c = new HostMatrix<double>(1536, 1536);
+        var report = engine.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, c);
+        TestContext.Out.WriteLine(string.Join("; ", report.Devices.Select(d => $"{d.DeviceId}: {d.Tiles} tiles")));
+        Assert.That(c.Data, Is.EqualTo(expected.Data));
+        Assert.That(report.Devices.Single(d => d.DeviceId == "node:n3").Tiles, Is.GreaterThan(0), "the node that joined computed nothing");
+
+        ComputeDevice dead = engine.Devices.Single(d => d.Id == "node:n2");
+        cluster.Kill("n2");
+        cluster.Restart("n2", 1);
+        WaitUntil(engine, () => engine.Devices.Count(d => d.Id == "node:n2") == 1 && !ReferenceEquals(engine.Devices.Single(d => d.Id == "node:n2"), dead), "the restarted n2 replaces the dead one");
+        Assert.That(engine.Devices.Select(d => d.Id), Is.EquivalentTo(new[] { "node:n1", "node:n2", "node:n3" }));
+        c.Fill(0);
+        report = engine.Gemm(1.0, a, Transpose.None, b, Transpose.None, 0.0, c);
+        TestContext.Out.WriteLine(string.Join("; ", report.Devices.Select(d => $"{d.DeviceId}: {d.Tiles} tiles{(d.Error is null ? "" : $", failed: {d.Error}")}")));
+        Assert.That(c.Data, Is.EqualTo(expected.Data));
+        Assert.That(report.Devices.Single(d => d.DeviceId == "node:n2").Tiles, Is.GreaterThan(0), "the restarted node computed nothing");
+    }
+
+    /// <summary>Runs small products (each operation's start is when the engine takes on joined nodes) until
+    /// <paramref name="done"/>, for at most 30 s.</summary>
+    private static void WaitUntil(ComputeEngine engine, Func<bool> done, string what)
+    {
+        var a = TestMatrices.Random<double>(8, 8, 1);
+        var c = new HostMatrix<double>(8, 8);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!done())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"within 30 s: {what}; the engine's devices are {string.Join(", ", engine.Devices.Select(d => d.Id))}");
+            engine.Gemm(1.0, a, Transpose.None, a, Transpose.None, 0.0, c);
+            Thread.Sleep(250);
+        }
+    }
+
     private sealed class KillOnFirstTile(Action kill) : IProgress<GpuCompute.Scheduling.GemmProgress>
     {
         private int done;

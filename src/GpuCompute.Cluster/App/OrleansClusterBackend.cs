@@ -9,16 +9,23 @@ namespace GpuCompute.Cluster.App;
 
 /// <summary>
 /// An app's membership in a cluster: an Orleans client connected to the nodes' gateways over TCP, and one
-/// <see cref="RemoteNodeDevice"/> per node that was in the cluster when the engine joined (a node that joins later is
-/// used by engines made after it). Loaded by the engine when <see cref="ComputeEngineOptions.Cluster"/> is set.
+/// <see cref="RemoteNodeDevice"/> per node: those in the cluster when the engine joined, then each node that joins
+/// later (the membership watch notes it; the engine takes it on at its next operation). Loaded by the engine when
+/// <see cref="ComputeEngineOptions.Cluster"/> is set.
 /// </summary>
 internal sealed class OrleansClusterBackend : IClusterBackend
 {
+    /// <summary>How long a node that joined has to describe itself before it is left out (until it joins again).</summary>
+    private static readonly TimeSpan DescribeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly IHost host;
     private readonly MembershipWatch? watch;
+    private readonly ILogger logger;
+    private readonly Guid app = Guid.NewGuid();
 
     public OrleansClusterBackend(string spec, ILogger logger)
     {
+        this.logger = logger;
         ClusterSpec parsed = ClusterSpec.Parse(spec);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Orleans warns about every connection a killed node resets; those are reported through the engine instead.
@@ -49,7 +56,7 @@ internal sealed class OrleansClusterBackend : IClusterBackend
             Task.Run(() => host.StartAsync(joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
             Client = host.Services.GetRequiredService<IClusterClient>();
             IClusterClient client = Client;
-            Nodes = Task.Run(() => Discover(client, parsed, joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
+            Nodes = Task.Run(() => Discover(client, parsed, app, joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
             watch = new MembershipWatch(client, Nodes.Cast<RemoteNodeDevice>().Select(n => n.Silo), TimeSpan.FromSeconds(1));
             foreach (RemoteNodeDevice node in Nodes.Cast<RemoteNodeDevice>())
             {
@@ -69,6 +76,28 @@ internal sealed class OrleansClusterBackend : IClusterBackend
 
     public IReadOnlyList<ComputeDevice> Nodes { get; }
 
+    public IReadOnlyList<ComputeDevice> TakeJoined()
+    {
+        IReadOnlyList<string> silos = watch?.TakeJoined() ?? [];
+        var joined = new List<ComputeDevice>();
+        foreach (string silo in silos)
+        {
+            try
+            {
+                INodeGrain grain = Client.GetGrain<INodeGrain>(silo);
+                NodeInfo info = Task.Run(() => grain.Describe().WaitAsync(DescribeTimeout)).GetAwaiter().GetResult();
+                joined.Add(new RemoteNodeDevice(info, grain, silo, app) { Departed = watch!.Departed(silo) });
+                logger.LogInformation("Node {Node} joined the cluster (silo {Silo}): used from this operation on", info.Name, silo);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogWarning("A node joined the cluster (silo {Silo}) but did not describe itself within {Seconds} s, so it is not used: {Error}", silo, DescribeTimeout.TotalSeconds, e.Message);
+            }
+        }
+
+        return joined;
+    }
+
     public void Dispose()
     {
         watch?.Dispose();
@@ -87,10 +116,9 @@ internal sealed class OrleansClusterBackend : IClusterBackend
     }
 
     /// <summary>Every active silo's node, by asking the cluster's management grain and then each node.</summary>
-    private static async Task<IReadOnlyList<ComputeDevice>> Discover(IClusterClient client, ClusterSpec spec, CancellationToken cancellation)
+    private static async Task<IReadOnlyList<ComputeDevice>> Discover(IClusterClient client, ClusterSpec spec, Guid app, CancellationToken cancellation)
     {
         Dictionary<SiloAddress, SiloStatus> hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellation).ConfigureAwait(false);
-        var app = Guid.NewGuid();
         var nodes = new List<ComputeDevice>();
         foreach (SiloAddress silo in hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal))
         {

@@ -61,9 +61,29 @@ public sealed class LocalCluster : IDisposable
     }
 
     /// <summary>Starts one more node and waits until it has joined; returns its name.</summary>
-    public string Add(int threads, params string[] extra)
+    public string Add(int threads, params string[] extra) => Launch($"n{nodes.Count + 1}", threads, extra);
+
+    /// <summary>Starts node <paramref name="name"/> again after it was killed (new ports, the same name), as a restart
+    /// after a crash would, and waits until it has joined.</summary>
+    public void Restart(string name, int threads)
     {
-        string name = $"n{nodes.Count + 1}";
+        int index = nodes.FindIndex(n => n.Name == name);
+        if (index < 0 || !nodes[index].Process.HasExited)
+        {
+            throw new InvalidOperationException($"Node {name} {(index < 0 ? "is not part of this cluster" : "is still running")}: only a killed node restarts.");
+        }
+
+        if (index == 0 && redis is null)
+        {
+            throw new InvalidOperationException($"Node {name} held development-clustering membership, which died with it: a cluster without Redis cannot restart it.");
+        }
+
+        nodes.RemoveAt(index);
+        Launch(name, threads, []);
+    }
+
+    private string Launch(string name, int threads, string[] extra)
+    {
         int silo = nodes.Count == 0 ? primaryPort : FreePort(), gateway = FreePort();
         List<string> args =
         [

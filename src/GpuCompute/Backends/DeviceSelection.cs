@@ -34,6 +34,9 @@ internal sealed class DeviceSelection
     /// <summary>True when the list can only match cluster nodes (no local device is needed).</summary>
     public bool IsNodesOnly => tokens.All(t => t == "node" || t.StartsWith("node:", StringComparison.Ordinal));
 
+    /// <summary>True when one of the list's tokens selects <paramref name="device"/> (a node that joined later, say).</summary>
+    public bool Accepts(ComputeDevice device) => tokens.Any(t => Matches(t, device));
+
     /// <summary>True when the list names ILGPU's emulator.</summary>
     public bool WantsEmulator => tokens.Contains("ilgpu-cpu");
 

@@ -6,8 +6,13 @@ namespace GpuCompute.Backends;
 /// GpuCompute.Cluster package (on Orleans), which the engine loads when asked to join one.</summary>
 internal interface IClusterBackend : IDisposable
 {
-    /// <summary>The nodes, as devices of kind <see cref="DeviceKind.Node"/>.</summary>
+    /// <summary>The nodes that were in the cluster when the engine joined it, as devices of kind
+    /// <see cref="DeviceKind.Node"/>.</summary>
     IReadOnlyList<ComputeDevice> Nodes { get; }
+
+    /// <summary>The nodes that joined the cluster since the last call (none, cheaply, when membership has not changed),
+    /// as new devices the engine now owns.</summary>
+    IReadOnlyList<ComputeDevice> TakeJoined();
 }
 
 /// <summary>Finds the cluster backend, so that the engine itself does not depend on Orleans.</summary>
