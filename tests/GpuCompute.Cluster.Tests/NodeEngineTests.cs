@@ -97,4 +97,31 @@ public sealed class NodeEngineTests
         Assert.Throws<InvalidDataException>(() => node.Put(chunk));
         Assert.That(node.Held.Count, Is.Zero);
     }
+
+    [Test]
+    public void APanelHeldWhole_IsReadBackAsTheSameChunks_ForAPeer_AndNotBeforeItIsWhole()
+    {
+        using NodeEngine node = Node();
+        var key = new PanelKey(Guid.NewGuid(), 1, 'A', 0, 100, 77, "f64");
+        var view = TestMatrices.Random<double>(100, 77, 9);
+        PanelChunk[] sent = [.. Chunks.Panel(key, view, chunkBytes: 4096)];
+        Assert.That(node.Read(key, 0, 4096), Is.Null, "a panel never sent");
+        foreach (PanelChunk chunk in sent.Skip(1))
+        {
+            node.Put(chunk);
+        }
+
+        Assert.That(node.Read(key, 1, 4096), Is.Null, "a panel missing a chunk is not whole");
+        node.Put(sent[0]);
+        for (int i = 0; i < sent.Length; i++)
+        {
+            PanelChunk read = node.Read(key, i, 4096)!;
+            Assert.That((read.Index, read.Count, read.Offset, read.Checksum), Is.EqualTo((sent[i].Index, sent[i].Count, sent[i].Offset, sent[i].Checksum)), $"chunk {i}");
+            Assert.That(read.Bytes.Value, Is.EqualTo(sent[i].Bytes.Value), $"chunk {i}");
+        }
+
+        // Another peer may cut them otherwise: one chunk of all.
+        Assert.That(node.Read(key, 0, 1 << 20)!.Bytes.Value, Has.Length.EqualTo(100 * 77 * sizeof(double)));
+        Assert.That(() => node.Read(key, sent.Length, 4096), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains($"{sent.Length} chunks"));
+    }
 }

@@ -22,11 +22,13 @@ internal sealed class OrleansClusterBackend : IClusterBackend
     private readonly MembershipWatch? watch;
     private readonly ILogger logger;
     private readonly Guid app = Guid.NewGuid();
+    private readonly PanelHolders? peers;
 
     public OrleansClusterBackend(string spec, ILogger logger)
     {
         this.logger = logger;
         ClusterSpec parsed = ClusterSpec.Parse(spec);
+        peers = parsed.Peers ? new PanelHolders() : null;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Orleans warns about every connection a killed node resets; those are reported through the engine instead.
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
@@ -56,7 +58,7 @@ internal sealed class OrleansClusterBackend : IClusterBackend
             Task.Run(() => host.StartAsync(joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
             Client = host.Services.GetRequiredService<IClusterClient>();
             IClusterClient client = Client;
-            Nodes = Task.Run(() => Discover(client, parsed, app, joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
+            Nodes = Task.Run(() => Discover(client, parsed, app, peers, joining.Token).WaitAsync(parsed.JoinTimeout)).GetAwaiter().GetResult();
             watch = new MembershipWatch(client, Nodes.Cast<RemoteNodeDevice>().Select(n => n.Silo), TimeSpan.FromSeconds(1));
             foreach (RemoteNodeDevice node in Nodes.Cast<RemoteNodeDevice>())
             {
@@ -86,7 +88,7 @@ internal sealed class OrleansClusterBackend : IClusterBackend
             {
                 INodeGrain grain = Client.GetGrain<INodeGrain>(silo);
                 NodeInfo info = Task.Run(() => grain.Describe().WaitAsync(DescribeTimeout)).GetAwaiter().GetResult();
-                joined.Add(new RemoteNodeDevice(info, grain, silo, app) { Departed = watch!.Departed(silo) });
+                joined.Add(new RemoteNodeDevice(info, grain, silo, app) { Departed = watch!.Departed(silo), Peers = peers });
                 logger.LogInformation("Node {Node} joined the cluster (silo {Silo}): used from this operation on", info.Name, silo);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -116,7 +118,7 @@ internal sealed class OrleansClusterBackend : IClusterBackend
     }
 
     /// <summary>Every active silo's node, by asking the cluster's management grain and then each node.</summary>
-    private static async Task<IReadOnlyList<ComputeDevice>> Discover(IClusterClient client, ClusterSpec spec, Guid app, CancellationToken cancellation)
+    private static async Task<IReadOnlyList<ComputeDevice>> Discover(IClusterClient client, ClusterSpec spec, Guid app, PanelHolders? peers, CancellationToken cancellation)
     {
         Dictionary<SiloAddress, SiloStatus> hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellation).ConfigureAwait(false);
         var nodes = new List<ComputeDevice>();
@@ -124,7 +126,7 @@ internal sealed class OrleansClusterBackend : IClusterBackend
         {
             INodeGrain grain = client.GetGrain<INodeGrain>(silo.ToParsableString());
             NodeInfo info = await grain.Describe().WaitAsync(cancellation).ConfigureAwait(false);
-            nodes.Add(new RemoteNodeDevice(info, grain, silo.ToParsableString(), app));
+            nodes.Add(new RemoteNodeDevice(info, grain, silo.ToParsableString(), app) { Peers = peers });
         }
 
         string? twice = nodes.GroupBy(n => n.Id).FirstOrDefault(g => g.Count() > 1)?.Key;

@@ -14,7 +14,8 @@ namespace GpuCompute.Cluster.App;
 /// rows and op(B)'s columns of the tile, C's tile when β ≠ 0), in checksummed chunks, four in flight per panel, cut
 /// into row strips that are computed while the next ones arrive; the node keeps
 /// the panels for the rest of the operation, so the tiles after the first in a row or column send only what the node
-/// lacks; the node's own engine splits the tile across its devices; the result comes back in chunks, checked, straight
+/// lacks, and a panel another node already holds is fetched from that node (peer to peer) instead of from the app;
+/// the node's own engine splits the tile across its devices; the result comes back in chunks, checked, straight
 /// into C. Its performance model is the node's reported throughput with the link's measured bandwidth and latency, so
 /// the engine's policies decide what goes to it. A call that fails (the node died, the link broke) is the device
 /// failing: the executor runs its tiles elsewhere and names it.
@@ -42,7 +43,14 @@ internal sealed class RemoteNodeDevice : ComputeDevice
     /// <summary>Bytes sent to the node and received from it so far.</summary>
     public long BytesMoved => Interlocked.Read(ref bytesMoved);
 
+    /// <summary>Bytes of panels the node fetched from other nodes instead of from the app so far.</summary>
+    public long BytesFromPeers => Interlocked.Read(ref bytesFromPeers);
+
+    /// <summary>The panels the app's nodes hold, shared by the backend's devices; null: every panel comes from the app.</summary>
+    public PanelHolders? Peers { get; init; }
+
     private long bytesMoved;
+    private long bytesFromPeers;
 
     /// <summary>The size of every chunk this device sends and asks for (checked when set: a message near Orleans'
     /// 100 MB limit would tear down the connection, so it is refused before anything is sent).</summary>
@@ -111,7 +119,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
 
         async Task SendB()
         {
-            await SendAsync(b, View(problem, b, problem.C), cancellation).ConfigureAwait(false);
+            await DeliverAsync(b, () => View(problem, b, problem.C), cancellation).ConfigureAwait(false);
             held[b] = 0;
         }
     }
@@ -137,7 +145,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
         {
             foreach (PanelKey panel in send)
             {
-                await SendAsync(panel, View(problem, panel, target), cancellation).ConfigureAwait(false);
+                await DeliverAsync(panel, () => View(problem, panel, target), cancellation).ConfigureAwait(false);
                 held[panel] = 0;
             }
 
@@ -163,6 +171,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
             foreach (PanelKey lost in answer.Missing)
             {
                 held.TryRemove(lost, out _);
+                Peers?.Remove(lost, this);
             }
 
             send = answer.Missing;
@@ -190,6 +199,44 @@ internal sealed class RemoteNodeDevice : ComputeDevice
         var t = new HostMatrix<T>(m.Cols, m.Rows);
         Backends.Cpu.CpuTranspose.Run(m.Data, m.Offset, m.LeadingDimension, t.Data, 0, Math.Max(1, t.Cols), m.Rows, m.Cols, threads: 1);
         return t;
+    }
+
+    /// <summary>Gets <paramref name="panel"/> to the node: fetched from a peer that holds it whole when there is one
+    /// (see <see cref="PanelHolders"/>), else sent from <paramref name="view"/> (made only then: a transposed operand's
+    /// panel is a copy).</summary>
+    private async Task DeliverAsync<T>(PanelKey panel, Func<HostMatrix<T>> view, CancellationToken cancellation)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (Peers?.Holder(panel, this) is RemoteNodeDevice peer)
+        {
+            // One try, given up on as soon as either node leaves membership or the call's time is up: the app then
+            // sends the panel itself, which is never slower than waiting for a peer that may be gone.
+            Task<long> fetch = grain.Fetch(panel, peer.Silo, ChunkBytes);
+            try
+            {
+                Task first = await Task.WhenAny(fetch, peer.Departed, Departed).WaitAsync(TimeSpan.FromSeconds(INodeGrain.CallSeconds), cancellation).ConfigureAwait(false);
+                if (first == fetch && await fetch.ConfigureAwait(false) is long fetched and >= 0)
+                {
+                    Interlocked.Add(ref bytesFromPeers, fetched);
+                    Peers.Add(panel, this);
+                    return;
+                }
+
+                if (first == fetch)
+                {
+                    Peers.Remove(panel, peer); // it no longer has it
+                }
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                // The peer died or failed while sending, or took too long.
+            }
+
+            _ = fetch.ContinueWith(t => _ = t.Exception, TaskScheduler.Default); // observe a late failure
+        }
+
+        await SendAsync(panel, view(), cancellation).ConfigureAwait(false);
+        Peers?.Add(panel, this);
     }
 
     private async Task SendAsync<T>(PanelKey panel, HostMatrix<T> view, CancellationToken cancellation)
@@ -300,6 +347,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
             foreach (PanelKey key in held.Keys.Where(k => k.Problem == old))
             {
                 held.TryRemove(key, out _);
+                Peers?.Remove(key, this);
             }
 
             _ = grain.Forget(app, old); // best effort: the node's own eviction is the backstop

@@ -25,6 +25,19 @@ public interface INodeGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:20")]
     Task PutChunk(PanelChunk chunk);
 
+    /// <summary>Pulls a whole panel from node <paramref name="peer"/> (its silo address, the other node's key), which
+    /// holds it, instead of from the app: the bytes cross the peers' link and the app's link stays free. Returns the
+    /// bytes fetched, or −1 when the peer no longer holds the panel (evicted, forgotten), so the app sends it itself.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task<long> Fetch(PanelKey panel, string peer, int chunkBytes);
+
+    /// <summary>Chunk <paramref name="index"/> of a panel this node holds whole (cut at <paramref name="chunkBytes"/>,
+    /// as the app cuts them), or null when it does not hold it.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task<PanelChunk?> ReadChunk(PanelKey panel, int index, int chunkBytes);
+
     /// <summary>Starts a tile from panels the node holds and returns its result's id at once; answers which panels it
     /// lacks instead when any is missing (never sent, or evicted), so the caller sends those and asks again.</summary>
     [AlwaysInterleave]

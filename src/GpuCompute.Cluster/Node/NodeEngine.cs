@@ -81,6 +81,29 @@ internal sealed class NodeEngine : IDisposable
         panel.LastUse = Interlocked.Increment(ref tick);
     }
 
+    /// <summary>Chunk <paramref name="index"/> of panel <paramref name="key"/>, cut as the app cuts them, when the node
+    /// holds the panel whole (for a peer that fetches it); null when it does not.</summary>
+    public PanelChunk? Read(PanelKey key, int index, int chunkBytes)
+    {
+        Chunks.CheckSize(chunkBytes, nameof(chunkBytes));
+        if (!panels.TryGetValue(key, out Panel? panel) || !panel.Complete)
+        {
+            return null;
+        }
+
+        int count = Chunks.Count(key.Bytes, key.ElementBytes, chunkBytes);
+        if (index < 0 || index >= count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{key} has {count} chunks of {chunkBytes} bytes.");
+        }
+
+        panel.LastUse = Interlocked.Increment(ref tick);
+        (long offset, byte[] bytes) = panel.Elements is float[] single
+            ? Chunks.Gather(new HostMatrix<float>(single, key.Rows, key.Cols, Math.Max(1, key.Cols)), index, chunkBytes)
+            : Chunks.Gather(new HostMatrix<double>((double[])panel.Elements, key.Rows, key.Cols, Math.Max(1, key.Cols)), index, chunkBytes);
+        return new PanelChunk(key, index, count, offset, new Orleans.Concurrency.Immutable<byte[]>(bytes), Chunks.Checksum(bytes));
+    }
+
     /// <summary>Starts a tile on the node's engine (on the thread pool) when every panel is here; else names those
     /// missing. At most <see cref="MaxResults"/> results are kept: the oldest finished ones go first (an app that died
     /// never releases its own).</summary>

@@ -8,6 +8,9 @@ namespace GpuCompute.Cluster.Node;
 [NodePlacement]
 internal sealed class NodeGrain(NodeEngine node, Orleans.Runtime.ILocalSiloDetails silo) : Grain, INodeGrain
 {
+    /// <summary>Chunks asked of a peer at once.</summary>
+    private const int FetchInFlight = 4;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The placement director already put this activation on the silo its key names; a mismatch would mean
@@ -25,6 +28,40 @@ internal sealed class NodeGrain(NodeEngine node, Orleans.Runtime.ILocalSiloDetai
         node.Put(chunk);
         return Task.CompletedTask;
     }
+
+    public async Task<long> Fetch(PanelKey panel, string peer, int chunkBytes)
+    {
+        // The first chunk says how many there are; the rest come four at a time, each checked and stored as if the
+        // app had sent it.
+        INodeGrain source = GrainFactory.GetGrain<INodeGrain>(peer);
+        PanelChunk? first = await source.ReadChunk(panel, 0, chunkBytes).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
+        if (first is null)
+        {
+            return -1;
+        }
+
+        node.Put(first);
+        long bytes = first.Bytes.Value.Length;
+        for (int next = 1; next < first.Count; next += FetchInFlight)
+        {
+            PanelChunk?[] chunks = await Task.WhenAll(
+                Enumerable.Range(next, Math.Min(FetchInFlight, first.Count - next)).Select(i => source.ReadChunk(panel, i, chunkBytes))).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
+            foreach (PanelChunk? chunk in chunks)
+            {
+                if (chunk is null)
+                {
+                    return -1; // evicted there meanwhile: the app sends the rest (storing a chunk twice is harmless)
+                }
+
+                node.Put(chunk);
+                bytes += chunk.Bytes.Value.Length;
+            }
+        }
+
+        return bytes;
+    }
+
+    public Task<PanelChunk?> ReadChunk(PanelKey panel, int index, int chunkBytes) => Task.FromResult(node.Read(panel, index, chunkBytes));
 
     public Task<TileAnswer> Start(TileRequest request) => Task.FromResult(node.Start(request));
 
