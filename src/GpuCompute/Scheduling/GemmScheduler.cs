@@ -30,8 +30,16 @@ internal sealed class GemmScheduler(
             return RunWhole(problem, only, start, cancellation);
         }
 
-        (WorkExecutor executor, GemmTilePlan<T> plan, IReadOnlyList<string> satOut) = Prepare(problem, null, cancellation);
-        return Report(problem, start, plan, executor, executor.Run(), satOut);
+        (WorkExecutor executor, GemmTilePlan<T> plan, IReadOnlyList<string> satOut) = Prepare(problem, null, cancellation, devices, []);
+        try
+        {
+            return Report(problem, start, plan, executor, executor.Run(), satOut);
+        }
+        catch (GemmFailedException failure) when (Standby(problem, plan) is { Count: > 0 } standby)
+        {
+            (executor, plan, satOut) = Prepare(problem, null, cancellation, standby, failure.Failures);
+            return Report(problem, start, plan, executor, executor.Run(), satOut);
+        }
     }
 
     public async Task<GemmReport> RunAsync<T>(GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
@@ -44,9 +52,27 @@ internal sealed class GemmScheduler(
             return ScaleOnly(problem, start);
         }
 
-        (WorkExecutor executor, GemmTilePlan<T> plan, IReadOnlyList<string> satOut) = Prepare(problem, progress, cancellation);
-        return Report(problem, start, plan, executor, await executor.RunAsync().ConfigureAwait(false), satOut);
+        (WorkExecutor executor, GemmTilePlan<T> plan, IReadOnlyList<string> satOut) = Prepare(problem, progress, cancellation, devices, []);
+        try
+        {
+            return Report(problem, start, plan, executor, await executor.RunAsync().ConfigureAwait(false), satOut);
+        }
+        catch (GemmFailedException failure) when (Standby(problem, plan) is { Count: > 0 } standby)
+        {
+            (executor, plan, satOut) = Prepare(problem, progress, cancellation, standby, failure.Failures);
+            return Report(problem, start, plan, executor, await executor.RunAsync().ConfigureAwait(false), satOut);
+        }
     }
+
+    /// <summary>
+    /// The devices that sat an operation out, to run it again when every device that took part failed (a small
+    /// product sent whole to a node that died, say). Only when β = 0: C is then only written, so tiles the failed
+    /// devices finished or half-wrote are simply computed again; with β ≠ 0 they may already hold β·C, and the failure
+    /// stands.
+    /// </summary>
+    private IReadOnlyList<ComputeDevice> Standby<T>(GemmProblem<T> problem, GemmTilePlan<T> plan)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        T.IsZero(problem.Beta) ? [.. devices.Where(d => !plan.Devices.Contains(d))] : [];
 
     /// <summary>
     /// One device, one tile: the executor's inline path on the calling thread, so small products pay no scheduling cost
@@ -122,21 +148,24 @@ internal sealed class GemmScheduler(
             devices.Select(d => new DeviceShare(d.Id, d.Name, d.Kind, 0, 0, 0, 0, null)).ToArray(), []);
     }
 
+    /// <summary>Plans the product on <paramref name="candidates"/> (the engine's, or those that stood by while a first
+    /// attempt failed, whose failures come in <paramref name="failedBefore"/> for the report).</summary>
     private (WorkExecutor Executor, GemmTilePlan<T> Plan, IReadOnlyList<string> SatOut) Prepare<T>(
-        GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation)
+        GemmProblem<T> problem, IProgress<GemmProgress>? progress, CancellationToken cancellation,
+        IReadOnlyList<ComputeDevice> candidates, IReadOnlyList<DeviceFailedException> failedBefore)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        GemmWorkload work = Plan(problem, devices.Count);
-        var calibrationFailures = new List<DeviceFailedException>();
+        GemmWorkload work = Plan(problem, candidates.Count);
+        var calibrationFailures = new List<DeviceFailedException>(failedBefore);
         IReadOnlyList<string> satOut = [];
-        IReadOnlyList<ComputeDevice> used = devices;
+        IReadOnlyList<ComputeDevice> used = candidates;
         IReadOnlyList<DeviceModel> models;
         TileDispatcher dispatcher;
 
         // One device, or a policy blind to speed, needs no calibration: placeholder models only record what they see.
-        if (devices.Count > 1 && (work.Count == 1 || policy is SchedulingPolicy.Adaptive or SchedulingPolicy.Weighted))
+        if (candidates.Count > 1 && (work.Count == 1 || policy is SchedulingPolicy.Adaptive or SchedulingPolicy.Weighted))
         {
-            (used, models) = Calibrated<T>(calibrationFailures);
+            (used, models) = Calibrated<T>(candidates, calibrationFailures);
             if (policy == SchedulingPolicy.Adaptive)
             {
                 // The partition sizes a block per device from the models and leaves devices too slow to help without
@@ -154,15 +183,15 @@ internal sealed class GemmScheduler(
             }
             else
             {
-                (IReadOnlyList<ComputeDevice> candidates, IReadOnlyList<DeviceModel> all) = (used, models);
+                (IReadOnlyList<ComputeDevice> calibrated, IReadOnlyList<DeviceModel> all) = (used, models);
                 (used, models, work) = WithoutDevicesTooSlowToHelp(problem, used, models);
-                satOut = [.. candidates.Select((d, i) => (d, i)).Where(p => !used.Contains(p.d)).Select(p => SatOut(p.d, all[p.i], "its share would be under half a tile"))];
+                satOut = [.. calibrated.Select((d, i) => (d, i)).Where(p => !used.Contains(p.d)).Select(p => SatOut(p.d, all[p.i], "its share would be under half a tile"))];
                 dispatcher = TileDispatcher.Create(policy, work, models, seed);
             }
         }
         else
         {
-            models = devices.Select(_ => new DeviceModel(1)).ToArray();
+            models = candidates.Select(_ => new DeviceModel(1)).ToArray();
             dispatcher = policy == SchedulingPolicy.Adaptive
                 ? TileDispatcher.Plan(policy, planner, problem.M, problem.N, problem.K, ScalarType.Size<T>(), !T.IsZero(problem.Beta), models, seed)
                 : TileDispatcher.Create(policy, work, models, seed);
@@ -218,12 +247,12 @@ internal sealed class GemmScheduler(
     /// The devices whose models could be had, with their models. A device that fails its calibration is left out of
     /// the operation (its failure goes in the report); if every device fails, the operation fails.
     /// </summary>
-    private (IReadOnlyList<ComputeDevice> Devices, IReadOnlyList<DeviceModel> Models) Calibrated<T>(List<DeviceFailedException> failures)
+    private (IReadOnlyList<ComputeDevice> Devices, IReadOnlyList<DeviceModel> Models) Calibrated<T>(IReadOnlyList<ComputeDevice> candidates, List<DeviceFailedException> failures)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var healthy = new List<ComputeDevice>();
         var models = new List<DeviceModel>();
-        foreach (ComputeDevice device in devices)
+        foreach (ComputeDevice device in candidates)
         {
             try
             {

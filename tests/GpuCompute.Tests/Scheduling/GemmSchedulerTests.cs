@@ -64,6 +64,38 @@ public sealed class GemmSchedulerTests
         Assert.That(e.Message, Does.Contain("Every device failed").And.Contain("first:0").And.Contain("second:0"));
     }
 
+    [TestCase(0.0, true)]
+    [TestCase(0.5, false)]
+    public void Run_TheOnlyDeviceUsedFails_TheDeviceThatSatOutTakesOver_WhenBetaIsZero(double beta, bool rescued)
+    {
+        // The slow device is a thousand times slower: a small product goes wholly to the fast one, which then fails.
+        using var fast = new ThrottledDevice("fast:0", 1);
+        using var slow = new ThrottledDevice("slow:0", 0.001);
+        var scheduler = new GemmScheduler([fast, slow], SchedulingPolicy.Adaptive, 1, SmallTiles);
+        HostMatrix<double> a = TestMatrices.Random<double>(32, 16, 1), b = TestMatrices.Random<double>(16, 32, 2);
+        HostMatrix<double> c = TestMatrices.Random<double>(32, 32, 3);
+        GemmReport first = scheduler.Run(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, 0.0, new HostMatrix<double>(32, 32))); // calibrates
+        Assert.That(first.Devices.Single(d => d.DeviceId == "slow:0").Tiles, Is.Zero, "the slow device sits a small product out");
+        Assert.That(first.SatOut, Has.Some.Contains("slow:0"));
+        fast.FailAfter(0);
+        ReferenceGemm.Expected expected = ReferenceGemm.Compute(1.0, a, Transpose.None, b, Transpose.None, beta, c);
+
+        if (rescued)
+        {
+            GemmReport report = scheduler.Run(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, beta, c));
+            expected.AssertMatches(c, "re-run on the device that sat out");
+            Assert.That(report.Devices.Single(d => d.DeviceId == "fast:0").Error, Does.Contain("injected fault"));
+            Assert.That(report.Devices.Single(d => d.DeviceId == "slow:0").Tiles, Is.GreaterThan(0));
+        }
+        else
+        {
+            // With β ≠ 0 the failed device may have written β·C into tiles already: running them again would apply β
+            // twice, so the failure stands and names the device.
+            var e = Assert.Throws<GemmFailedException>(() => scheduler.Run(GemmProblem<double>.Create(1.0, a, Transpose.None, b, Transpose.None, beta, c)));
+            Assert.That(e!.Failures.Select(f => f.DeviceId), Is.EqualTo(new[] { "fast:0" }));
+        }
+    }
+
     [Test]
     public void RunAsync_Cancelled_StopsBeforeTheNextTileAndThrows()
     {
