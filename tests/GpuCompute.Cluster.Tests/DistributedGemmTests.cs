@@ -11,8 +11,7 @@ namespace GpuCompute.Cluster.Tests;
 public sealed class DistributedGemmTests
 {
     /// <summary>Node processes of the built GpuCompute.Node, with these CPU thread counts.</summary>
-    private static LocalCluster Nodes(params int[] threads) =>
-        LocalCluster.Start(threads, LocalCluster.Dotnet(Path.Combine(AppContext.BaseDirectory, "GpuCompute.Node.dll")));
+    private static LocalCluster Nodes(params int[] threads) => NodeProcesses.Start(threads);
 
     [Test]
     public void Gemm_AcrossTwoNodes_EqualsTheSingleMachineResult()

@@ -13,8 +13,7 @@ namespace GpuCompute.Cluster.Tests;
 [NonParallelizable]
 public sealed class PeerPanelTests
 {
-    private static LocalCluster Nodes(params int[] threads) =>
-        LocalCluster.Start(threads, LocalCluster.Dotnet(Path.Combine(AppContext.BaseDirectory, "GpuCompute.Node.dll")));
+    private static LocalCluster Nodes(params int[] threads) => NodeProcesses.Start(threads);
 
     [TestCase(true)]
     [TestCase(false)]

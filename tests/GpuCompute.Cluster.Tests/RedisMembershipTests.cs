@@ -1,4 +1,3 @@
-using GpuCompute.Cluster.Node;
 using GpuCompute.Matrices;
 using NUnit.Framework;
 
@@ -13,8 +12,7 @@ public sealed class RedisMembershipTests
     public void FirstNodeKilledMidGemm_WithRedisMembership_TheOthersFinishIt()
     {
         using RedisServer redis = RedisServer.StartOrIgnore();
-        using var cluster = LocalCluster.Start(
-            [1, 1, 1], LocalCluster.Dotnet(Path.Combine(AppContext.BaseDirectory, "GpuCompute.Node.dll")), redis.Endpoint);
+        using var cluster = NodeProcesses.Start([1, 1, 1], redis.Endpoint);
         using var engine = new ComputeEngine(new ComputeEngineOptions { Cluster = cluster.Spec, Devices = "node", PersistModels = false });
         Assert.That(engine.Devices.Select(d => d.Id), Is.EquivalentTo(new[] { "node:n1", "node:n2", "node:n3" }), "every node found through Redis");
 

@@ -1,3 +1,4 @@
+using GpuCompute.Kernels.LinearAlgebra;
 using ILGPU;
 
 namespace GpuCompute.Kernels.Factorizations;
@@ -20,7 +21,7 @@ internal static class FactorizationKernels
     /// <param name="args">Order, strides and shape.</param>
     public static void Solve<T, TScalar>(Index1D index, ArrayView<T> m, ArrayView<T> b, TriangularSolveArguments args)
         where T : unmanaged
-        where TScalar : struct, IFactorScalar<T>
+        where TScalar : struct, ILinearAlgebraScalar<T>
     {
         TScalar s = default;
         long v = args.FirstVector + index;
@@ -56,7 +57,7 @@ internal static class FactorizationKernels
     /// <param name="args">Order, depth and the views.</param>
     public static void SyrkLower<T, TScalar>(Index2D index, ArrayView<T> a, ArrayView<T> c, SyrkArguments args)
         where T : unmanaged
-        where TScalar : struct, IFactorScalar<T>
+        where TScalar : struct, ILinearAlgebraScalar<T>
     {
         TScalar s = default;
         int i = index.X, j = index.Y;
@@ -86,7 +87,7 @@ internal static class FactorizationKernels
     /// <param name="args">Order and the view.</param>
     public static void Potrf<T, TScalar>(Index1D index, ArrayView<T> a, ArrayView<int> info, PotrfArguments args)
         where T : unmanaged
-        where TScalar : struct, IFactorScalar<T>
+        where TScalar : struct, ILinearAlgebraScalar<T>
     {
         TScalar s = default;
         if (index != 0)

@@ -1,4 +1,5 @@
 using GpuCompute.Kernels.Intrinsics;
+using ILGPU.Algorithms;
 
 namespace GpuCompute.Kernels.LinearAlgebra;
 
@@ -17,4 +18,19 @@ internal readonly struct DoubleLinearAlgebraScalar : ILinearAlgebraScalar<double
 
     /// <inheritdoc/>
     public bool IsZero(double value) => value == 0d;
+
+    /// <inheritdoc/>
+    public double Subtract(double a, double b) => a - b;
+
+    /// <inheritdoc/>
+    public double SubtractProduct(double c, double a, double b) => KernelMath.MultiplyAdd(-a, b, c);
+
+    /// <inheritdoc/>
+    public double Divide(double a, double b) => a / b;
+
+    /// <inheritdoc/>
+    public double Sqrt(double a) => XMath.Sqrt(a);
+
+    /// <inheritdoc/>
+    public bool IsPositive(double value) => value > 0d;
 }

@@ -1,4 +1,5 @@
 using GpuCompute.Kernels.Intrinsics;
+using ILGPU.Algorithms;
 
 namespace GpuCompute.Kernels.LinearAlgebra;
 
@@ -17,4 +18,19 @@ internal readonly struct FloatLinearAlgebraScalar : ILinearAlgebraScalar<float>
 
     /// <inheritdoc/>
     public bool IsZero(float value) => value == 0f;
+
+    /// <inheritdoc/>
+    public float Subtract(float a, float b) => a - b;
+
+    /// <inheritdoc/>
+    public float SubtractProduct(float c, float a, float b) => KernelMath.MultiplyAdd(-a, b, c);
+
+    /// <inheritdoc/>
+    public float Divide(float a, float b) => a / b;
+
+    /// <inheritdoc/>
+    public float Sqrt(float a) => XMath.Sqrt(a);
+
+    /// <inheritdoc/>
+    public bool IsPositive(float value) => value > 0f;
 }

@@ -48,27 +48,27 @@ internal static class IlgpuEntryPoints
     public static MethodInfo TriangularSolve<T>()
         where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float)
-            ? ((Action<Index1D, ArrayView<float>, ArrayView<float>, TriangularSolveArguments>)FactorizationKernels.Solve<float, FloatFactorScalar>).Method
+            ? ((Action<Index1D, ArrayView<float>, ArrayView<float>, TriangularSolveArguments>)FactorizationKernels.Solve<float, FloatLinearAlgebraScalar>).Method
             : typeof(T) == typeof(double)
-                ? ((Action<Index1D, ArrayView<double>, ArrayView<double>, TriangularSolveArguments>)FactorizationKernels.Solve<double, DoubleFactorScalar>).Method
+                ? ((Action<Index1D, ArrayView<double>, ArrayView<double>, TriangularSolveArguments>)FactorizationKernels.Solve<double, DoubleLinearAlgebraScalar>).Method
                 : throw Unsupported<T>();
 
     /// <summary>The lower-triangle rank-k update of a small block (one thread per element) for <typeparamref name="T"/>.</summary>
     public static MethodInfo SyrkLower<T>()
         where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float)
-            ? ((Action<Index2D, ArrayView<float>, ArrayView<float>, SyrkArguments>)FactorizationKernels.SyrkLower<float, FloatFactorScalar>).Method
+            ? ((Action<Index2D, ArrayView<float>, ArrayView<float>, SyrkArguments>)FactorizationKernels.SyrkLower<float, FloatLinearAlgebraScalar>).Method
             : typeof(T) == typeof(double)
-                ? ((Action<Index2D, ArrayView<double>, ArrayView<double>, SyrkArguments>)FactorizationKernels.SyrkLower<double, DoubleFactorScalar>).Method
+                ? ((Action<Index2D, ArrayView<double>, ArrayView<double>, SyrkArguments>)FactorizationKernels.SyrkLower<double, DoubleLinearAlgebraScalar>).Method
                 : throw Unsupported<T>();
 
     /// <summary>The Cholesky factor of a small block (one thread) for <typeparamref name="T"/>.</summary>
     public static MethodInfo Potrf<T>()
         where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float)
-            ? ((Action<Index1D, ArrayView<float>, ArrayView<int>, PotrfArguments>)FactorizationKernels.Potrf<float, FloatFactorScalar>).Method
+            ? ((Action<Index1D, ArrayView<float>, ArrayView<int>, PotrfArguments>)FactorizationKernels.Potrf<float, FloatLinearAlgebraScalar>).Method
             : typeof(T) == typeof(double)
-                ? ((Action<Index1D, ArrayView<double>, ArrayView<int>, PotrfArguments>)FactorizationKernels.Potrf<double, DoubleFactorScalar>).Method
+                ? ((Action<Index1D, ArrayView<double>, ArrayView<int>, PotrfArguments>)FactorizationKernels.Potrf<double, DoubleLinearAlgebraScalar>).Method
                 : throw Unsupported<T>();
 
     private static NotSupportedException Unsupported<T>() =>
