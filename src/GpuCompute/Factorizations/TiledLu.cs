@@ -7,9 +7,9 @@ namespace GpuCompute.Factorizations;
 /// <summary>
 /// Tile LU with partial pivoting (A = P·L·U) and its solve as task graphs, right-looking: step k factors the tile
 /// column below the diagonal as one tall panel (pivoting over all its rows), applies those interchanges to every other
-/// tile column, solves for U's tile row, and updates the trailing tiles by GEMM. Panels, interchanges and triangular
-/// solves run on the CPU device; the updates (most of the flops) on any device, and so do the solve's triangular
-/// tasks on devices with the tile kernels.
+/// tile column, solves for U's tile row, and updates the trailing tiles by GEMM. Panels and interchanges run on the
+/// CPU device; the updates (most of the flops) on any device, and the triangular solves (U's tile rows, and the
+/// solve's) on any device with the tile kernels.
 /// </summary>
 internal static class TiledLu
 {
@@ -59,13 +59,15 @@ internal static class TiledLu
                 }
                 else if (j > k)
                 {
+                    // The interchanges touch the whole tile column in host memory; U's tile row is then a triangular
+                    // solve on one tile, which any device with the tile kernels runs on its copies.
                     graph.Add(new GraphTask(
-                        $"swap-trsm({k},{j})", b * b * Size(j), [.. Column(k, k, DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                        (device, stop) =>
-                        {
-                            PanelLu.Swap(Below(kk, jj), pivots.AsSpan(first, Size(kk)), 0, first);
-                            TileKernels.TrsmLeftUnitLower(device, Tile(kk, kk), Tile(kk, jj), stop);
-                        }));
+                        $"swap({k},{j})", 0, [(Handle(k, k), DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
+                        (_, _) => PanelLu.Swap(Below(kk, jj), pivots.AsSpan(first, Size(kk)), 0, first)));
+                    graph.Add(new GraphTask(
+                        $"trsm({k},{j})", b * b * Size(j), [(Handle(k, k), DataAccess.Read), (Handle(k, j), DataAccess.ReadWrite)], TileKernels.CanRun,
+                        (device, stop) => copies.TrsmLeft(device, Handle(kk, kk), Handle(kk, jj), TriangularBlock.Shape.UnitLower, stop),
+                        DeviceCopies: true));
                 }
             }
 

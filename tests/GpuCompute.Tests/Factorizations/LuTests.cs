@@ -93,10 +93,16 @@ public abstract class LuTests : DeviceSetFixture
         var lu = new HostMatrix<T>(n, n);
         a.Data.CopyTo(lu.Data, 0);
         var pivots = new int[n];
-        Engine.Lu(lu, pivots);
+        var report = Engine.Lu(lu, pivots);
         Assert.That(pivots.Select((p, i) => p >= i && p < n), Is.All.True);
         // c·n·u with c = 8 and the growth factor of partial pivoting on random matrices (of order one here).
         Assert.That(BackwardError(a, lu, pivots), Is.LessThanOrEqualTo(8 * Math.Max(n, 1) * unit));
+        if (Policy == SchedulingPolicy.RoundRobin && (n + 31) / 32 >= 4)
+        {
+            // Dealt blind to where tiles are, U's tile-row solves run on both devices.
+            var solvers = report.Trace.Where(r => r.Item.StartsWith("trsm", StringComparison.Ordinal)).Select(r => r.DeviceId).Distinct();
+            Assert.That(solvers, Is.EquivalentTo(Engine.Devices.Select(d => d.Id)), "devices that ran U's tile-row solves");
+        }
     }
 
     [Test]
