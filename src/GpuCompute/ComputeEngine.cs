@@ -128,9 +128,9 @@ public sealed partial class ComputeEngine : IDisposable
         scheduler = new GemmScheduler(devices, Policy, options.RandomSeed, tiling, calibrator);
     }
 
-    /// <summary>The devices this engine computes on, in scheduling order. In a cluster, a node that joins after the
-    /// engine did is added (and one that rejoins under its old name replaces its dead self) when the next operation
-    /// starts.</summary>
+    /// <summary>The devices this engine computes on, in scheduling order. In a cluster they follow membership when an
+    /// operation starts: a node that joined since is added, one that left is dropped, and one that rejoins under its
+    /// old name replaces its dead self.</summary>
     public IReadOnlyList<ComputeDevice> Devices => devices;
 
     /// <summary>The GEMM throughput the scheduler plans <paramref name="device"/> with (its stored or measured model).</summary>
@@ -219,7 +219,7 @@ public sealed partial class ComputeEngine : IDisposable
 
         if (cluster is not null && operationDepth == 0)
         {
-            AdmitJoinedNodes();
+            FollowMembership();
         }
 
         if (synchronous)

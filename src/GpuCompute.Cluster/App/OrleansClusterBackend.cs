@@ -100,6 +100,8 @@ internal sealed class OrleansClusterBackend : IClusterBackend
         return joined;
     }
 
+    public bool HasLeft(ComputeDevice node) => node is RemoteNodeDevice remote && remote.Departed.IsCompleted;
+
     public void Dispose()
     {
         watch?.Dispose();

@@ -13,6 +13,10 @@ internal interface IClusterBackend : IDisposable
     /// <summary>The nodes that joined the cluster since the last call (none, cheaply, when membership has not changed),
     /// as new devices the engine now owns.</summary>
     IReadOnlyList<ComputeDevice> TakeJoined();
+
+    /// <summary>True when <paramref name="node"/>, one of this backend's nodes, has left the cluster (membership
+    /// declared it dead, or it stopped).</summary>
+    bool HasLeft(ComputeDevice node);
 }
 
 /// <summary>Finds the cluster backend, so that the engine itself does not depend on Orleans.</summary>
