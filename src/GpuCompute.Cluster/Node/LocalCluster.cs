@@ -105,28 +105,54 @@ public sealed class LocalCluster : IDisposable
         start.UseShellExecute = false;
         var process = Process.Start(start)!;
         nodes.Add((name, process, gateway));
-        var ready = new TaskCompletionSource<string>();
+        // The node's output until it is ready, for the error if it never is. Standard output and standard error
+        // arrive on two threads, so the text is shared under a lock; after "ready" nothing more is kept (a node runs
+        // for as long as the cluster does), and when the node exits later its end of output is ignored.
+        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Text.StringBuilder();
+        string Output()
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+
+        void Keep(string? line)
+        {
+            lock (output)
+            {
+                if (!ready.Task.IsCompleted && line is not null)
+                {
+                    output.AppendLine(line);
+                }
+            }
+        }
+
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
             {
-                ready.TrySetException(new InvalidOperationException($"Node {name} exited before it was ready: {output}"));
+                if (!ready.Task.IsCompleted)
+                {
+                    ready.TrySetException(new InvalidOperationException($"Node {name} exited before it was ready: {Output()}"));
+                }
+
                 return;
             }
 
-            output.AppendLine(e.Data);
+            Keep(e.Data);
             if (e.Data.StartsWith("ready ", StringComparison.Ordinal))
             {
                 ready.TrySetResult(e.Data);
             }
         };
-        process.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (!ready.Task.Wait(TimeSpan.FromSeconds(90)))
         {
-            throw new TimeoutException($"Node {name} did not become ready in 90 s: {output}");
+            throw new TimeoutException($"Node {name} did not become ready in 90 s: {Output()}");
         }
 
         return name;

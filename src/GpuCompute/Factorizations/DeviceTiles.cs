@@ -69,9 +69,12 @@ internal readonly struct DeviceTiles<T>(ComputeDevice device, CancellationToken 
         return transposed;
     }
 
-    public void Restore(DeviceTile<T> transposed, DeviceTile<T> tile)
+    public void Restore(DeviceTile<T> transposed, DeviceTile<T> tile, bool writeBack)
     {
         using DeviceBuffer<T> scratch = transposed.Buffer;
-        device.Transpose(scratch, tile.Buffer, new TransposeArguments(transposed.Rows, transposed.Cols, 0, transposed.Leading, tile.Offset, tile.Leading, 0));
+        if (writeBack)
+        {
+            device.Transpose(scratch, tile.Buffer, new TransposeArguments(transposed.Rows, transposed.Cols, 0, transposed.Leading, tile.Offset, tile.Leading, 0));
+        }
     }
 }

@@ -89,9 +89,13 @@ internal readonly struct HostTiles<T>(ComputeDevice device, CancellationToken ca
         return transposed;
     }
 
-    public void Restore(HostMatrix<T> transposed, HostMatrix<T> tile)
+    public void Restore(HostMatrix<T> transposed, HostMatrix<T> tile, bool writeBack)
     {
-        CpuTranspose.Run(transposed.Data, 0, transposed.LeadingDimension, tile.Data, tile.Offset, tile.LeadingDimension, transposed.Rows, transposed.Cols, threads: 1);
+        if (writeBack)
+        {
+            CpuTranspose.Run(transposed.Data, 0, transposed.LeadingDimension, tile.Data, tile.Offset, tile.LeadingDimension, transposed.Rows, transposed.Cols, threads: 1);
+        }
+
         ArrayPool<T>.Shared.Return(transposed.Data);
     }
 }

@@ -38,6 +38,7 @@ internal interface ITileTarget<T, TTile>
     /// <summary>A scratch tile holding <paramref name="tile"/>ᵀ.</summary>
     TTile Transposed(TTile tile);
 
-    /// <summary><paramref name="tile"/> ← <paramref name="transposed"/>ᵀ, then the scratch tile is released.</summary>
-    void Restore(TTile transposed, TTile tile);
+    /// <summary><paramref name="tile"/> ← <paramref name="transposed"/>ᵀ when <paramref name="writeBack"/>, then the
+    /// scratch tile is released (always: also after a failed or cancelled solve).</summary>
+    void Restore(TTile transposed, TTile tile, bool writeBack);
 }

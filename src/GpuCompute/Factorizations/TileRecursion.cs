@@ -53,8 +53,16 @@ internal static class TileRecursion<T, TTile, TTarget>
         }
 
         TTile transposed = target.Transposed(b);
-        TrsmLeft(target, l, transposed, TriangularBlock.Shape.Lower);
-        target.Restore(transposed, b);
+        bool solved = false;
+        try
+        {
+            TrsmLeft(target, l, transposed, TriangularBlock.Shape.Lower);
+            solved = true;
+        }
+        finally
+        {
+            target.Restore(transposed, b, solved); // the scratch goes back even when the solve failed or was cancelled
+        }
     }
 
     /// <summary>B ← M⁻¹·B for the triangle <paramref name="shape"/> of M (n × n) and B (n × r).</summary>
