@@ -78,6 +78,17 @@ internal static class FactorCommand
         return command;
     }
 
+    /// <summary>The last run's tasks by kind (the name before its parenthesis: potrf, trsm, syrk, gemm, panel, swap…),
+    /// with their busy time summed over every lane: where a factorization's time goes.</summary>
+    private static TaskKind[] TaskKinds(OperationReport report) =>
+        [.. report.Trace
+            .Where(r => !r.Failed)
+            .GroupBy(r => r.Item.IndexOf('(', StringComparison.Ordinal) is int open and > 0 ? r.Item[..open] : r.Item)
+            .Select(g => new TaskKind(g.Key, g.Count(), g.Sum(r => r.EndSeconds - r.StartSeconds)))
+            .OrderByDescending(k => k.BusySeconds)];
+
+    private sealed record TaskKind(string Kind, int Tasks, double BusySeconds);
+
     private sealed record Settings(string Kind, int N, string? Devices, SchedulingPolicy? Policy, int Repeat, int Threads, int? Tile, string? CoreType, bool Json, FileInfo? Picture);
 
     /// <summary>Writes <paramref name="report"/>'s trace as a Gantt chart when <c>--picture</c> asks for one.</summary>
@@ -170,6 +181,7 @@ internal static class FactorCommand
         bool verified = ourError <= bound;
         string precision = typeof(T) == typeof(float) ? "f32" : "f64";
         var shares = report!.Devices.Select(d => new { id = d.DeviceId, tasks = d.Tiles, busy_seconds = d.BusySeconds, gflops = d.BusySeconds > 0 ? d.Flops / d.BusySeconds / 1e9 : 0, error = d.Error }).ToArray();
+        var kinds = TaskKinds(report);
         Picture(s, report!, precision);
         if (s.Json)
         {
@@ -180,7 +192,7 @@ internal static class FactorCommand
                 growth = ourGrowth, openblas_growth = theirGrowth,
                 openblas = blas?.Name ?? whyNot, openblas_seconds = theirsMedian, openblas_gflops = theirsMedian is double t ? flops / t / 1e9 : (double?)null,
                 openblas_backward_error = theirError, ratio_to_openblas = theirsMedian / oursMedian, run_seconds = ours, openblas_run_seconds = theirs,
-                tasks = report.Trace.Count, devices = shares,
+                tasks = report.Trace.Count, devices = shares, task_kinds = kinds.Select(k => new { kind = k.Kind, tasks = k.Tasks, busy_seconds = k.BusySeconds }),
             }));
         }
         else
@@ -203,6 +215,8 @@ internal static class FactorCommand
             {
                 AnsiConsole.MarkupLine($"  {Markup.Escape(d.id)}: {d.tasks} tasks, busy {d.busy_seconds:F3} s{(d.error is null ? "" : $", failed: {Markup.Escape(d.error)}")}");
             }
+
+            AnsiConsole.MarkupLine($"  by kind (the last run, busy time over every lane): {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Tasks} tasks {k.BusySeconds:F3} s"))}");
 
             if (lu)
             {
@@ -322,7 +336,7 @@ internal static class FactorCommand
                 seconds = oursMedian, gflops = flops / oursMedian / 1e9, backward_error = backward, orthogonality = orthogonal, bound, verified,
                 openblas = blas?.Name ?? whyNot, openblas_seconds = theirsMedian, openblas_gflops = theirsMedian is double t ? flops / t / 1e9 : (double?)null,
                 r_diagonal_difference = diagonal, ratio_to_openblas = theirsMedian / oursMedian, run_seconds = ours, openblas_run_seconds = theirs,
-                tasks = report!.Trace.Count,
+                tasks = report!.Trace.Count, task_kinds = TaskKinds(report).Select(k => new { kind = k.Kind, tasks = k.Tasks, busy_seconds = k.BusySeconds }),
             }));
         }
         else
@@ -337,6 +351,7 @@ internal static class FactorCommand
 
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine(blas is null ? $"OpenBLAS: {Markup.Escape(whyNot)}" : $"|R| diagonal against OpenBLAS's: max relative difference {diagonal:E2}");
+            AnsiConsole.MarkupLine($"  by kind (the last run, busy time over every lane): {string.Join(", ", TaskKinds(report).Select(k => $"{k.Kind} {k.Tasks} tasks {k.BusySeconds:F3} s"))}");
             AnsiConsole.MarkupLine($"check: ‖A − QR‖/‖A‖ {backward:E2}, ‖QᵀQ − I‖/√n {orthogonal:E2} (bound {bound:E2}) {(verified ? "verified" : "[red]FAILED[/]")}");
         }
 
