@@ -8,7 +8,7 @@ namespace GpuCompute.Factorizations;
 /// Tile Householder QR (A = Q·R, m × n with m ≥ n) as a task graph, right-looking: step k factors the tile column
 /// below the diagonal as one panel (its reflectors as V and T, I − V·T·Vᵀ), then every tile column to its right is
 /// updated by Qₖᵀ = I − V·Tᵀ·Vᵀ in three GEMMs, one task per tile column. Panels run on the CPU device; the updates on
-/// any device. The reflectors stay in the panels' V and T for applying Qᵀ later (least squares).
+/// any device, on tile copies of A and of the reflectors where the device computes in its own memory. The reflectors stay in the panels' V and T for applying Qᵀ later (least squares).
 /// </summary>
 internal sealed class TiledQr<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -27,6 +27,12 @@ internal sealed class TiledQr<T>
         int panels = (a.Cols + tile - 1) / tile;
         vs = new HostMatrix<T>[panels];
         ts = new HostMatrix<T>[panels];
+        for (int k = 0; k < panels; k++)
+        {
+            // Made now, not by the panel task, so that their tiles have names (handles) before the graph runs.
+            vs[k] = new HostMatrix<T>(a.Rows - (k * tile), Width(k));
+            ts[k] = new HostMatrix<T>(Width(k), Width(k));
+        }
     }
 
     private int RowTiles => (a.Rows + tile - 1) / tile;
@@ -36,34 +42,65 @@ internal sealed class TiledQr<T>
     private int Width(int k) => Math.Min(tile, a.Cols - (k * tile));
 
     /// <summary>The factorization's graph.</summary>
+    /// <remarks>Handles: A's tiles, then each panel's V by tile rows (V_k's tile i holds rows of tile row i ≥ k), then
+    /// each panel's T; the updates work on tile copies, so a device that computes in its own memory keeps A's tiles
+    /// and the reflectors between updates.</remarks>
     public TaskGraph Factor()
     {
         int m = a.Rows, rowTiles = RowTiles, columnTiles = ColumnTiles;
         int Handle(int i, int j) => (i * columnTiles) + j;
+        int VHandle(int k, int i) => (rowTiles * columnTiles) + (k * rowTiles) + i;
+        int THandle(int k) => (2 * rowTiles * columnTiles) + k;
+        int Rows(int i) => Math.Min(tile, m - (i * tile));
         (int, DataAccess)[] Column(int k, int j, DataAccess access) => [.. Enumerable.Range(k, rowTiles - k).Select(i => (Handle(i, j), access))];
-        var graph = new TaskGraph();
+        (int, DataAccess)[] Reflectors(int k, DataAccess access) => [.. Enumerable.Range(k, rowTiles - k).Select(i => (VHandle(k, i), access)), (THandle(k), access)];
+        HostMatrix<T> View(int h) =>
+            h < rowTiles * columnTiles ? a.Slice(h / columnTiles * tile, h % columnTiles * tile, Rows(h / columnTiles), Width(h % columnTiles))
+            : h < 2 * rowTiles * columnTiles ? V((h - (rowTiles * columnTiles)) / rowTiles, (h - (rowTiles * columnTiles)) % rowTiles)
+            : ts[h - (2 * rowTiles * columnTiles)];
+        string Name(int h) =>
+            h < rowTiles * columnTiles ? $"A({h / columnTiles}, {h % columnTiles})"
+            : h < 2 * rowTiles * columnTiles ? $"V{(h - (rowTiles * columnTiles)) / rowTiles}({(h - (rowTiles * columnTiles)) % rowTiles})"
+            : $"T{h - (2 * rowTiles * columnTiles)}";
+        var copies = new TileCopies<T>(View, Name);
+        var graph = new TaskGraph { Copies = copies };
         for (int k = 0; k < columnTiles; k++)
         {
             int kk = k, first = k * tile, b = Width(k);
             double rows = m - first;
             graph.Add(new GraphTask(
-                $"panel({k})", 2 * b * b * (rows - (b / 3.0)), Column(k, k, DataAccess.ReadWrite), d => d.ComputesInHostMemory,
-                (_, _) =>
-                {
-                    vs[kk] = new HostMatrix<T>(m - first, b);
-                    ts[kk] = new HostMatrix<T>(b, b);
-                    PanelQr.Factor(a.Slice(first, first, m - first, b), tau.AsSpan(first, b), vs[kk], ts[kk]);
-                }));
+                $"panel({k})", 2 * b * b * (rows - (b / 3.0)), [.. Column(k, k, DataAccess.ReadWrite), .. Reflectors(k, DataAccess.Write)], d => d.ComputesInHostMemory,
+                (_, _) => PanelQr.Factor(a.Slice(first, first, m - first, b), tau.AsSpan(first, b), vs[kk], ts[kk])));
             for (int j = k + 1; j < columnTiles; j++)
             {
                 int jj = j;
                 graph.Add(new GraphTask(
-                    $"update({k},{j})", 4 * rows * b * Width(j), [.. Column(k, k, DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], _ => true,
-                    (device, stop) => ApplyTransposed(device, kk, a.Slice(first, jj * tile, m - first, Width(jj)), stop)));
+                    $"update({k},{j})", 4 * rows * b * Width(j), [.. Reflectors(k, DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], _ => true,
+                    (device, stop) =>
+                    {
+                        if (device.ComputesInHostMemory)
+                        {
+                            ApplyTransposed(device, kk, a.Slice(first, jj * tile, m - first, Width(jj)), stop); // whole column views: one GEMM per step
+                        }
+                        else
+                        {
+                            copies.ApplyBlockReflector(
+                                device, [.. Enumerable.Range(kk, rowTiles - kk).Select(i => VHandle(kk, i))], THandle(kk),
+                                [.. Enumerable.Range(kk, rowTiles - kk).Select(i => Handle(i, jj))], stop);
+                        }
+                    },
+                    DeviceCopies: true));
             }
         }
 
         return graph;
+    }
+
+    /// <summary>Tile i (≥ k) of panel k's V: the rows of V that lie in A's tile row i.</summary>
+    private HostMatrix<T> V(int k, int i)
+    {
+        int start = (i - k) * tile;
+        return vs[k].Slice(start, 0, Math.Min(tile, vs[k].Rows - start), vs[k].Cols);
     }
 
     /// <summary>The graph of B ← Qᵀ·B (B m × r, tile rows of B as handles), panel by panel.</summary>

@@ -167,6 +167,33 @@ internal sealed class TileCopies<T> : ITileCopies
         }
     }
 
+    /// <summary>
+    /// C ← (I − V·T·Vᵀ)ᵀ·C = C − V·(Tᵀ·(Vᵀ·C)) on <paramref name="device"/>'s copies, for a tile column C (tiles
+    /// <paramref name="c"/>, top to bottom) and a panel's reflectors V (tiles <paramref name="v"/>, the same tile rows)
+    /// and T (tile <paramref name="t"/>): tile by tile GEMMs into two b × w scratch tiles on the device. (The CPU device
+    /// runs the same update on whole-column views instead: see <see cref="Factorizations.TiledQr{T}"/>.)
+    /// </summary>
+    public void ApplyBlockReflector(ComputeDevice device, IReadOnlyList<int> v, int t, IReadOnlyList<int> c, CancellationToken cancellation)
+    {
+        DeviceTile<T>[] vTiles = [.. v.Select(h => OnDevice(device, h))], cTiles = [.. c.Select(h => OnDevice(device, h))];
+        DeviceTile<T> tk = OnDevice(device, t);
+        int b = tk.Rows, w = cTiles[0].Cols;
+        using DeviceBuffer<T> scratch = device.Allocate<T>(Math.Max(1, 2L * b * w));
+        var wTile = new DeviceTile<T>(scratch, 0, Math.Max(1, w), b, w);
+        var twTile = new DeviceTile<T>(scratch, (long)b * w, Math.Max(1, w), b, w);
+        var target = new DeviceTiles<T>(device, cancellation);
+        for (int i = 0; i < vTiles.Length; i++)
+        {
+            target.Gemm(T.One, vTiles[i], Transpose.Transposed, cTiles[i], Transpose.None, i == 0 ? T.Zero : T.One, wTile); // W = Vᵀ·C
+        }
+
+        target.Gemm(T.One, tk, Transpose.Transposed, wTile, Transpose.None, T.Zero, twTile); // Tᵀ·W
+        for (int i = 0; i < vTiles.Length; i++)
+        {
+            target.Gemm(-T.One, vTiles[i], Transpose.None, twTile, Transpose.None, T.One, cTiles[i]); // C − V·(Tᵀ·W)
+        }
+    }
+
     /// <summary>Tile <paramref name="handle"/>'s copy on <paramref name="device"/> (valid there: the task acquired it),
     /// packed with the host tile's shape.</summary>
     private DeviceTile<T> OnDevice(ComputeDevice device, int handle)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using GpuCompute.Matrices;
+using GpuCompute.Scheduling;
 using GpuCompute.Tests.Support;
 using NUnit.Framework;
 
@@ -90,7 +91,14 @@ public abstract class QrTests : DeviceSetFixture
         // sums are ordered) may differ from run to run.
         var inPlace = new HostMatrix<T>(m, n);
         a.Data.CopyTo(inPlace.Data, 0);
-        Engine.Qr(inPlace, new T[n]);
+        var report = Engine.Qr(inPlace, new T[n]);
+        if (Policy == SchedulingPolicy.RoundRobin && n >= 96)
+        {
+            // Dealt blind to where tiles are, the updates run on both devices (the emulator's on its tile copies).
+            var updaters = report.Trace.Where(t => t.Item.StartsWith("update", StringComparison.Ordinal)).Select(t => t.DeviceId).Distinct();
+            Assert.That(updaters, Is.EquivalentTo(Engine.Devices.Select(d => d.Id)), "devices that ran updates");
+        }
+
         for (int i = 0; i < n; i++)
         {
             for (int j = i; j < n; j++)
@@ -149,6 +157,15 @@ public sealed class CpuQrTests : QrTests
 public sealed class SplitQrTests : QrTests
 {
     protected override string Devices => "cpu,ilgpu-cpu";
+}
+
+/// <summary>QR with tasks dealt round-robin between the CPU device and the emulator: the updates run on both, the
+/// emulator's on tile copies of A and of the reflectors.</summary>
+public sealed class RoundRobinQrTests : QrTests
+{
+    protected override string Devices => "cpu,ilgpu-cpu";
+
+    protected override SchedulingPolicy? Policy => SchedulingPolicy.RoundRobin;
 }
 
 /// <summary>QR with CUDA devices beside the CPU; ignored with the reason when none is present.</summary>
