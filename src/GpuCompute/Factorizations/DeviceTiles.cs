@@ -9,9 +9,10 @@ namespace GpuCompute.Factorizations;
 /// <summary>
 /// The tile kernels' target for tiles in the buffers of a device that computes in its own memory (ILGPU's): its GEMM
 /// on buffer views, its tile kernels for the base cases (<see cref="ComputeDevice.RunsTileKernels"/>), and its
-/// transpose kernel into a scratch buffer.
+/// transpose kernel into a scratch buffer (from <paramref name="scratch"/> when the graph has one, else allocated for
+/// the one solve).
 /// </summary>
-internal readonly struct DeviceTiles<T>(ComputeDevice device, CancellationToken cancellation) : ITileTarget<T, DeviceTile<T>>
+internal readonly struct DeviceTiles<T>(ComputeDevice device, CancellationToken cancellation, Tasks.DeviceScratch<T>? scratch = null) : ITileTarget<T, DeviceTile<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public int Rows(DeviceTile<T> tile) => tile.Rows;
@@ -63,18 +64,40 @@ internal readonly struct DeviceTiles<T>(ComputeDevice device, CancellationToken 
 
     public DeviceTile<T> Transposed(DeviceTile<T> tile)
     {
-        DeviceBuffer<T> scratch = device.Allocate<T>(Math.Max(1, (long)tile.Rows * tile.Cols));
-        var transposed = new DeviceTile<T>(scratch, 0, Math.Max(1, tile.Rows), tile.Cols, tile.Rows);
-        device.Transpose(tile.Buffer, scratch, new TransposeArguments(tile.Rows, tile.Cols, tile.Offset, tile.Leading, 0, transposed.Leading, 0));
+        DeviceBuffer<T> buffer = Rent(Math.Max(1, (long)tile.Rows * tile.Cols));
+        var transposed = new DeviceTile<T>(buffer, 0, Math.Max(1, tile.Rows), tile.Cols, tile.Rows);
+        device.Transpose(tile.Buffer, buffer, new TransposeArguments(tile.Rows, tile.Cols, tile.Offset, tile.Leading, 0, transposed.Leading, 0));
         return transposed;
     }
 
     public void Restore(DeviceTile<T> transposed, DeviceTile<T> tile, bool writeBack)
     {
-        using DeviceBuffer<T> scratch = transposed.Buffer;
-        if (writeBack)
+        try
         {
-            device.Transpose(scratch, tile.Buffer, new TransposeArguments(transposed.Rows, transposed.Cols, 0, transposed.Leading, tile.Offset, tile.Leading, 0));
+            if (writeBack)
+            {
+                device.Transpose(transposed.Buffer, tile.Buffer, new TransposeArguments(transposed.Rows, transposed.Cols, 0, transposed.Leading, tile.Offset, tile.Leading, 0));
+            }
+        }
+        finally
+        {
+            GiveBack(transposed.Buffer);
+        }
+    }
+
+    /// <summary>A scratch buffer of at least <paramref name="length"/> elements on the device.</summary>
+    public DeviceBuffer<T> Rent(long length) => scratch?.Rent(device, length) ?? device.Allocate<T>(length);
+
+    /// <summary>Ends the use of a buffer from <see cref="Rent"/>.</summary>
+    public void GiveBack(DeviceBuffer<T> buffer)
+    {
+        if (scratch is null)
+        {
+            buffer.Dispose();
+        }
+        else
+        {
+            scratch.Return(device, buffer);
         }
     }
 }

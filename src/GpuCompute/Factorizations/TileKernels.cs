@@ -21,8 +21,8 @@ internal static class TileKernels
         where T : unmanaged, IFloatingPointIeee754<T> => TileRecursion<T, HostMatrix<T>, HostTiles<T>>.Potrf(new(device, cancellation), a);
 
     /// <summary>As <see cref="Potrf{T}(ComputeDevice, HostMatrix{T}, CancellationToken)"/> on a tile of the device's memory.</summary>
-    public static int Potrf<T>(ComputeDevice device, DeviceTile<T> a, CancellationToken cancellation)
-        where T : unmanaged, IFloatingPointIeee754<T> => TileRecursion<T, DeviceTile<T>, DeviceTiles<T>>.Potrf(new(device, cancellation), a);
+    public static int Potrf<T>(ComputeDevice device, DeviceTile<T> a, CancellationToken cancellation, Tasks.DeviceScratch<T>? scratch = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => TileRecursion<T, DeviceTile<T>, DeviceTiles<T>>.Potrf(new(device, cancellation, scratch), a);
 
     /// <summary>B ← B·L⁻ᵀ (solves X·Lᵀ = B) for lower-triangular L (n × n) and B (m × n).</summary>
     public static void TrsmRightLowerTransposed<T>(ComputeDevice device, HostMatrix<T> l, HostMatrix<T> b, CancellationToken cancellation)
@@ -30,8 +30,8 @@ internal static class TileKernels
 
     /// <summary>As <see cref="TrsmRightLowerTransposed{T}(ComputeDevice, HostMatrix{T}, HostMatrix{T}, CancellationToken)"/>
     /// on tiles of the device's memory.</summary>
-    public static void TrsmRightLowerTransposed<T>(ComputeDevice device, DeviceTile<T> l, DeviceTile<T> b, CancellationToken cancellation)
-        where T : unmanaged, IFloatingPointIeee754<T> => TileRecursion<T, DeviceTile<T>, DeviceTiles<T>>.TrsmRightLowerTransposed(new(device, cancellation), l, b);
+    public static void TrsmRightLowerTransposed<T>(ComputeDevice device, DeviceTile<T> l, DeviceTile<T> b, CancellationToken cancellation, Tasks.DeviceScratch<T>? scratch = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => TileRecursion<T, DeviceTile<T>, DeviceTiles<T>>.TrsmRightLowerTransposed(new(device, cancellation, scratch), l, b);
 
     /// <summary>B ← M⁻¹·B (solves M·X = B) for the triangle <paramref name="shape"/> of M (n × n) and B (n × r).</summary>
     public static void TrsmLeft<T>(ComputeDevice device, HostMatrix<T> m, HostMatrix<T> b, TriangularBlock.Shape shape, CancellationToken cancellation)

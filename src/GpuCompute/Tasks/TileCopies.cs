@@ -22,6 +22,7 @@ internal sealed class TileCopies<T> : ITileCopies
     private readonly Func<int, string> name;
     private readonly object transfers = new();
     private readonly Dictionary<(int Handle, int Device), DeviceBuffer<T>> buffers = [];
+    private readonly DeviceScratch<T> scratch = new();
     private IReadOnlyList<ComputeDevice> devices = [];
     private TileDirectory directory = new([]);
 
@@ -85,6 +86,8 @@ internal sealed class TileCopies<T> : ITileCopies
         {
             Perform(directory.Fail(IndexOf(device)), freeOnly: true);
         }
+
+        scratch.Release(device);
     }
 
     public void Flush(bool writeBack)
@@ -93,6 +96,8 @@ internal sealed class TileCopies<T> : ITileCopies
         {
             Perform(directory.Flush(writeBack), freeOnly: !writeBack);
         }
+
+        scratch.Release();
     }
 
     /// <summary>The host view of <paramref name="handle"/>, for tasks that compute in host memory.</summary>
@@ -123,7 +128,7 @@ internal sealed class TileCopies<T> : ITileCopies
     public int Potrf(ComputeDevice device, int a, CancellationToken cancellation) =>
         device.ComputesInHostMemory
             ? TileKernels.Potrf(device, tile(a), cancellation)
-            : TileKernels.Potrf(device, OnDevice(device, a), cancellation);
+            : TileKernels.Potrf(device, OnDevice(device, a), cancellation, scratch);
 
     /// <summary>Tile <paramref name="b"/> ← B·L⁻ᵀ with L tile <paramref name="l"/>'s lower triangle, where
     /// <paramref name="device"/> computes.</summary>
@@ -135,7 +140,7 @@ internal sealed class TileCopies<T> : ITileCopies
         }
         else
         {
-            TileKernels.TrsmRightLowerTransposed(device, OnDevice(device, l), OnDevice(device, b), cancellation);
+            TileKernels.TrsmRightLowerTransposed(device, OnDevice(device, l), OnDevice(device, b), cancellation, scratch);
         }
     }
 
@@ -178,19 +183,26 @@ internal sealed class TileCopies<T> : ITileCopies
         DeviceTile<T>[] vTiles = [.. v.Select(h => OnDevice(device, h))], cTiles = [.. c.Select(h => OnDevice(device, h))];
         DeviceTile<T> tk = OnDevice(device, t);
         int b = tk.Rows, w = cTiles[0].Cols;
-        using DeviceBuffer<T> scratch = device.Allocate<T>(Math.Max(1, 2L * b * w));
-        var wTile = new DeviceTile<T>(scratch, 0, Math.Max(1, w), b, w);
-        var twTile = new DeviceTile<T>(scratch, (long)b * w, Math.Max(1, w), b, w);
-        var target = new DeviceTiles<T>(device, cancellation);
-        for (int i = 0; i < vTiles.Length; i++)
+        var target = new DeviceTiles<T>(device, cancellation, scratch);
+        DeviceBuffer<T> both = target.Rent(Math.Max(1, 2L * b * w));
+        try
         {
-            target.Gemm(T.One, vTiles[i], Transpose.Transposed, cTiles[i], Transpose.None, i == 0 ? T.Zero : T.One, wTile); // W = Vᵀ·C
-        }
+            var wTile = new DeviceTile<T>(both, 0, Math.Max(1, w), b, w);
+            var twTile = new DeviceTile<T>(both, (long)b * w, Math.Max(1, w), b, w);
+            for (int i = 0; i < vTiles.Length; i++)
+            {
+                target.Gemm(T.One, vTiles[i], Transpose.Transposed, cTiles[i], Transpose.None, i == 0 ? T.Zero : T.One, wTile); // W = Vᵀ·C
+            }
 
-        target.Gemm(T.One, tk, Transpose.Transposed, wTile, Transpose.None, T.Zero, twTile); // Tᵀ·W
-        for (int i = 0; i < vTiles.Length; i++)
+            target.Gemm(T.One, tk, Transpose.Transposed, wTile, Transpose.None, T.Zero, twTile); // Tᵀ·W
+            for (int i = 0; i < vTiles.Length; i++)
+            {
+                target.Gemm(-T.One, vTiles[i], Transpose.None, twTile, Transpose.None, T.One, cTiles[i]); // C − V·(Tᵀ·W)
+            }
+        }
+        finally
         {
-            target.Gemm(-T.One, vTiles[i], Transpose.None, twTile, Transpose.None, T.One, cTiles[i]); // C − V·(Tᵀ·W)
+            target.GiveBack(both);
         }
     }
 
