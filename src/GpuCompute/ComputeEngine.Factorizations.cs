@@ -300,9 +300,10 @@ public sealed partial class ComputeEngine
 
         var x = Copy(c.Slice(0, 0, n, c.Cols));
         var r = qr.Slice(0, 0, n, n);
-        var graph = new TaskGraph();
-        graph.Add(new GraphTask("trsm-r", (double)n * n * x.Cols, [(0, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-            (device, stop) => TileKernels.TrsmLeftUpper(device, r, x, stop)));
+        var copies = new TileCopies<T>(h => h == 0 ? x : r, h => h == 0 ? "X" : "R"); // one solve on whole matrices, on any device
+        var graph = new TaskGraph { Copies = copies };
+        graph.Add(new GraphTask("trsm-r", (double)n * n * x.Cols, [(1, DataAccess.Read), (0, DataAccess.ReadWrite)], TileKernels.CanRun,
+            (device, stop) => copies.TrsmLeft(device, 1, 0, TriangularBlock.Shape.Upper, stop), DeviceCopies: true));
         var solved = RunGraph<T>("qr solve", x.Cols == 0 ? new TaskGraph() : graph, cancellation);
         report = factored.Then(applied).Then(solved);
         return x;

@@ -33,4 +33,19 @@ internal readonly struct DoubleLinearAlgebraScalar : ILinearAlgebraScalar<double
 
     /// <inheritdoc/>
     public bool IsPositive(double value) => value > 0d;
+
+    /// <inheritdoc/>
+    public bool IsNegative(double value) => value < 0d;
+
+    /// <inheritdoc/>
+    public bool IsGreater(double a, double b) => a > b;
+
+    /// <inheritdoc/>
+    public bool IsNaN(double value) => XMath.IsNaN(value);
+
+    /// <inheritdoc/>
+    public double Abs(double a) => XMath.Abs(a);
+
+    /// <inheritdoc/>
+    public double One() => 1d;
 }

@@ -33,4 +33,19 @@ internal readonly struct FloatLinearAlgebraScalar : ILinearAlgebraScalar<float>
 
     /// <inheritdoc/>
     public bool IsPositive(float value) => value > 0f;
+
+    /// <inheritdoc/>
+    public bool IsNegative(float value) => value < 0f;
+
+    /// <inheritdoc/>
+    public bool IsGreater(float a, float b) => a > b;
+
+    /// <inheritdoc/>
+    public bool IsNaN(float value) => XMath.IsNaN(value);
+
+    /// <inheritdoc/>
+    public float Abs(float a) => XMath.Abs(a);
+
+    /// <inheritdoc/>
+    public float One() => 1f;
 }

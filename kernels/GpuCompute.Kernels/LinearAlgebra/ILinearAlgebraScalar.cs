@@ -31,4 +31,19 @@ internal interface ILinearAlgebraScalar<T> : IKernelScalar<T>
 
     /// <summary>True when <paramref name="value"/> &gt; 0 (false for NaN).</summary>
     bool IsPositive(T value);
+
+    /// <summary>True when <paramref name="value"/> &lt; 0 (false for NaN).</summary>
+    bool IsNegative(T value);
+
+    /// <summary>True when <paramref name="a"/> &gt; <paramref name="b"/> (false when either is NaN).</summary>
+    bool IsGreater(T a, T b);
+
+    /// <summary>True when <paramref name="value"/> is not a number.</summary>
+    bool IsNaN(T value);
+
+    /// <summary>Returns |a|.</summary>
+    T Abs(T a);
+
+    /// <summary>Returns 1.</summary>
+    T One();
 }

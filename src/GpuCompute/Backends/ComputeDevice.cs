@@ -195,6 +195,25 @@ public abstract class ComputeDevice : IDisposable
         where T : unmanaged, IFloatingPointIeee754<T> =>
         throw Unsupported("run Cholesky factorizations");
 
+    /// <summary>LU with partial pivoting of a panel of at most <see cref="PanelKernels.MaxColumns"/> columns in place
+    /// (see <see cref="PanelKernels.LuColumns{T, TScalar}"/>): <paramref name="pivots"/>[j] receives the panel row
+    /// interchanged with row j; returns −1 or the first column whose pivot is exactly zero.</summary>
+    internal virtual int LuColumns<T>(DeviceBuffer<T> a, PanelArguments args, Span<int> pivots)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run LU panels");
+
+    /// <summary>LU's row interchanges on a view of this device's buffer (see <see cref="RowSwapArguments"/>), with the
+    /// pivots from host memory.</summary>
+    internal virtual void SwapRows<T>(DeviceBuffer<T> a, ReadOnlySpan<int> pivots, RowSwapArguments args)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("interchange rows");
+
+    /// <summary>Householder QR of a panel of at most <see cref="PanelKernels.MaxColumns"/> columns with its block
+    /// reflector (see <see cref="PanelKernels.QrColumns{T, TScalar}"/>); <paramref name="tau"/> receives the scalars.</summary>
+    internal virtual void QrColumns<T>(DeviceBuffer<T> a, DeviceBuffer<T> v, DeviceBuffer<T> t, QrPanelArguments args, Span<T> tau)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw Unsupported("run QR panels");
+
     /// <summary>
     /// C ← α·op(A)·op(B) + β·C on buffers of this device (<see cref="DeviceGemm{T}"/>: row-major views with offsets
     /// and leading dimensions). β = 0 never reads C. Checks <paramref name="cancellation"/> between blocks where the

@@ -135,6 +135,24 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
         return inner.Potrf(a, args);
     }
 
+    internal override int LuColumns<T>(DeviceBuffer<T> a, PanelArguments args, Span<int> pivots)
+    {
+        Call();
+        return inner.LuColumns(a, args, pivots);
+    }
+
+    internal override void SwapRows<T>(DeviceBuffer<T> a, ReadOnlySpan<int> pivots, RowSwapArguments args)
+    {
+        Call();
+        inner.SwapRows(a, pivots, args);
+    }
+
+    internal override void QrColumns<T>(DeviceBuffer<T> a, DeviceBuffer<T> v, DeviceBuffer<T> t, QrPanelArguments args, Span<T> tau)
+    {
+        Call();
+        inner.QrColumns(a, v, t, args, tau);
+    }
+
     internal override void Run1D<TKernel>(TKernel kernel, long first, long count)
     {
         Call();

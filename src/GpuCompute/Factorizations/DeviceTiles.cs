@@ -85,6 +85,20 @@ internal readonly struct DeviceTiles<T>(ComputeDevice device, CancellationToken 
         }
     }
 
+    public int LuColumns(DeviceTile<T> a, Span<int> pivots) =>
+        device.LuColumns(a.Buffer, new PanelArguments(a.Rows, a.Cols, a.Offset, a.Leading), pivots);
+
+    public void SwapRows(DeviceTile<T> a, ReadOnlySpan<int> pivots, int first, int origin) =>
+        device.SwapRows(a.Buffer, pivots, new RowSwapArguments(a.Cols, pivots.Length, first, origin, a.Offset, a.Leading));
+
+    public void QrColumns(DeviceTile<T> a, DeviceTile<T> v, DeviceTile<T> t, Span<T> tau) =>
+        device.QrColumns(
+            a.Buffer, v.Buffer, t.Buffer, new QrPanelArguments(View(a), View(v), View(t)), tau);
+
+    public DeviceTile<T> Scratch(int rows, int cols) => new(Rent(Math.Max(1, (long)rows * cols)), 0, Math.Max(1, cols), rows, cols);
+
+    public void Release(DeviceTile<T> scratch) => GiveBack(scratch.Buffer);
+
     /// <summary>A scratch buffer of at least <paramref name="length"/> elements on the device.</summary>
     public DeviceBuffer<T> Rent(long length) => scratch?.Rent(device, length) ?? device.Allocate<T>(length);
 
@@ -100,4 +114,6 @@ internal readonly struct DeviceTiles<T>(ComputeDevice device, CancellationToken 
             scratch.Return(device, buffer);
         }
     }
+
+    private static PanelArguments View(DeviceTile<T> tile) => new(tile.Rows, tile.Cols, tile.Offset, tile.Leading);
 }

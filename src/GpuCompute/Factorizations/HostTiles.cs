@@ -98,4 +98,14 @@ internal readonly struct HostTiles<T>(ComputeDevice device, CancellationToken ca
 
         ArrayPool<T>.Shared.Return(transposed.Data);
     }
+
+    public int LuColumns(HostMatrix<T> a, Span<int> pivots) => Factorizations.LuColumns.Factor(a, pivots);
+
+    public void SwapRows(HostMatrix<T> a, ReadOnlySpan<int> pivots, int first, int origin) => RowInterchanges.Apply(a, pivots, first, origin);
+
+    public void QrColumns(HostMatrix<T> a, HostMatrix<T> v, HostMatrix<T> t, Span<T> tau) => Factorizations.QrColumns.Factor(a, tau, v, t);
+
+    public HostMatrix<T> Scratch(int rows, int cols) => new(ArrayPool<T>.Shared.Rent(Math.Max(1, rows * cols)), rows, cols, Math.Max(1, cols));
+
+    public void Release(HostMatrix<T> scratch) => ArrayPool<T>.Shared.Return(scratch.Data);
 }

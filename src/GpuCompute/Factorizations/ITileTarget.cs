@@ -41,4 +41,24 @@ internal interface ITileTarget<T, TTile>
     /// <summary><paramref name="tile"/> ← <paramref name="transposed"/>ᵀ when <paramref name="writeBack"/>, then the
     /// scratch tile is released (always: also after a failed or cancelled solve).</summary>
     void Restore(TTile transposed, TTile tile, bool writeBack);
+
+    /// <summary>LU with partial pivoting of a panel of at most <see cref="PanelLu{T, TTile, TTarget}.Base"/> columns in
+    /// place: <paramref name="pivots"/>[j] receives the row (of the panel) interchanged with row j. Returns −1, or the
+    /// first column whose pivot is exactly zero.</summary>
+    int LuColumns(TTile a, Span<int> pivots);
+
+    /// <summary>Row <paramref name="first"/> + j ↔ row pivots[j] − <paramref name="origin"/> of <paramref name="a"/>,
+    /// j in order (LAPACK's <c>laswp</c>).</summary>
+    void SwapRows(TTile a, ReadOnlySpan<int> pivots, int first, int origin);
+
+    /// <summary>Householder QR of a panel of at most <see cref="PanelQr{T, TTile, TTarget}.Base"/> columns with its
+    /// block reflector: R and the vectors' tails in <paramref name="a"/>, V explicit in <paramref name="v"/>, T in
+    /// <paramref name="t"/> (zeros below its diagonal), the scalars in <paramref name="tau"/>.</summary>
+    void QrColumns(TTile a, TTile v, TTile t, Span<T> tau);
+
+    /// <summary>A scratch tile of <paramref name="rows"/> × <paramref name="cols"/>, contents undefined.</summary>
+    TTile Scratch(int rows, int cols);
+
+    /// <summary>Releases a tile from <see cref="Scratch"/>.</summary>
+    void Release(TTile scratch);
 }

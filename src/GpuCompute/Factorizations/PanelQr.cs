@@ -1,111 +1,58 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Factorizations;
 
 /// <summary>
-/// Householder QR of a tall panel (m × b, m ≥ b) with its block reflector: on return the panel holds R on and above the
-/// diagonal and the Householder vectors below it (LAPACK's <c>geqrf</c> layout), <c>tau</c> their scalars, and the
-/// caller gets V (m × b, unit lower-trapezoidal, explicit) and T (b × b upper triangular) with
-/// H₁···H_b = I − V·T·Vᵀ (LAPACK's <c>larft</c>), so the trailing columns are updated by three GEMMs.
+/// Householder QR of a tall panel (m × b, m ≥ b) with its block reflector on any <see cref="ITileTarget{T, TTile}"/>,
+/// recursive over its columns (Elmroth and Gustavson): the left half is factored, the right half updated by
+/// Q₁ᵀ = I − V₁·T₁ᵀ·V₁ᵀ in three GEMMs, the right half's lower part factored, and the two block reflectors joined,
+/// T₁₂ = −T₁·(V₁ᵀ·V₂)·T₂. Only panels of at most <see cref="Base"/> columns go to the target's base case. On return
+/// the panel holds R and the vectors' tails (LAPACK's <c>geqrf</c> layout), V is explicit and
+/// H₁···H_b = I − V·T·Vᵀ.
 /// </summary>
-/// <remarks>The panel is worked on transposed, each column a contiguous span, so every reflection is one dot product
-/// and one vectorized update over the column's length.</remarks>
-internal static class PanelQr
+/// <typeparam name="T">float or double.</typeparam>
+/// <typeparam name="TTile">The target's tile view.</typeparam>
+/// <typeparam name="TTarget">The target.</typeparam>
+internal static class PanelQr<T, TTile, TTarget>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TTarget : struct, ITileTarget<T, TTile>
 {
-    /// <summary>Factors <paramref name="a"/>; fills <paramref name="tau"/> (b), <paramref name="v"/> (m × b) and
-    /// <paramref name="t"/> (b × b).</summary>
-    public static void Factor<T>(HostMatrix<T> a, Span<T> tau, HostMatrix<T> v, HostMatrix<T> t)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Columns up to which the panel goes to the base case (the device kernels' limit).</summary>
+    public const int Base = Kernels.Factorizations.PanelKernels.MaxColumns;
+
+    /// <summary>Factors <paramref name="a"/> (m × b) into <paramref name="v"/> (m × b), <paramref name="t"/> (b × b) and
+    /// <paramref name="tau"/> (b). V's and T's elements that no base case writes (V above each half's first row, T
+    /// below its diagonal blocks) must be zero on entry: they are read as the zeros of the triangles.</summary>
+    public static void Factor(TTarget target, TTile a, TTile v, TTile t, Span<T> tau)
     {
-        int m = a.Rows, b = a.Cols;
-        T[] scratch = System.Buffers.ArrayPool<T>.Shared.Rent(m * b);
+        int m = target.Rows(a), b = target.Cols(a);
+        if (b <= Base)
+        {
+            target.QrColumns(a, v, t, tau);
+            return;
+        }
+
+        int h = b / 2, r = b - h;
+        TTile v1 = target.Slice(v, 0, 0, m, h), t1 = target.Slice(t, 0, 0, h, h), a2 = target.Slice(a, 0, h, m, r);
+        Factor(target, target.Slice(a, 0, 0, m, h), v1, t1, tau[..h]);
+        TTile w = target.Scratch(h, r), tw = target.Scratch(h, r);
         try
         {
-            PanelColumns.Gather(a, scratch);
-            Span<T> Column(int j) => scratch.AsSpan(j * m, m);
-            for (int j = 0; j < b; j++)
-            {
-                Span<T> x = Column(j)[j..];
-                T alpha = x[0];
-                T tail = TensorPrimitives.Norm<T>(x[1..]);
-                if (T.IsZero(tail))
-                {
-                    tau[j] = T.Zero; // already upper triangular in this column: H = I
-                    continue;
-                }
+            target.Gemm(T.One, v1, Transpose.Transposed, a2, Transpose.None, T.Zero, w); // A₂ ← A₂ − V₁·(T₁ᵀ·(V₁ᵀ·A₂))
+            target.Gemm(T.One, t1, Transpose.Transposed, w, Transpose.None, T.Zero, tw);
+            target.Gemm(-T.One, v1, Transpose.None, tw, Transpose.None, T.One, a2);
+            Factor(target, target.Slice(a, h, h, m - h, r), target.Slice(v, h, h, m - h, r), target.Slice(t, h, h, r, r), tau[h..]);
 
-                T norm = T.Hypot(alpha, tail);
-                T beta = alpha >= T.Zero ? -norm : norm;
-                tau[j] = (beta - alpha) / beta;
-                TensorPrimitives.Multiply<T>(x[1..], T.One / (alpha - beta), x[1..]);
-                x[0] = T.One; // v = (1, x[1..]) while it is applied; beta goes on the diagonal afterwards
-                for (int c = j + 1; c < b; c++)
-                {
-                    Span<T> y = Column(c)[j..];
-                    T w = tau[j] * TensorPrimitives.Dot<T>(x, y);
-                    TensorPrimitives.MultiplyAdd<T>(x, -w, y, y); // y ← y − τ·(vᵀy)·v
-                }
-
-                x[0] = beta;
-            }
-
-            // The panel back in place, and V explicit (unit diagonal, zeros above).
-            PanelColumns.Scatter(scratch, a);
-            for (int i = 0; i < m; i++)
-            {
-                ReadOnlySpan<T> row = a.Row(i);
-                Span<T> vi = v.Row(i);
-                for (int j = 0; j < b; j++)
-                {
-                    vi[j] = i > j ? row[j] : i == j ? T.One : T.Zero;
-                }
-            }
-
-            // T column by column: T[0..j, j] = −τ_j · T[0..j, 0..j] · (V[:, 0..j]ᵀ · v_j), the dot products over the
-            // transposed V (rows j.. only: v_j is zero above j).
-            for (int j = 0; j < b; j++)
-            {
-                Span<T> vj = Column(j);
-                vj[j] = T.One;
-                vj[..j].Clear();
-            }
-
-            for (int j = 0; j < b; j++)
-            {
-                Span<T> tj = t.Row(j);
-                tj.Clear();
-            }
-
-            T[] products = System.Buffers.ArrayPool<T>.Shared.Rent(b);
-            try
-            {
-                for (int j = 0; j < b; j++)
-                {
-                    ReadOnlySpan<T> vj = Column(j)[j..];
-                    for (int i = 0; i < j; i++)
-                    {
-                        products[i] = TensorPrimitives.Dot<T>(Column(i)[j..], vj);
-                    }
-
-                    // T[i, j] = −τ_j Σ_{p=i..j-1} T[i, p]·products[p]  (T upper triangular)
-                    for (int i = 0; i < j; i++)
-                    {
-                        t[i, j] = -tau[j] * TensorPrimitives.Dot<T>(t.Row(i)[i..j], products.AsSpan(i, j - i));
-                    }
-
-                    t[j, j] = tau[j];
-                }
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<T>.Shared.Return(products);
-            }
+            // V₂ is zero above row h, so V₁ᵀ·V₂ needs V₁'s rows from h only.
+            target.Gemm(T.One, target.Slice(v, h, 0, m - h, h), Transpose.Transposed, target.Slice(v, h, h, m - h, r), Transpose.None, T.Zero, w);
+            target.Gemm(T.One, t1, Transpose.None, w, Transpose.None, T.Zero, tw);
+            target.Gemm(-T.One, tw, Transpose.None, target.Slice(t, h, h, r, r), Transpose.None, T.Zero, target.Slice(t, 0, h, h, r));
         }
         finally
         {
-            System.Buffers.ArrayPool<T>.Shared.Return(scratch);
+            target.Release(tw);
+            target.Release(w);
         }
     }
 }

@@ -5,14 +5,15 @@ using GpuCompute.Matrices;
 namespace GpuCompute.Factorizations;
 
 /// <summary>
-/// The triangular tile kernels of the factorizations (POTRF, TRSM, SYRK; see <see cref="TileRecursion{T, TTile, TTarget}"/>)
+/// The tile kernels of the factorizations (POTRF, TRSM, SYRK, see <see cref="TileRecursion{T, TTile, TTarget}"/>; the LU
+/// and QR panels, see <see cref="PanelLu{T, TTile, TTarget}"/> and <see cref="PanelQr{T, TTile, TTarget}"/>)
 /// on host matrix views, computed by the device running the task (the CPU device, within its lane), and on tiles in a
 /// device's own buffers (<see cref="DeviceTile{T}"/>, for devices that <see cref="ComputeDevice.RunsTileKernels"/>).
 /// </summary>
 internal static class TileKernels
 {
-    /// <summary>Whether a triangular task may run on <paramref name="device"/>: it computes in host memory, or it has
-    /// the device tile kernels.</summary>
+    /// <summary>Whether a factorization's task other than a GEMM may run on <paramref name="device"/>: it computes in
+    /// host memory, or it has the device tile kernels.</summary>
     public static bool CanRun(ComputeDevice device) => device.ComputesInHostMemory || device.RunsTileKernels;
 
     /// <summary>A ← L, A = L·Lᵀ, in the lower triangle of a square view (the strict upper triangle is not touched).
@@ -66,6 +67,26 @@ internal static class TileKernels
     /// the device's memory.</summary>
     public static void SyrkLower<T>(ComputeDevice device, DeviceTile<T> a, DeviceTile<T> c, CancellationToken cancellation)
         where T : unmanaged, IFloatingPointIeee754<T> => TileRecursion<T, DeviceTile<T>, DeviceTiles<T>>.SyrkLower(new(device, cancellation), a, c);
+
+    /// <summary>LU with partial pivoting of a tall panel in host memory (see <see cref="PanelLu{T, TTile, TTarget}"/>):
+    /// −1, or the first column whose pivot is exactly zero.</summary>
+    public static int LuPanel<T>(ComputeDevice device, HostMatrix<T> a, Span<int> pivots, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T> => PanelLu<T, HostMatrix<T>, HostTiles<T>>.Factor(new(device, cancellation), a, pivots);
+
+    /// <summary>As <see cref="LuPanel{T}(ComputeDevice, HostMatrix{T}, Span{int}, CancellationToken)"/> on a panel in the
+    /// device's memory.</summary>
+    public static int LuPanel<T>(ComputeDevice device, DeviceTile<T> a, Span<int> pivots, CancellationToken cancellation, Tasks.DeviceScratch<T>? scratch = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => PanelLu<T, DeviceTile<T>, DeviceTiles<T>>.Factor(new(device, cancellation, scratch), a, pivots);
+
+    /// <summary>Householder QR of a tall panel in host memory with its block reflector (see
+    /// <see cref="PanelQr{T, TTile, TTarget}"/>; V and T zero on entry).</summary>
+    public static void QrPanel<T>(ComputeDevice device, HostMatrix<T> a, HostMatrix<T> v, HostMatrix<T> t, Span<T> tau, CancellationToken cancellation)
+        where T : unmanaged, IFloatingPointIeee754<T> => PanelQr<T, HostMatrix<T>, HostTiles<T>>.Factor(new(device, cancellation), a, v, t, tau);
+
+    /// <summary>As <see cref="QrPanel{T}(ComputeDevice, HostMatrix{T}, HostMatrix{T}, HostMatrix{T}, Span{T}, CancellationToken)"/>
+    /// on a panel in the device's memory.</summary>
+    public static void QrPanel<T>(ComputeDevice device, DeviceTile<T> a, DeviceTile<T> v, DeviceTile<T> t, Span<T> tau, CancellationToken cancellation, Tasks.DeviceScratch<T>? scratch = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => PanelQr<T, DeviceTile<T>, DeviceTiles<T>>.Factor(new(device, cancellation, scratch), a, v, t, tau);
 
     /// <summary>C ← α·op(A)·op(B) + β·C as one tile on <paramref name="device"/>, within the lane running the task.</summary>
     public static void Gemm<T>(

@@ -20,10 +20,10 @@ internal static class TiledLu
     {
         int n = a.Rows, tiles = (n + tile - 1) / tile;
         HostMatrix<T> Tile(int i, int j) => a.Slice(i * tile, j * tile, Size(i), Size(j));
-        HostMatrix<T> Below(int k, int j) => a.Slice(k * tile, j * tile, n - (k * tile), Size(j)); // tile rows k.. of column j
         int Handle(int i, int j) => (i * tiles) + j;
         int Size(int i) => Math.Min(tile, n - (i * tile));
-        (int, DataAccess)[] Column(int k, int j, DataAccess access) => [.. Enumerable.Range(k, tiles - k).Select(i => (Handle(i, j), access))];
+        int[] Handles(int k, int j) => [.. Enumerable.Range(k, tiles - k).Select(i => Handle(i, j))]; // tile rows k.. of column j
+        (int, DataAccess)[] Column(int k, int j, DataAccess access) => [.. Handles(k, j).Select(h => (h, access))];
 
         var copies = new TileCopies<T>(h => Tile(h / tiles, h % tiles), h => $"A({h / tiles}, {h % tiles})");
         var graph = new TaskGraph { Copies = copies };
@@ -32,11 +32,11 @@ internal static class TiledLu
             int kk = k, first = k * tile;
             double rows = n - first, b = Size(k);
             graph.Add(new GraphTask(
-                $"panel({k})", (rows * b * b) - (b * b * b / 3), Column(k, k, DataAccess.ReadWrite), d => d.ComputesInHostMemory,
+                $"panel({k})", (rows * b * b) - (b * b * b / 3), Column(k, k, DataAccess.ReadWrite), TileKernels.CanRun,
                 (device, stop) =>
                 {
                     Span<int> mine = pivots.AsSpan(first, Size(kk));
-                    int info = PanelLu.Factor(device, Below(kk, kk), mine, stop);
+                    int info = copies.LuPanel(device, Handles(kk, kk), mine, stop);
                     for (int j = 0; j < mine.Length; j++)
                     {
                         mine[j] += first; // rows of the panel → rows of A
@@ -46,24 +46,23 @@ internal static class TiledLu
                     {
                         throw new MatrixSingularException(first + info, n, "a");
                     }
-                }));
+                },
+                DeviceCopies: true));
             for (int j = 0; j < tiles; j++)
             {
                 int jj = j;
-                if (j < k)
+                if (j != k)
                 {
-                    // The interchanges reach the columns of L already computed (LAPACK applies them to whole rows).
+                    // The interchanges reach every other tile column: those of L already computed (LAPACK applies
+                    // them to whole rows) and those to the right, whose tile row k is then U's, a triangular solve.
                     graph.Add(new GraphTask(
-                        $"swap({k},{j})", 0, [(Handle(k, k), DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                        (_, _) => PanelLu.Swap(Below(kk, jj), pivots.AsSpan(first, Size(kk)), 0, first)));
+                        $"swap({k},{j})", 0, [(Handle(k, k), DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], TileKernels.CanRun,
+                        (device, stop) => copies.SwapRows(device, Handles(kk, jj), pivots.AsSpan(first, Size(kk)), 0, first, stop),
+                        DeviceCopies: true));
                 }
-                else if (j > k)
+
+                if (j > k)
                 {
-                    // The interchanges touch the whole tile column in host memory; U's tile row is then a triangular
-                    // solve on one tile, which any device with the tile kernels runs on its copies.
-                    graph.Add(new GraphTask(
-                        $"swap({k},{j})", 0, [(Handle(k, k), DataAccess.Read), .. Column(k, j, DataAccess.ReadWrite)], d => d.ComputesInHostMemory,
-                        (_, _) => PanelLu.Swap(Below(kk, jj), pivots.AsSpan(first, Size(kk)), 0, first)));
                     graph.Add(new GraphTask(
                         $"trsm({k},{j})", b * b * Size(j), [(Handle(k, k), DataAccess.Read), (Handle(k, j), DataAccess.ReadWrite)], TileKernels.CanRun,
                         (device, stop) => copies.TrsmLeft(device, Handle(kk, kk), Handle(kk, jj), TriangularBlock.Shape.UnitLower, stop),
@@ -105,7 +104,8 @@ internal static class TiledLu
             h => h < tiles ? B(h) : F((h - tiles) / tiles, (h - tiles) % tiles),
             h => h < tiles ? $"B({h}, 0)" : $"LU({(h - tiles) / tiles}, {(h - tiles) % tiles})");
         var graph = new TaskGraph { Copies = copies };
-        graph.Add(new GraphTask("swap", 0, All, d => d.ComputesInHostMemory, (_, _) => PanelLu.Swap(b, pivots, 0)));
+        graph.Add(new GraphTask(
+            "swap", 0, All, TileKernels.CanRun, (device, stop) => copies.SwapRows(device, [.. Enumerable.Range(0, tiles)], pivots, 0, 0, stop), DeviceCopies: true));
         for (int i = 0; i < tiles; i++)
         {
             int ii = i;

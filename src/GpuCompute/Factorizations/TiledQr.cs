@@ -7,8 +7,10 @@ namespace GpuCompute.Factorizations;
 /// <summary>
 /// Tile Householder QR (A = Q·R, m × n with m ≥ n) as a task graph, right-looking: step k factors the tile column
 /// below the diagonal as one panel (its reflectors as V and T, I − V·T·Vᵀ), then every tile column to its right is
-/// updated by Qₖᵀ = I − V·Tᵀ·Vᵀ in three GEMMs, one task per tile column. Panels run on the CPU device; the updates on
-/// any device, on tile copies of A and of the reflectors where the device computes in its own memory. The reflectors stay in the panels' V and T for applying Qᵀ later (least squares).
+/// updated by Qₖᵀ = I − V·Tᵀ·Vᵀ in three GEMMs, one task per tile column. The updates run on any device, the panels on
+/// the CPU device and on any device with the tile kernels; where a device computes in its own memory, both work on its
+/// tile copies of A and of the reflectors. The reflectors stay in the panels' V and T for applying Qᵀ later (least
+/// squares).
 /// </summary>
 internal sealed class TiledQr<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -69,8 +71,11 @@ internal sealed class TiledQr<T>
             int kk = k, first = k * tile, b = Width(k);
             double rows = m - first;
             graph.Add(new GraphTask(
-                $"panel({k})", 2 * b * b * (rows - (b / 3.0)), [.. Column(k, k, DataAccess.ReadWrite), .. Reflectors(k, DataAccess.Write)], d => d.ComputesInHostMemory,
-                (_, _) => PanelQr.Factor(a.Slice(first, first, m - first, b), tau.AsSpan(first, b), vs[kk], ts[kk])));
+                $"panel({k})", 2 * b * b * (rows - (b / 3.0)), [.. Column(k, k, DataAccess.ReadWrite), .. Reflectors(k, DataAccess.Write)], TileKernels.CanRun,
+                (device, stop) => copies.QrPanel(
+                    device, [.. Enumerable.Range(kk, rowTiles - kk).Select(i => Handle(i, kk))], [.. Enumerable.Range(kk, rowTiles - kk).Select(i => VHandle(kk, i))],
+                    THandle(kk), tau.AsSpan(first, b), stop),
+                DeviceCopies: true));
             for (int j = k + 1; j < columnTiles; j++)
             {
                 int jj = j;
@@ -123,7 +128,7 @@ internal sealed class TiledQr<T>
     public TaskGraph FormQ(HostMatrix<T> q)
     {
         var graph = new TaskGraph();
-        graph.Add(new GraphTask("identity", 0, [(0, DataAccess.Write)], d => d.ComputesInHostMemory, (_, _) =>
+        graph.Add(new GraphTask("identity", 0, [(0, DataAccess.Write)], _ => true, (_, _) =>
         {
             q.Data.AsSpan().Clear();
             for (int i = 0; i < Math.Min(q.Rows, q.Cols); i++)

@@ -206,6 +206,147 @@ internal sealed class TileCopies<T> : ITileCopies
         }
     }
 
+    /// <summary>
+    /// LU with partial pivoting of a tile column (tiles <paramref name="column"/>, top to bottom, factored as one
+    /// panel) where <paramref name="device"/> computes: in host memory for the CPU device, otherwise on the device's
+    /// copies gathered into one scratch panel and scattered back. <paramref name="pivots"/>[j] receives the row of the
+    /// panel interchanged with row j; returns −1 or the first column whose pivot is exactly zero.
+    /// </summary>
+    public int LuPanel(ComputeDevice device, IReadOnlyList<int> column, Span<int> pivots, CancellationToken cancellation)
+    {
+        if (device.ComputesInHostMemory)
+        {
+            return TileKernels.LuPanel(device, Stacked(column), pivots, cancellation);
+        }
+
+        var target = new DeviceTiles<T>(device, cancellation, scratch);
+        DeviceTile<T> panel = Gather(target, device, column);
+        try
+        {
+            int info = TileKernels.LuPanel(device, panel, pivots, cancellation, scratch);
+            Scatter(device, panel, column);
+            return info;
+        }
+        finally
+        {
+            target.Release(panel);
+        }
+    }
+
+    /// <summary>Row <paramref name="first"/> + j ↔ row pivots[j] − <paramref name="origin"/> of the tile column
+    /// <paramref name="column"/> (LAPACK's <c>laswp</c>), where <paramref name="device"/> computes.</summary>
+    public void SwapRows(ComputeDevice device, IReadOnlyList<int> column, ReadOnlySpan<int> pivots, int first, int origin, CancellationToken cancellation)
+    {
+        if (device.ComputesInHostMemory)
+        {
+            RowInterchanges.Apply(Stacked(column), pivots, first, origin);
+            return;
+        }
+
+        var target = new DeviceTiles<T>(device, cancellation, scratch);
+        DeviceTile<T> panel = Gather(target, device, column);
+        try
+        {
+            target.SwapRows(panel, pivots, first, origin);
+            Scatter(device, panel, column);
+        }
+        finally
+        {
+            target.Release(panel);
+        }
+    }
+
+    /// <summary>
+    /// Householder QR of a tile column (tiles <paramref name="column"/>, one panel) with its block reflector, where
+    /// <paramref name="device"/> computes: R and the vectors' tails back in the column, V in the tiles
+    /// <paramref name="v"/> (the same tile rows), T in tile <paramref name="t"/>, the scalars in <paramref name="tau"/>.
+    /// On a device the column and V are gathered into scratch panels and scattered back.
+    /// </summary>
+    public void QrPanel(ComputeDevice device, IReadOnlyList<int> column, IReadOnlyList<int> v, int t, Span<T> tau, CancellationToken cancellation)
+    {
+        if (device.ComputesInHostMemory)
+        {
+            HostMatrix<T> hv = Stacked(v), ht = tile(t);
+            foreach (HostMatrix<T> zeroed in (ReadOnlySpan<HostMatrix<T>>)[hv, ht])
+            {
+                for (int r = 0; r < zeroed.Rows; r++)
+                {
+                    zeroed.Row(r).Clear(); // the recursion reads V above each half and T below its blocks as zeros
+                }
+            }
+
+            TileKernels.QrPanel(device, Stacked(column), hv, ht, tau, cancellation);
+            return;
+        }
+
+        var target = new DeviceTiles<T>(device, cancellation, scratch);
+        DeviceTile<T> panel = Gather(target, device, column), reflectors = target.Scratch(panel.Rows, panel.Cols);
+        try
+        {
+            DeviceTile<T> tt = OnDevice(device, t);
+            device.Fill(T.Zero, reflectors.Buffer); // the recursion reads V above each half and T below its blocks as zeros
+            device.Fill(T.Zero, tt.Buffer);
+            TileKernels.QrPanel(device, panel, reflectors, tt, tau, cancellation, scratch);
+            Scatter(device, panel, column);
+            Scatter(device, reflectors, v);
+        }
+        finally
+        {
+            target.Release(reflectors);
+            target.Release(panel);
+        }
+    }
+
+    /// <summary>The host view of tiles that lie one under the other in one array (a tile column), as one matrix.</summary>
+    private HostMatrix<T> Stacked(IReadOnlyList<int> handles)
+    {
+        HostMatrix<T> top = tile(handles[0]);
+        int rows = top.Rows;
+        for (int i = 1; i < handles.Count; i++)
+        {
+            HostMatrix<T> next = tile(handles[i]);
+            if (!ReferenceEquals(next.Data, top.Data) || next.Cols != top.Cols || next.LeadingDimension != top.LeadingDimension
+                || next.Offset != top.Offset + (rows * top.LeadingDimension))
+            {
+                throw new InvalidOperationException($"Tiles {Name(handles[0])} and {Name(handles[i])} are not one column of one matrix.");
+            }
+
+            rows += next.Rows;
+        }
+
+        return new HostMatrix<T>(top.Data, rows, top.Cols, top.LeadingDimension, top.Offset);
+    }
+
+    /// <summary>The device's copies of a tile column, one under the other in a scratch panel (each copy is packed, so
+    /// each is one contiguous run of the panel).</summary>
+    private DeviceTile<T> Gather(DeviceTiles<T> target, ComputeDevice device, IReadOnlyList<int> column)
+    {
+        DeviceTile<T>[] tiles = [.. column.Select(h => OnDevice(device, h))];
+        DeviceTile<T> panel = target.Scratch(tiles.Sum(t => t.Rows), tiles[0].Cols);
+        long at = 0;
+        foreach (DeviceTile<T> part in tiles)
+        {
+            long length = (long)part.Rows * part.Cols;
+            part.Buffer.CopyWithinDevice(0, panel.Buffer, at, length);
+            at += length;
+        }
+
+        return panel;
+    }
+
+    /// <summary>The panel from <see cref="Gather"/> back into the copies of <paramref name="column"/>.</summary>
+    private void Scatter(ComputeDevice device, DeviceTile<T> panel, IReadOnlyList<int> column)
+    {
+        long at = 0;
+        foreach (int handle in column)
+        {
+            DeviceTile<T> part = OnDevice(device, handle);
+            long length = (long)part.Rows * part.Cols;
+            panel.Buffer.CopyWithinDevice(at, part.Buffer, 0, length);
+            at += length;
+        }
+    }
+
     /// <summary>Tile <paramref name="handle"/>'s copy on <paramref name="device"/> (valid there: the task acquired it),
     /// packed with the host tile's shape.</summary>
     private DeviceTile<T> OnDevice(ComputeDevice device, int handle)

@@ -99,9 +99,12 @@ public abstract class LuTests : DeviceSetFixture
         Assert.That(BackwardError(a, lu, pivots), Is.LessThanOrEqualTo(8 * Math.Max(n, 1) * unit));
         if (Policy == SchedulingPolicy.RoundRobin && (n + 31) / 32 >= 4)
         {
-            // Dealt blind to where tiles are, U's tile-row solves run on both devices.
-            var solvers = report.Trace.Where(r => r.Item.StartsWith("trsm", StringComparison.Ordinal)).Select(r => r.DeviceId).Distinct();
-            Assert.That(solvers, Is.EquivalentTo(Engine.Devices.Select(d => d.Id)), "devices that ran U's tile-row solves");
+            // Dealt blind to where tiles are, the interchanges and U's tile-row solves run on both devices.
+            foreach (string kind in new[] { "swap", "trsm" })
+            {
+                var ran = report.Trace.Where(r => r.Item.StartsWith(kind, StringComparison.Ordinal)).Select(r => r.DeviceId).Distinct();
+                Assert.That(ran, Is.EquivalentTo(Engine.Devices.Select(d => d.Id)), $"devices that ran {kind} tasks");
+            }
         }
     }
 
@@ -205,6 +208,12 @@ public sealed class CpuLuTests : LuTests
 public sealed class SplitLuTests : LuTests
 {
     protected override string Devices => "cpu,ilgpu-cpu";
+}
+
+/// <summary>LU on the emulator alone: panels, interchanges, solves and updates all on its tile copies.</summary>
+public sealed class EmulatorLuTests : LuTests
+{
+    protected override string Devices => "ilgpu-cpu";
 }
 
 /// <summary>LU with tasks dealt round-robin between the CPU device and the emulator: the updates and the solve's

@@ -159,6 +159,12 @@ public sealed class SplitQrTests : QrTests
     protected override string Devices => "cpu,ilgpu-cpu";
 }
 
+/// <summary>QR on the emulator alone: panels, updates, Qᵀ·B and the triangular solve all on the device.</summary>
+public sealed class EmulatorQrTests : QrTests
+{
+    protected override string Devices => "ilgpu-cpu";
+}
+
 /// <summary>QR with tasks dealt round-robin between the CPU device and the emulator: the updates run on both, the
 /// emulator's on tile copies of A and of the reflectors.</summary>
 public sealed class RoundRobinQrTests : QrTests

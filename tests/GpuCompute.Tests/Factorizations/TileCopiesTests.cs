@@ -26,9 +26,12 @@ public sealed class TileCopiesTests
         return engine;
     }
 
-    /// <summary>The GEMM updates run only on the emulator; everything else only on the CPU (its rule already).</summary>
-    private static void GemmsOnTheEmulator(ComputeEngine engine) =>
-        engine.TaskPlacement = (task, device) => !task.Name.StartsWith("gemm", StringComparison.Ordinal) || device.Kind == DeviceKind.IlgpuCpu;
+    /// <summary>The GEMM updates run only on the emulator; everything else only on the CPU.</summary>
+    private static void GemmsOnTheEmulator(ComputeEngine engine) => Pin(engine, "gemm");
+
+    /// <summary>Tasks whose names start with <paramref name="prefix"/> run only on the emulator, the others only on the CPU.</summary>
+    private static void Pin(ComputeEngine engine, string prefix) =>
+        engine.TaskPlacement = (task, device) => task.Name.StartsWith(prefix, StringComparison.Ordinal) == (device.Kind == DeviceKind.IlgpuCpu);
 
     private static double Residual(HostMatrix<double> a, HostMatrix<double> x, HostMatrix<double> b)
     {
@@ -116,6 +119,36 @@ public sealed class TileCopiesTests
         var x = Copy(b);
         engine.LuSolve(lu, pivots, x);
         Assert.That(Residual(a, x, b), Is.LessThan(1e-10));
+    }
+
+    [Test]
+    public void Lu_PanelsOnTheEmulator_EverythingElseOnTheCpu_SolvesTheSystem([Values(50, 81)] int n)
+    {
+        // Each panel's tile column goes to the emulator and comes back for the CPU's interchanges, solves and updates.
+        using var engine = Engine();
+        Pin(engine, "panel");
+        var a = TestMatrices.Random<double>(n, n, 25);
+        var lu = Copy(a);
+        var pivots = new int[n];
+        var report = engine.Lu(lu, pivots);
+        Assert.That(report.Trace.Where(r => r.Item.StartsWith("panel", StringComparison.Ordinal)).Select(r => r.DeviceId).Distinct(), Is.EqualTo(new[] { "ilgpu-cpu" }));
+        var b = TestMatrices.Random<double>(n, 3, 26);
+        var x = Copy(b);
+        engine.LuSolve(lu, pivots, x);
+        Assert.That(Residual(a, x, b), Is.LessThan(1e-10));
+    }
+
+    [Test]
+    public void Qr_PanelsOnTheEmulator_EverythingElseOnTheCpu_SolvesLeastSquares([Values(50, 81)] int n)
+    {
+        // The panels write A's tiles and the reflectors V and T on the emulator; the CPU's updates read them back.
+        using var engine = Engine();
+        Pin(engine, "panel");
+        var a = TestMatrices.Random<double>(n, n, 27);
+        var b = TestMatrices.Random<double>(n, 2, 28);
+        var x = engine.LeastSquares(a, b, out var report);
+        Assert.That(report.Trace.Where(r => r.Item.StartsWith("panel", StringComparison.Ordinal)).Select(r => r.DeviceId).Distinct(), Is.EqualTo(new[] { "ilgpu-cpu" }));
+        Assert.That(Residual(a, x, b), Is.LessThan(1e-10), "a square system's least-squares solution solves it");
     }
 
     [Test]

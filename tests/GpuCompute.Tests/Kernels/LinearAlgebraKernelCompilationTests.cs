@@ -26,6 +26,17 @@ public sealed class LinearAlgebraKernelCompilationTests
         yield return new TestCaseData(IlgpuEntryPoints.SyrkLower<double>(), "f64", true).SetArgDisplayNames("syrk-lower-f64");
         yield return new TestCaseData(IlgpuEntryPoints.Potrf<float>(), "f32", true).SetArgDisplayNames("potrf-f32");
         yield return new TestCaseData(IlgpuEntryPoints.Potrf<double>(), "f64", true).SetArgDisplayNames("potrf-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.LuColumns<float>(), "f32", true).SetArgDisplayNames("lu-columns-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.LuColumns<double>(), "f64", true).SetArgDisplayNames("lu-columns-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.QrColumns<float>(), "f32", true).SetArgDisplayNames("qr-columns-f32");
+        yield return new TestCaseData(IlgpuEntryPoints.QrColumns<double>(), "f64", true).SetArgDisplayNames("qr-columns-f64");
+    }
+
+    /// <summary>The panel kernels' reductions: one group, staged in shared memory between barriers.</summary>
+    public static IEnumerable<TestCaseData> GroupKernels()
+    {
+        yield return new TestCaseData(IlgpuEntryPoints.LuColumns<double>()).SetArgDisplayNames("lu-columns-f64");
+        yield return new TestCaseData(IlgpuEntryPoints.QrColumns<double>()).SetArgDisplayNames("qr-columns-f64");
     }
 
     [OneTimeSetUp]
@@ -58,6 +69,22 @@ public sealed class LinearAlgebraKernelCompilationTests
         MethodInfo kernel = precision == "f32" ? IlgpuEntryPoints.Potrf<float>() : IlgpuEntryPoints.Potrf<double>();
         string ptx = KernelCompiler.CompilePtx(context!, kernel, CudaArchitecture.SM_90, CudaDriverVersion.FromMajorMinor(13, 0));
         Assert.That(ptx, Does.Contain($"sqrt.rn.{precision}"), "the pivot's square root is not one instruction");
+    }
+
+    [TestCaseSource(nameof(GroupKernels))]
+    public void PanelKernels_Ptx_ReduceInSharedMemoryBetweenBarriers(MethodInfo kernel)
+    {
+        string ptx = KernelCompiler.CompilePtx(context!, kernel, CudaArchitecture.SM_90, CudaDriverVersion.FromMajorMinor(13, 0));
+        Assert.That(ptx, Does.Contain(".shared"), "the reductions are not staged in shared memory");
+        Assert.That(ptx, Does.Contain("bar.sync").Or.Contain("barrier.sync"), "no group barrier");
+    }
+
+    [Test]
+    public void SwapRows_CompilesToPtxAndOpenCL()
+    {
+        string ptx = KernelCompiler.CompilePtx(context!, IlgpuEntryPoints.SwapRows<double>(), CudaArchitecture.SM_90, CudaDriverVersion.FromMajorMinor(13, 0));
+        Assert.That(ptx, Does.Contain(".entry").And.Contain("ld.f64").And.Contain("st.f64"));
+        Assert.That(KernelCompiler.CompileOpenCL(context!, IlgpuEntryPoints.SwapRows<float>()), Does.Contain("kernel"));
     }
 
     [TestCaseSource(nameof(Kernels))]

@@ -5,8 +5,9 @@ using ILGPU.Runtime;
 namespace GpuCompute.Backends.Ilgpu;
 
 /// <summary>
-/// The base cases of the factorizations' triangular tile kernels (see <see cref="FactorizationKernels"/>), so that
-/// POTRF, TRSM and SYRK tasks run on this device's tile copies; the recursion around them is GEMMs.
+/// The base cases of the factorizations' tile kernels (see <see cref="FactorizationKernels"/> and
+/// <see cref="PanelKernels"/>), so that POTRF, TRSM, SYRK and the LU and QR panel tasks run on this device's tile
+/// copies; the recursion around them is GEMMs.
 /// </summary>
 public sealed partial class IlgpuDevice
 {
@@ -64,4 +65,69 @@ public sealed partial class IlgpuDevice
             return result[0];
         }
     }
+
+    /// <summary>One group; the result code and the pivots come back through a small buffer.</summary>
+    internal override int LuColumns<T>(DeviceBuffer<T> a, PanelArguments args, Span<int> pivots)
+    {
+        if (args.Cols == 0)
+        {
+            return -1;
+        }
+
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            var launch = kernels.Get((typeof(PanelKernels), "lu", typeof(T)), acc => acc.LoadStreamKernel(
+                IlgpuEntryPoints.LuColumns<T>().CreateDelegate<Action<ArrayView<T>, ArrayView<int>, PanelArguments>>()));
+            using MemoryBuffer1D<int, Stride1D.Dense> result = accelerator.Allocate1D<int>(args.Cols + 1);
+            launch(new KernelConfig(1, PanelGroupSize), a.View, result.View, args);
+            accelerator.Synchronize();
+            int[] codes = result.GetAsArray1D();
+            codes.AsSpan(1, args.Cols).CopyTo(pivots);
+            return codes[0];
+        }
+    }
+
+    /// <summary>One thread per column; the pivots go up in a small buffer.</summary>
+    internal override void SwapRows<T>(DeviceBuffer<T> a, ReadOnlySpan<int> pivots, RowSwapArguments args)
+    {
+        if (args.Cols == 0 || args.Count == 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            var launch = kernels.Get((typeof(PanelKernels), "swap", typeof(T)), acc => acc.LoadAutoGroupedStreamKernel(
+                IlgpuEntryPoints.SwapRows<T>().CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<int>, RowSwapArguments>>()));
+            using MemoryBuffer1D<int, Stride1D.Dense> rows = accelerator.Allocate1D<int>(args.Count);
+            rows.View.BaseView.CopyFromCPU(pivots[..args.Count]);
+            launch(args.Cols, a.View, rows.View, args);
+            accelerator.Synchronize();
+        }
+    }
+
+    /// <summary>One group; the scalars come back through a small buffer.</summary>
+    internal override void QrColumns<T>(DeviceBuffer<T> a, DeviceBuffer<T> v, DeviceBuffer<T> t, QrPanelArguments args, Span<T> tau)
+    {
+        if (args.A.Cols == 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            var launch = kernels.Get((typeof(PanelKernels), "qr", typeof(T)), acc => acc.LoadStreamKernel(
+                IlgpuEntryPoints.QrColumns<T>().CreateDelegate<Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, QrPanelArguments>>()));
+            using MemoryBuffer1D<T, Stride1D.Dense> scalars = accelerator.Allocate1D<T>(args.A.Cols);
+            launch(new KernelConfig(1, PanelGroupSize), a.View, v.View, t.View, scalars.View, args);
+            accelerator.Synchronize();
+            scalars.View.BaseView.CopyToCPU(tau[..args.A.Cols]);
+        }
+    }
+
+    /// <summary>The panel kernels' one group: as large as the device allows, up to their shared arrays' size.</summary>
+    private int PanelGroupSize => Math.Min(PanelKernels.MaxGroupSize, accelerator.MaxNumThreadsPerGroup);
 }

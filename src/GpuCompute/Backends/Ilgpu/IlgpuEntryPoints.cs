@@ -71,6 +71,29 @@ internal static class IlgpuEntryPoints
                 ? ((Action<Index1D, ArrayView<double>, ArrayView<int>, PotrfArguments>)FactorizationKernels.Potrf<double, DoubleLinearAlgebraScalar>).Method
                 : throw Unsupported<T>();
 
+    /// <summary>The LU panel base case (one group) for <typeparamref name="T"/>.</summary>
+    public static MethodInfo LuColumns<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? ((Action<ArrayView<float>, ArrayView<int>, PanelArguments>)PanelKernels.LuColumns<float, FloatLinearAlgebraScalar>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<ArrayView<double>, ArrayView<int>, PanelArguments>)PanelKernels.LuColumns<double, DoubleLinearAlgebraScalar>).Method
+                : throw Unsupported<T>();
+
+    /// <summary>LU's row interchanges (one thread per column) for <typeparamref name="T"/>.</summary>
+    public static MethodInfo SwapRows<T>()
+        where T : unmanaged =>
+        ((Action<Index1D, ArrayView<T>, ArrayView<int>, RowSwapArguments>)PanelKernels.SwapRows<T>).Method;
+
+    /// <summary>The QR panel base case with its block reflector (one group) for <typeparamref name="T"/>.</summary>
+    public static MethodInfo QrColumns<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? ((Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, QrPanelArguments>)PanelKernels.QrColumns<float, FloatLinearAlgebraScalar>).Method
+            : typeof(T) == typeof(double)
+                ? ((Action<ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, QrPanelArguments>)PanelKernels.QrColumns<double, DoubleLinearAlgebraScalar>).Method
+                : throw Unsupported<T>();
+
     private static NotSupportedException Unsupported<T>() =>
         new($"The built-in kernels exist for float and double, not {typeof(T).Name}.");
 }
