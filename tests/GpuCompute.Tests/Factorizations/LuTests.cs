@@ -108,6 +108,50 @@ public abstract class LuTests : DeviceSetFixture
         }
     }
 
+    /// <summary>An n × n general matrix that is hard for a factorization: U·diag(10⁰ … 10⁻¹⁰)·Vᵀ with U, V orthogonal
+    /// (condition number 10¹⁰), or D·M with M random and D grading its rows over twelve orders of magnitude.</summary>
+    internal static HostMatrix<double> Hard(string kind, int n, int seed)
+    {
+        var random = new Random(seed);
+        var build = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build;
+        var m = build.Dense(n, n, (_, _) => random.NextDouble() - 0.5);
+        MathNet.Numerics.LinearAlgebra.Matrix<double> hard;
+        if (kind == "ill-conditioned")
+        {
+            var u = m.QR().Q;
+            var v = build.Dense(n, n, (_, _) => random.NextDouble() - 0.5).QR().Q;
+            hard = u * build.DenseOfDiagonalArray([.. Enumerable.Range(0, n).Select(i => Math.Pow(10, -10.0 * i / (n - 1)))]) * v.Transpose();
+        }
+        else
+        {
+            hard = build.DenseOfDiagonalArray([.. Enumerable.Range(0, n).Select(i => Math.Pow(10, -12.0 * i / (n - 1)))]) * m;
+        }
+
+        var a = new HostMatrix<double>(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                a[i, j] = hard[i, j];
+            }
+        }
+
+        return a;
+    }
+
+    [TestCase("ill-conditioned")]
+    [TestCase("graded")]
+    public void Lu_HardMatrices_StayWithinBackwardErrorBound(string kind)
+    {
+        const int n = 120;
+        var a = Hard(kind, n, 23);
+        var lu = new HostMatrix<double>(n, n);
+        a.Data.CopyTo(lu.Data, 0);
+        var pivots = new int[n];
+        Engine.Lu(lu, pivots);
+        Assert.That(BackwardError(a, lu, pivots), Is.LessThanOrEqualTo(8 * n * Math.ScaleB(1, -53)));
+    }
+
     [Test]
     public void Lu_MatchesMathNet_PivotsDeterminantAndSolve()
     {

@@ -47,10 +47,17 @@ public abstract class QrTests : DeviceSetFixture
         }
     }
 
+    [TestCase("ill-conditioned")]
+    [TestCase("graded")]
+    public void Qr_HardMatrices_BackwardErrorAndOrthogonality(string kind) => Check(LuTests.Hard(kind, 120, 29), Math.ScaleB(1, -53));
+
     private void Check<T>(int m, int n, double unit)
+        where T : unmanaged, IFloatingPointIeee754<T> => Check(Random<T>(m, n, m + n), unit);
+
+    private void Check<T>(HostMatrix<T> a, double unit)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = Random<T>(m, n, m + n);
+        int m = a.Rows, n = a.Cols;
         var (r, q) = Engine.QrExplicit(a);
         double diff = 0, norm = 0, orthogonality = 0;
         for (int i = 0; i < m; i++)
