@@ -413,7 +413,9 @@ public sealed partial class ComputeEngine
             graph.Restrict(placement);
         }
 
-        graph.Restrict((task, device) => device.HoldsData); // a cluster node holds no tiles (yet): its tasks stay here
+        // A device that holds no device-resident data (a cluster node) still takes tasks when it runs the tile kernels
+        // on tile copies of its own.
+        graph.Restrict((task, device) => device.HoldsData || device.RunsTileKernels);
 
         if (graph.Tasks.FirstOrDefault(t => !Devices.Any(t.CanRun)) is { } orphan)
         {

@@ -20,7 +20,7 @@ namespace GpuCompute.Cluster.App;
 /// the engine's policies decide what goes to it. A call that fails (the node died, the link broke) is the device
 /// failing: the executor runs its tiles elsewhere and names it.
 /// </summary>
-internal sealed class RemoteNodeDevice : ComputeDevice
+internal sealed partial class RemoteNodeDevice : ComputeDevice
 {
     private const int InFlight = 4;
 
@@ -300,9 +300,10 @@ internal sealed class RemoteNodeDevice : ComputeDevice
     /// One call to the node, asked again (every call may be) when its answer does not come within
     /// <see cref="INodeGrain.CallSeconds"/>: a request that went through a gateway that died is never answered. Fails at
     /// once when Orleans membership drops the node (a call to a dead node never gets its response either), and after
-    /// three unanswered tries.
+    /// three unanswered tries; a call that is not <paramref name="repeatable"/> (a kernel working in place) fails at
+    /// its first timeout instead.
     /// </summary>
-    private async Task<TResult> Call<TResult>(Func<Task<TResult>> call, CancellationToken cancellation)
+    private async Task<TResult> Call<TResult>(Func<Task<TResult>> call, CancellationToken cancellation, bool repeatable = true)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -318,7 +319,7 @@ internal sealed class RemoteNodeDevice : ComputeDevice
 
                 return await pending.ConfigureAwait(false);
             }
-            catch (TimeoutException) when (attempt < 3 && !Departed.IsCompleted)
+            catch (TimeoutException) when (repeatable && attempt < 3 && !Departed.IsCompleted)
             {
                 // Lost on the way (a gateway died under it): ask again.
             }

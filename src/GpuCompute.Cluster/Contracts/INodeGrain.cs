@@ -65,6 +65,40 @@ public interface INodeGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:20")]
     Task Forget(Guid app, long problem);
 
+    /// <summary>Makes buffer <paramref name="buffer"/> of app <paramref name="app"/>: <paramref name="length"/>
+    /// zeroed elements of <paramref name="precision"/> (f32 or f64), counted against the node's panel memory. Throws
+    /// when it does not fit.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task AllocateBuffer(Guid app, long buffer, string precision, long length);
+
+    /// <summary>Writes a chunk into an app's buffer (idempotent). Throws when the checksum does not match or the
+    /// chunk does not fit.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task WriteBuffer(Guid app, BufferChunk chunk);
+
+    /// <summary><paramref name="bytes"/> bytes of an app's buffer from byte <paramref name="offset"/>, checksummed.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task<BufferChunk> ReadBuffer(Guid app, long buffer, long offset, int bytes);
+
+    /// <summary>Copies <paramref name="length"/> elements between two of an app's buffers on this node.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task CopyBuffer(Guid app, long source, long sourceOffset, long destination, long destinationOffset, long length);
+
+    /// <summary>Frees an app's buffer (a buffer already gone is not an error).</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task FreeBuffer(Guid app, long buffer);
+
+    /// <summary>Runs one tile kernel on an app's buffers (see <see cref="NodeKernel"/>). Not repeated by the app: it
+    /// works in place, so a call that got no answer fails the task instead.</summary>
+    [AlwaysInterleave]
+    [ResponseTimeout("00:00:20")]
+    Task<NodeKernelAnswer> RunKernel(Guid app, NodeKernelCall call);
+
     /// <summary>Echoes <paramref name="payload"/>'s length: what the app times to measure the link (bandwidth and latency).</summary>
     [AlwaysInterleave]
     [ResponseTimeout("00:00:20")]

@@ -28,6 +28,7 @@ internal sealed class NodeEngine : IDisposable
     {
         Options = options;
         Engine = new ComputeEngine(new ComputeEngineOptions { Devices = options.Devices, CpuThreads = options.Threads, PersistModels = options.PersistModels });
+        Buffers = new NodeBuffers(Engine.Devices.FirstOrDefault(d => d.ComputesInHostMemory), options.PanelMemoryBytes, computing);
         double Throughput<T>()
             where T : unmanaged, IFloatingPointIeee754<T> => Engine.Devices.Sum(d => Engine.CalibratedGflops<T>(d));
         Info = new NodeInfo(
@@ -38,6 +39,9 @@ internal sealed class NodeEngine : IDisposable
     public ClusterNodeOptions Options { get; }
 
     public ComputeEngine Engine { get; }
+
+    /// <summary>The apps' task-graph buffers on this node and their tile kernels.</summary>
+    public NodeBuffers Buffers { get; }
 
     public NodeInfo Info { get; }
 

@@ -81,5 +81,33 @@ internal sealed class NodeGrain(NodeEngine node, Orleans.Runtime.ILocalSiloDetai
         return Task.CompletedTask;
     }
 
+    public Task AllocateBuffer(Guid app, long buffer, string precision, long length)
+    {
+        node.Buffers.Allocate(app, buffer, precision, length);
+        return Task.CompletedTask;
+    }
+
+    public Task WriteBuffer(Guid app, BufferChunk chunk)
+    {
+        node.Buffers.Write(app, chunk);
+        return Task.CompletedTask;
+    }
+
+    public Task<BufferChunk> ReadBuffer(Guid app, long buffer, long offset, int bytes) => Task.FromResult(node.Buffers.Read(app, buffer, offset, bytes));
+
+    public Task CopyBuffer(Guid app, long source, long sourceOffset, long destination, long destinationOffset, long length)
+    {
+        node.Buffers.Copy(app, source, sourceOffset, destination, destinationOffset, length);
+        return Task.CompletedTask;
+    }
+
+    public Task FreeBuffer(Guid app, long buffer)
+    {
+        node.Buffers.Free(app, buffer);
+        return Task.CompletedTask;
+    }
+
+    public Task<NodeKernelAnswer> RunKernel(Guid app, NodeKernelCall call) => node.Buffers.RunAsync(app, call);
+
     public Task<int> Echo(Immutable<byte[]> payload) => Task.FromResult(payload.Value.Length);
 }

@@ -179,6 +179,11 @@ public abstract class ComputeDevice : IDisposable
     /// <see cref="SyrkLower"/>, <see cref="Potrf"/>) on its own buffers, so their tasks can run on tile copies here.</summary>
     internal virtual bool RunsTileKernels => false;
 
+    /// <summary>The order (or panel width) up to which the tile recursions hand a block to this device's base kernels
+    /// whole: 32 for kernels written for small blocks; a device whose "base kernels" are whole tile operations run
+    /// elsewhere (a cluster node, which runs the recursion itself) takes any size, so that a tile task is one call.</summary>
+    internal virtual int TileBaseOrder => 32;
+
     /// <summary>B ← M⁻¹·B for a small triangle M (see <see cref="TriangularSolveArguments"/>), on this device's buffers.</summary>
     internal virtual void TriangularSolve<T>(DeviceBuffer<T> m, DeviceBuffer<T> b, TriangularSolveArguments args)
         where T : unmanaged, IFloatingPointIeee754<T> =>

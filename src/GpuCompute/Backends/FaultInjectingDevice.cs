@@ -27,6 +27,8 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
 
     internal override bool RunsTileKernels => inner.RunsTileKernels;
 
+    internal override int TileBaseOrder => inner.TileBaseOrder;
+
     internal override long TileBudgetBytes => inner.TileBudgetBytes;
 
     internal override DeviceBuffer<T> Allocate<T>(long length) => inner.Allocate<T>(length);

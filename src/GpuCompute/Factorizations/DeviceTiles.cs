@@ -15,6 +15,8 @@ namespace GpuCompute.Factorizations;
 internal readonly struct DeviceTiles<T>(ComputeDevice device, CancellationToken cancellation, Tasks.DeviceScratch<T>? scratch = null) : ITileTarget<T, DeviceTile<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public int BaseOrder => device.TileBaseOrder;
+
     public int Rows(DeviceTile<T> tile) => tile.Rows;
 
     public int Cols(DeviceTile<T> tile) => tile.Cols;

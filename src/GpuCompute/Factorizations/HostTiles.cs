@@ -16,6 +16,8 @@ namespace GpuCompute.Factorizations;
 internal readonly struct HostTiles<T>(ComputeDevice device, CancellationToken cancellation) : ITileTarget<T, HostMatrix<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    public int BaseOrder => TileRecursion<T, HostMatrix<T>, HostTiles<T>>.Base;
+
     public int Rows(HostMatrix<T> tile) => tile.Rows;
 
     public int Cols(HostMatrix<T> tile) => tile.Cols;

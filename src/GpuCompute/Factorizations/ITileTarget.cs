@@ -6,13 +6,17 @@ namespace GpuCompute.Factorizations;
 /// <summary>
 /// Where the recursive tile kernels (<see cref="TileRecursion{T, TTile, TTarget}"/>) run: views of tiles of type
 /// <typeparamref name="TTile"/> (host matrices, or tiles of a device's buffers), a GEMM on them, and the small base
-/// cases below <see cref="TileRecursion{T, TTile, TTarget}.Base"/>.
+/// cases up to <see cref="BaseOrder"/>.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 /// <typeparam name="TTile">A row-major view of a tile.</typeparam>
 internal interface ITileTarget<T, TTile>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The order (or panel width) up to which a block goes to the base cases whole (see
+    /// <see cref="Backends.ComputeDevice.TileBaseOrder"/>).</summary>
+    int BaseOrder { get; }
+
     /// <summary>The view's rows.</summary>
     int Rows(TTile tile);
 
@@ -25,8 +29,8 @@ internal interface ITileTarget<T, TTile>
     /// <summary>C ← α·op(A)·op(B) + β·C.</summary>
     void Gemm(T alpha, TTile a, Transpose opA, TTile b, Transpose opB, T beta, TTile c);
 
-    /// <summary>B ← M⁻¹·B for a triangle of order at most <see cref="TriangularBlock.MaxOrder"/>; B's columns are the
-    /// right-hand sides.</summary>
+    /// <summary>B ← M⁻¹·B for a triangle of order at most <see cref="BaseOrder"/>; B's columns are the right-hand
+    /// sides.</summary>
     void Solve(TTile triangle, TTile b, TriangularBlock.Shape shape);
 
     /// <summary>C ← C − A·Aᵀ on the lower triangle of a small block C.</summary>

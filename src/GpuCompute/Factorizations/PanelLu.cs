@@ -7,7 +7,7 @@ namespace GpuCompute.Factorizations;
 /// LU with partial pivoting of a tall panel (m × b, m ≥ b) on any <see cref="ITileTarget{T, TTile}"/>, recursive over
 /// its columns (Toledo): the left half is factored, its row interchanges applied to the right half,
 /// U₁₂ = L₁₁⁻¹·A₁₂, A₂₂ ← A₂₂ − L₂₁·U₁₂ (a GEMM), the right half factored, and its interchanges applied back to the
-/// left half. Only panels of at most <see cref="Base"/> columns go to the target's base case.
+/// left half. Only panels of at most the target's <see cref="ITileTarget{T, TTile}.BaseOrder"/> columns go to its base case.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 /// <typeparam name="TTile">The target's tile view.</typeparam>
@@ -16,7 +16,8 @@ internal static class PanelLu<T, TTile, TTarget>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TTarget : struct, ITileTarget<T, TTile>
 {
-    /// <summary>Columns up to which the panel goes to the base case (the device kernels' limit).</summary>
+    /// <summary>The most columns the ILGPU base kernel takes; the CPU's and the ILGPU devices'
+    /// <see cref="ITileTarget{T, TTile}.BaseOrder"/> (32) is within it.</summary>
     public const int Base = Kernels.Factorizations.PanelKernels.MaxColumns;
 
     /// <summary>Factors <paramref name="a"/> in place (L unit lower below the diagonal, U on and above it);
@@ -25,7 +26,7 @@ internal static class PanelLu<T, TTile, TTarget>
     public static int Factor(TTarget target, TTile a, Span<int> pivots)
     {
         int m = target.Rows(a), b = target.Cols(a);
-        if (b <= Base)
+        if (b <= target.BaseOrder)
         {
             return target.LuColumns(a, pivots);
         }

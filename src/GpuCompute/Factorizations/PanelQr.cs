@@ -7,7 +7,7 @@ namespace GpuCompute.Factorizations;
 /// Householder QR of a tall panel (m × b, m ≥ b) with its block reflector on any <see cref="ITileTarget{T, TTile}"/>,
 /// recursive over its columns (Elmroth and Gustavson): the left half is factored, the right half updated by
 /// Q₁ᵀ = I − V₁·T₁ᵀ·V₁ᵀ in three GEMMs, the right half's lower part factored, and the two block reflectors joined,
-/// T₁₂ = −T₁·(V₁ᵀ·V₂)·T₂. Only panels of at most <see cref="Base"/> columns go to the target's base case. On return
+/// T₁₂ = −T₁·(V₁ᵀ·V₂)·T₂. Only panels of at most the target's <see cref="ITileTarget{T, TTile}.BaseOrder"/> columns go to its base case. On return
 /// the panel holds R and the vectors' tails (LAPACK's <c>geqrf</c> layout), V is explicit and
 /// H₁···H_b = I − V·T·Vᵀ.
 /// </summary>
@@ -18,7 +18,8 @@ internal static class PanelQr<T, TTile, TTarget>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TTarget : struct, ITileTarget<T, TTile>
 {
-    /// <summary>Columns up to which the panel goes to the base case (the device kernels' limit).</summary>
+    /// <summary>The most columns the ILGPU base kernel takes; the CPU's and the ILGPU devices'
+    /// <see cref="ITileTarget{T, TTile}.BaseOrder"/> (32) is within it.</summary>
     public const int Base = Kernels.Factorizations.PanelKernels.MaxColumns;
 
     /// <summary>Factors <paramref name="a"/> (m × b) into <paramref name="v"/> (m × b), <paramref name="t"/> (b × b) and
@@ -27,7 +28,7 @@ internal static class PanelQr<T, TTile, TTarget>
     public static void Factor(TTarget target, TTile a, TTile v, TTile t, Span<T> tau)
     {
         int m = target.Rows(a), b = target.Cols(a);
-        if (b <= Base)
+        if (b <= target.BaseOrder)
         {
             target.QrColumns(a, v, t, tau);
             return;

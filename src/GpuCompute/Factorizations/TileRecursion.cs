@@ -16,7 +16,8 @@ internal static class TileRecursion<T, TTile, TTarget>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TTarget : struct, ITileTarget<T, TTile>
 {
-    /// <summary>Below this order a triangle goes to the base case: the GEMMs around it would be too small.</summary>
+    /// <summary>The base cases' order on the CPU and on ILGPU devices (see <see cref="ITileTarget{T, TTile}.BaseOrder"/>):
+    /// below it the GEMMs around a block would be too small. Splits stay aligned to it.</summary>
     public const int Base = 32;
 
     /// <summary>A ← L, A = L·Lᵀ, in the lower triangle of a square view. Returns −1, or the first column (from 0)
@@ -24,7 +25,7 @@ internal static class TileRecursion<T, TTile, TTarget>
     public static int Potrf(TTarget target, TTile a)
     {
         int n = target.Rows(a);
-        if (n <= Base)
+        if (n <= target.BaseOrder)
         {
             return target.Potrf(a);
         }
@@ -69,7 +70,7 @@ internal static class TileRecursion<T, TTile, TTarget>
     public static void TrsmLeft(TTarget target, TTile m, TTile b, TriangularBlock.Shape shape)
     {
         int n = target.Rows(m);
-        if (n <= Base)
+        if (n <= target.BaseOrder)
         {
             target.Solve(m, b, shape);
             return;
@@ -105,7 +106,7 @@ internal static class TileRecursion<T, TTile, TTarget>
     public static void SyrkLower(TTarget target, TTile a, TTile c)
     {
         int m = target.Rows(c);
-        if (m <= Base)
+        if (m <= target.BaseOrder)
         {
             target.SyrkLower(a, c);
             return;
