@@ -124,4 +124,76 @@ public sealed class NodeEngineTests
         Assert.That(node.Read(key, 0, 1 << 20)!.Bytes.Value, Has.Length.EqualTo(100 * 77 * sizeof(double)));
         Assert.That(() => node.Read(key, sent.Length, 4096), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains($"{sent.Length} chunks"));
     }
+
+    [Test]
+    public void NodeBuffers_RefuseWhatDoesNotFit_ACorruptChunk_AndUnknownBuffers_NamingThem()
+    {
+        using NodeEngine node = Node(panelMemory: 1 << 20);
+        var app = Guid.NewGuid();
+        node.Buffers.Allocate(app, 1, "f64", 1000);
+        Assert.That(node.Buffers.HeldBytes, Is.EqualTo(8000));
+        var full = Assert.Throws<InsufficientMemoryException>(() => node.Buffers.Allocate(app, 2, "f64", 1 << 20));
+        Assert.That(full!.Message, Does.Contain("8388608 bytes").And.Contain("1048576"));
+        Assert.That(Assert.Throws<ArgumentException>(() => node.Buffers.Allocate(app, 3, "f16", 8))!.Message, Does.Contain("f16"));
+        Assert.That(Assert.Throws<ArgumentException>(() => node.Buffers.Allocate(app, 1, "f64", 8))!.Message, Does.Contain("exists"));
+
+        byte[] bytes = new byte[64];
+        var chunk = new BufferChunk(1, 0, new Orleans.Concurrency.Immutable<byte[]>(bytes), Chunks.Checksum(bytes));
+        node.Buffers.Write(app, chunk);
+        bytes[3] ^= 1;
+        Assert.Throws<InvalidDataException>(() => node.Buffers.Write(app, chunk));
+        Assert.That(Assert.Throws<ArgumentException>(() => node.Buffers.Write(app, chunk with { Checksum = Chunks.Checksum(bytes), Offset = 7990 }))!.Message, Does.Contain("do not fit"));
+        Assert.That(Assert.Throws<ArgumentException>(() => node.Buffers.Read(Guid.NewGuid(), 1, 0, 8))!.Message, Does.Contain("No buffer 1"));
+
+        node.Buffers.Free(app, 1);
+        node.Buffers.Free(app, 1); // already gone: not an error
+        Assert.That(node.Buffers.HeldBytes, Is.Zero);
+    }
+
+    [Test]
+    public void NodeKernels_OnBuffers_MatchTheHostKernels()
+    {
+        // A 40 × 40 SPD tile factored on the node's buffers equals the host's factor; a GEMM there equals the host's.
+        using NodeEngine node = Node();
+        var app = Guid.NewGuid();
+        const int n = 40;
+        var m = TestMatrices.Random<double>(n, n, 11);
+        var spd = new HostMatrix<double>(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = i == j ? n : 0;
+                for (int p = 0; p < n; p++)
+                {
+                    sum += m[i, p] * m[j, p];
+                }
+
+                spd[i, j] = sum;
+            }
+        }
+
+        node.Buffers.Allocate(app, 1, "f64", n * n);
+        byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(spd.Data.AsSpan()).ToArray();
+        node.Buffers.Write(app, new BufferChunk(1, 0, new Orleans.Concurrency.Immutable<byte[]>(bytes), Chunks.Checksum(bytes)));
+        NodeKernelAnswer answer = node.Buffers.RunAsync(app, new NodeKernelCall(NodeKernel.Potrf, "f64", [1], [n, 0, n], [])).GetAwaiter().GetResult();
+        Assert.That(answer.Info, Is.EqualTo(-1));
+        BufferChunk back = node.Buffers.Read(app, 1, 0, bytes.Length);
+        double[] factor = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(back.Bytes.Value.AsSpan()).ToArray();
+
+        using var local = new ComputeEngine(new ComputeEngineOptions { Devices = "cpu", CpuThreads = 1, PersistModels = false });
+        var expected = new HostMatrix<double>(n, n);
+        spd.Data.CopyTo(expected.Data, 0);
+        local.Cholesky(expected);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                Assert.That(factor[(i * n) + j], Is.EqualTo(expected[i, j]).Within(1e-12), $"L[{i}, {j}]");
+            }
+        }
+
+        var missing = Assert.Throws<ArgumentException>(() => node.Buffers.RunAsync(app, new NodeKernelCall(NodeKernel.Potrf, "f64", [9], [n, 0, n], [])).GetAwaiter().GetResult());
+        Assert.That(missing!.Message, Does.Contain("No buffer 9"));
+    }
 }

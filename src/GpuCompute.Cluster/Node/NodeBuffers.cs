@@ -19,7 +19,12 @@ namespace GpuCompute.Cluster.Node;
 /// </summary>
 internal sealed class NodeBuffers(ComputeDevice? cpu, long budgetBytes, SemaphoreSlim gate)
 {
+    /// <summary>An app that has not touched its buffers for this long is taken for dead (its graph would have freed
+    /// them) when another app needs the memory.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrentDictionary<(Guid App, long Id), Array> buffers = new();
+    private readonly ConcurrentDictionary<Guid, long> lastUse = new();
     private long heldBytes;
 
     /// <summary>Bytes held now (tests and reports).</summary>
@@ -39,10 +44,16 @@ internal sealed class NodeBuffers(ComputeDevice? cpu, long budgetBytes, Semaphor
         }
 
         long bytes = length * size;
+        Touch(app);
         if (Interlocked.Add(ref heldBytes, bytes) > budgetBytes)
         {
             Interlocked.Add(ref heldBytes, -bytes);
-            throw new InsufficientMemoryException($"A buffer of {bytes} bytes does not fit the node's {budgetBytes} bytes ({HeldBytes} held).");
+            FreeAbandoned(app);
+            if (Interlocked.Add(ref heldBytes, bytes) > budgetBytes)
+            {
+                Interlocked.Add(ref heldBytes, -bytes);
+                throw new InsufficientMemoryException($"A buffer of {bytes} bytes does not fit the node's {budgetBytes} bytes ({HeldBytes} held).");
+            }
         }
 
         Array array = size == sizeof(float) ? new float[length] : new double[length];
@@ -204,8 +215,29 @@ internal sealed class NodeBuffers(ComputeDevice? cpu, long budgetBytes, Semaphor
         }
     }
 
-    private Array Find(Guid app, long id) =>
-        buffers.TryGetValue((app, id), out Array? array) ? array : throw new ArgumentException($"No buffer {id} of app {app} on this node.", nameof(id));
+    private Array Find(Guid app, long id)
+    {
+        Touch(app);
+        return buffers.TryGetValue((app, id), out Array? array) ? array : throw new ArgumentException($"No buffer {id} of app {app} on this node.", nameof(id));
+    }
+
+    private void Touch(Guid app) => lastUse[app] = Environment.TickCount64;
+
+    /// <summary>Frees the buffers of apps other than <paramref name="asking"/> idle for <see cref="AbandonedAfter"/>.</summary>
+    private void FreeAbandoned(Guid asking)
+    {
+        long now = Environment.TickCount64;
+        foreach (var (app, used) in lastUse)
+        {
+            if (app != asking && now - used > (long)AbandonedAfter.TotalMilliseconds && lastUse.TryRemove(app, out _))
+            {
+                foreach (var key in buffers.Keys.Where(k => k.App == app))
+                {
+                    Free(app, key.Id);
+                }
+            }
+        }
+    }
 
     private static T[] Typed<T>(Array array) => array as T[] ?? throw new ArgumentException($"A buffer of {array.GetType().GetElementType()!.Name} used as {typeof(T).Name}.");
 
