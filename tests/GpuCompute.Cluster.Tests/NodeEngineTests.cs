@@ -157,21 +157,7 @@ public sealed class NodeEngineTests
         using NodeEngine node = Node();
         var app = Guid.NewGuid();
         const int n = 40;
-        var m = TestMatrices.Random<double>(n, n, 11);
-        var spd = new HostMatrix<double>(n, n);
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = i == j ? n : 0;
-                for (int p = 0; p < n; p++)
-                {
-                    sum += m[i, p] * m[j, p];
-                }
-
-                spd[i, j] = sum;
-            }
-        }
+        var spd = TestMatrices.Spd(n, 11);
 
         node.Buffers.Allocate(app, 1, "f64", n * n);
         byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(spd.Data.AsSpan()).ToArray();

@@ -26,27 +26,6 @@ public sealed class NodeTaskGraphTests
 
     private static void OnTheNode(ComputeEngine engine) => engine.TaskPlacement = (_, device) => device.Kind == DeviceKind.Node;
 
-    private static HostMatrix<double> Spd(int n, int seed)
-    {
-        var m = TestMatrices.Random<double>(n, n, seed);
-        var a = new HostMatrix<double>(n, n);
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double sum = i == j ? n : 0;
-                for (int p = 0; p < n; p++)
-                {
-                    sum += m[i, p] * m[j, p];
-                }
-
-                a[i, j] = sum;
-            }
-        }
-
-        return a;
-    }
-
     private static HostMatrix<double> Copy(HostMatrix<double> a)
     {
         var copy = new HostMatrix<double>(a.Rows, a.Cols);
@@ -75,6 +54,27 @@ public sealed class NodeTaskGraphTests
         return worst / (scaleA * scaleX * a.Rows);
     }
 
+    /// <summary>max |A − L·Lᵀ| / max |A| on the lower triangle, on every <paramref name="every"/>-th row.</summary>
+    private static double CholeskyError(HostMatrix<double> a, HostMatrix<double> l, int every)
+    {
+        double worst = 0;
+        for (int i = 0; i < a.Rows; i += every)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p <= j; p++)
+                {
+                    sum += l[i, p] * l[j, p];
+                }
+
+                worst = Math.Max(worst, Math.Abs(sum - a[i, j]));
+            }
+        }
+
+        return worst / a.Data.Max(Math.Abs);
+    }
+
     private static IEnumerable<string> KindsOn(OperationReport report, string device) =>
         report.Trace.Where(r => r.DeviceId == device).Select(r => r.Item.Split('(')[0]).Distinct();
 
@@ -87,7 +87,7 @@ public sealed class NodeTaskGraphTests
         const int n = 150;
         var b = TestMatrices.Random<double>(n, 3, 2);
 
-        var spd = Spd(n, 1);
+        var spd = TestMatrices.Spd(n, 1);
         var factor = Copy(spd);
         var factored = engine.Cholesky(factor);
         Assert.That(KindsOn(factored, "node:n1"), Is.EquivalentTo(new[] { "potrf", "trsm", "syrk", "gemm" }), "Cholesky's tasks on the node");
@@ -116,29 +116,13 @@ public sealed class NodeTaskGraphTests
         using var cluster = NodeProcesses.Start([1]);
         using var engine = Engine(cluster, SchedulingPolicy.RoundRobin);
         const int n = 200;
-        var spd = Spd(n, 4);
+        var spd = TestMatrices.Spd(n, 4);
         var factor = Copy(spd);
         var report = engine.Cholesky(factor);
         Assert.That(report.Trace.Select(r => r.DeviceId).Distinct(), Is.EquivalentTo(new[] { "cpu", "node:n1" }));
         TestContext.Out.WriteLine(string.Join("; ", report.Trace.GroupBy(r => r.DeviceId).Select(g => $"{g.Key}: {g.Count()} tasks, {g.Sum(r => r.EndSeconds - r.StartSeconds):F3} s busy, {g.Sum(r => r.Bytes) / 1e6:F1} MB moved")));
 
-        // ‖A − L·Lᵀ‖_max / ‖A‖_max on the lower triangle.
-        double worst = 0, scale = spd.Data.Max(Math.Abs);
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = 0;
-                for (int p = 0; p <= j; p++)
-                {
-                    sum += factor[i, p] * factor[j, p];
-                }
-
-                worst = Math.Max(worst, Math.Abs(sum - spd[i, j]));
-            }
-        }
-
-        Assert.That(worst / scale, Is.LessThan(1e-14));
+        Assert.That(CholeskyError(spd, factor, every: 1), Is.LessThan(1e-14));
     }
 
     [Test]
@@ -149,7 +133,7 @@ public sealed class NodeTaskGraphTests
         using var engine = Engine(cluster, SchedulingPolicy.RoundRobin);
         var node = (App.RemoteNodeDevice)engine.Devices.Single(d => d.Id == "node:n2");
         const int n = 480;
-        var spd = Spd(n, 5);
+        var spd = TestMatrices.Spd(n, 5);
         var factor = Copy(spd);
         using var watch = Task.Run(() =>
         {
@@ -165,28 +149,15 @@ public sealed class NodeTaskGraphTests
             var report = engine.Cholesky(factor);
             TestContext.Out.WriteLine(string.Join("; ", report.Trace.GroupBy(r => r.DeviceId).Select(g => $"{g.Key}: {g.Count()} tasks, {g.Count(r => r.Failed)} failed")));
             Assert.That(report.Trace.Any(r => r.DeviceId == "node:n2" && r.Failed), Is.True, "the killed node's task failed and ran again elsewhere");
-            double worst = 0, scale = spd.Data.Max(Math.Abs);
-            for (int i = 0; i < n; i += 7)
-            {
-                for (int j = 0; j <= i; j++)
-                {
-                    double sum = 0;
-                    for (int p = 0; p <= j; p++)
-                    {
-                        sum += factor[i, p] * factor[j, p];
-                    }
-
-                    worst = Math.Max(worst, Math.Abs(sum - spd[i, j]));
-                }
-            }
-
-            Assert.That(worst / scale, Is.LessThan(1e-14));
+            Assert.That(CholeskyError(spd, factor, every: 7), Is.LessThan(1e-14));
         }
         catch (DeviceFailedException e)
         {
-            // The node held the only valid copy of tiles it had written: they cannot be recomputed from host memory.
+            // A node held the only valid copy of tiles it had written: they cannot be recomputed from host memory. (It
+            // may be n1: a call to n1 that went through n2's gateway dies with n2, and a kernel working in place is
+            // not asked again.)
             TestContext.Out.WriteLine(e.Message);
-            Assert.That(e.Message, Does.Contain("node:n2").And.Contain("A("));
+            Assert.That(e.Message, Does.Contain("node:n").And.Contain("A("));
         }
 
         watch.Wait(TimeSpan.FromSeconds(30));

@@ -18,4 +18,26 @@ internal static class TestMatrices
 
         return m;
     }
+
+    /// <summary>M·Mᵀ + n·I for a seeded random M: symmetric positive definite, well conditioned.</summary>
+    public static HostMatrix<double> Spd(int n, int seed)
+    {
+        var m = Random<double>(n, n, seed);
+        var a = new HostMatrix<double>(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = i == j ? n : 0;
+                for (int p = 0; p < n; p++)
+                {
+                    sum += m[i, p] * m[j, p];
+                }
+
+                a[i, j] = sum;
+            }
+        }
+
+        return a;
+    }
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using GpuCompute.Backends;
 using GpuCompute.Factorizations;
 using GpuCompute.Matrices;
+using GpuCompute.Tests.Support;
 using NUnit.Framework;
 
 namespace GpuCompute.Tests.Factorizations;
@@ -56,7 +57,7 @@ public sealed class PanelTests
     private static void CheckLu<T>(ComputeDevice device, int m, int b, double unit)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = Random<T>(m, b, (m * 7) + b);
+        var a = TestMatrices.Random<T>(m, b, (m * 7) + b);
         var lu = Copy(a);
         var pivots = new int[b];
         Assert.That(Lu(device, lu, pivots), Is.EqualTo(-1), "no zero pivot in a random panel");
@@ -125,7 +126,7 @@ public sealed class PanelTests
     private static void CheckQr<T>(ComputeDevice device, int m, int b, double unit)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = Random<T>(m, b, (m * 5) + b);
+        var a = TestMatrices.Random<T>(m, b, (m * 5) + b);
         var qr = Copy(a);
         var v = new HostMatrix<T>(m, b);
         var t = new HostMatrix<T>(b, b);
@@ -256,19 +257,6 @@ public sealed class PanelTests
 
     private static double D<T>(T x)
         where T : unmanaged, IFloatingPointIeee754<T> => double.CreateTruncating(x);
-
-    private static HostMatrix<T> Random<T>(int m, int n, int seed)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var random = new Random(seed);
-        var a = new HostMatrix<T>(m, n);
-        for (int i = 0; i < a.Data.Length; i++)
-        {
-            a.Data[i] = T.CreateTruncating(random.NextDouble() - 0.5);
-        }
-
-        return a;
-    }
 
     private static HostMatrix<T> Copy<T>(HostMatrix<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
