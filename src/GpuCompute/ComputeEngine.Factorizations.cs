@@ -436,7 +436,7 @@ public sealed partial class ComputeEngine
             LastTileDirectory = copies?.Directory ?? LastTileDirectory;
             var dispatcher = new TaskGraphDispatcher(
                 graph, plan.Devices, [.. plan.Devices.Select(TaskSpeed<T>)], transferSeconds: copies is null ? null : TransferEstimate<T>(graph, plan.Devices, copies),
-                policy: Policy, seed: randomSeed);
+                policy: Policy, seed: randomSeed) { Prefetch = plan.Prefetch };
             var executor = new WorkExecutor(plan, dispatcher, graph.Tasks.Count, cancellation: either.Token);
             IReadOnlyList<WorkRecord> records;
             bool flushed = false;

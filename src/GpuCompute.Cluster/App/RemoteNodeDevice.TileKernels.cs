@@ -23,6 +23,9 @@ internal sealed partial class RemoteNodeDevice
 
     internal override int TileBaseOrder => int.MaxValue;
 
+    /// <summary>Chunks travel in calls of their own while a kernel runs on the node.</summary>
+    internal override bool OverlapsTransfers => true;
+
     internal override DeviceBuffer<T> Allocate<T>(long length)
     {
         long id = Interlocked.Increment(ref nextBuffer);

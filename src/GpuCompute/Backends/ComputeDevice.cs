@@ -184,6 +184,11 @@ public abstract class ComputeDevice : IDisposable
     /// elsewhere (a cluster node, which runs the recursion itself) takes any size, so that a tile task is one call.</summary>
     internal virtual int TileBaseOrder => 32;
 
+    /// <summary>True when copies to this device proceed while it computes, so a task graph brings the tiles of a
+    /// device's next task while its current one runs (a cluster node: its transfers are calls of their own). The ILGPU
+    /// backend copies and computes in turn on one stream, so it waits for copy streams before saying so.</summary>
+    internal virtual bool OverlapsTransfers => false;
+
     /// <summary>B ← M⁻¹·B for a small triangle M (see <see cref="TriangularSolveArguments"/>), on this device's buffers.</summary>
     internal virtual void TriangularSolve<T>(DeviceBuffer<T> m, DeviceBuffer<T> b, TriangularSolveArguments args)
         where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -29,6 +29,8 @@ internal sealed class FaultInjectingDevice(ComputeDevice inner, int okCalls)
 
     internal override int TileBaseOrder => inner.TileBaseOrder;
 
+    internal override bool OverlapsTransfers => inner.OverlapsTransfers;
+
     internal override long TileBudgetBytes => inner.TileBudgetBytes;
 
     internal override DeviceBuffer<T> Allocate<T>(long length) => inner.Allocate<T>(length);

@@ -13,7 +13,10 @@ namespace GpuCompute.Tasks;
 /// proportion to the workers' speeds, RoundRobin in turn, Random by a seeded draw. A device that fails is dropped and
 /// its tasks go to others that may run them (their tiles still valid elsewhere). When what is left can no longer run
 /// (only failed devices could run it, or a tile's only copy was lost), every device is told it is finished and the
-/// executor reports the failure.
+/// executor reports the failure. A device whose transfers overlap its computing
+/// (<see cref="Backends.ComputeDevice.OverlapsTransfers"/>) is given its next task as it takes one, chosen by the same
+/// rules with the task it is starting counted as its backlog, and <see cref="Prefetch"/> starts bringing that task's
+/// tiles to it meanwhile (StarPU prefetches when it pushes a task to a worker's queue).
 /// </summary>
 internal sealed class TaskGraphDispatcher : IWorkDispatcher
 {
@@ -37,6 +40,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     private readonly Random draw;
     private readonly int[] owner;
     private readonly double[] assigned;
+    private readonly int[] next;
     private int turn;
 
     /// <summary>A dispatcher over <paramref name="devices"/> (one worker each), starting from the speeds earlier graphs
@@ -79,11 +83,16 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         owner = new int[count];
         Array.Fill(owner, -1);
         assigned = new double[devices.Count];
+        next = [.. Enumerable.Repeat(-1, devices.Count)];
         foreach (int t in ready)
         {
             Assign(t);
         }
     }
+
+    /// <summary>Called (task, worker) under the executor's lock when a task is set aside as a worker's next one, to
+    /// start its transfers there; it must return at once.</summary>
+    public Action<int, int>? Prefetch { get; set; }
 
     /// <summary>Each worker's learned speed in flops per second (0 until it completed a task).</summary>
     public IReadOnlyList<double> Speeds => speed;
@@ -105,8 +114,39 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             return TakeResult.Finished; // (a tile whose only copy was lost: the graph cannot finish correctly)
         }
 
-        // Highest priority first, among the tasks this worker may run and would finish soonest. Tasks passed up in
-        // this scan count as the other workers' work, so one idle worker does not take everything.
+        int best = next[device] >= 0 ? next[device] : Choose(device, backlog: 0);
+        next[device] = -1;
+        if (best >= 0)
+        {
+            ready.Remove(best);
+            inFlight[device] = best;
+            startedAt[device] = clock();
+            item = best;
+            if (workers[device].OverlapsTransfers && Prefetch is not null)
+            {
+                // The next task, chosen as if this one were already queued before it, so its tiles travel while this
+                // one computes.
+                double backlog = speed[device] > 0 ? graph.Tasks[best].Flops / speed[device] : 0;
+                int following = Choose(device, backlog);
+                if (following >= 0)
+                {
+                    ready.Remove(following);
+                    next[device] = following;
+                    Prefetch(following, device);
+                }
+            }
+
+            return TakeResult.Item;
+        }
+
+        return Stuck() ? TakeResult.Finished : TakeResult.Wait;
+    }
+
+    /// <summary>The ready task <paramref name="device"/> would take now, or −1: the highest priority first, among the
+    /// tasks this worker may run and would finish soonest (after <paramref name="backlog"/> seconds of its own work).
+    /// Tasks passed up in this scan count as the other workers' work, so one idle worker does not take everything.</summary>
+    private int Choose(int device, double backlog)
+    {
         int best = -1, seen = 0;
         double bestTransfer = double.PositiveInfinity;
         var promised = new double[alive.Length];
@@ -116,14 +156,13 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             {
                 if (owner[t] == device)
                 {
-                    best = t;
-                    break;
+                    return t;
                 }
 
                 continue;
             }
 
-            if (eligible[t, device] && !FasterElsewhere(device, t, promised))
+            if (eligible[t, device] && !FasterElsewhere(device, t, promised, backlog))
             {
                 double transfer = transferSeconds(t, device);
                 if (transfer < bestTransfer)
@@ -138,16 +177,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             }
         }
 
-        if (best >= 0)
-        {
-            ready.Remove(best);
-            inFlight[device] = best;
-            startedAt[device] = clock();
-            item = best;
-            return TakeResult.Item;
-        }
-
-        return Stuck() ? TakeResult.Finished : TakeResult.Wait;
+        return best;
     }
 
     public double InFlightBytes(int device) => 0; // tasks compute on host tiles in place; devices count their own copies
@@ -178,6 +208,12 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         alive[device] = false;
         inFlight[device] = -1;
         ready.Add(item);
+        if (next[device] >= 0)
+        {
+            ready.Add(next[device]); // the task set aside for it goes back too
+            next[device] = -1;
+        }
+
         foreach (int t in ready.Where(t => owner[t] == device || t == item))
         {
             Assign(t);
@@ -219,8 +255,9 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
     /// <paramref name="promised"/> in this scan (which then grows by this task). The factor of two keeps like workers
     /// (the CPU's lanes) from passing work to each other over noise; between devices the earliest finish decides, so
     /// a slow device takes a task only when the fast ones' backlog is longer than its own time for it. A worker not yet
-    /// measured is never passed over, and never passes a task up: it must run one to be measured.</summary>
-    private bool FasterElsewhere(int device, int task, double[] promised)
+    /// measured is never passed over, and never passes a task up: it must run one to be measured. Its own
+    /// <paramref name="backlog"/> (the task it is starting, when its next one is chosen) comes first.</summary>
+    private bool FasterElsewhere(int device, int task, double[] promised, double backlog)
     {
         double flops = graph.Tasks[task].Flops;
         if (speed[device] == 0 || flops == 0)
@@ -228,7 +265,7 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
             return false;
         }
 
-        double now = clock(), mine = (flops / speed[device]) + transferSeconds(task, device);
+        double now = clock(), mine = backlog + (flops / speed[device]) + transferSeconds(task, device);
         for (int other = 0; other < alive.Length; other++)
         {
             if (other == device || !alive[other] || !eligible[task, other] || speed[other] == 0)
@@ -249,10 +286,11 @@ internal sealed class TaskGraphDispatcher : IWorkDispatcher
         return false;
     }
 
-    /// <summary>Nothing is running and no ready task has a live device that may run it: the graph cannot finish.</summary>
+    /// <summary>Nothing is running or set aside and no ready task has a live device that may run it: the graph cannot
+    /// finish.</summary>
     private bool Stuck()
     {
-        if (inFlight.Any(t => t >= 0))
+        if (inFlight.Any(t => t >= 0) || next.Any(t => t >= 0))
         {
             return false;
         }

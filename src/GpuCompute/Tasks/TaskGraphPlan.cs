@@ -14,7 +14,7 @@ internal sealed class TaskGraphPlan : WorkPlan
 {
     private readonly string operation;
     private readonly TaskGraph graph;
-    private readonly double[] moved;
+    private readonly long[] moved;
 
     /// <summary>One worker per lane: a device appears once per <see cref="ComputeDevice.TaskLanes"/> (the CPU device
     /// once per thread), so that its lanes run tasks side by side.</summary>
@@ -25,7 +25,7 @@ internal sealed class TaskGraphPlan : WorkPlan
         this.operation = operation;
         this.graph = graph;
         lanes = [.. devices.SelectMany(d => Enumerable.Repeat(d, Math.Max(1, d.TaskLanes)))];
-        moved = new double[graph.Tasks.Count];
+        moved = new long[graph.Tasks.Count];
     }
 
     public override string Operation => operation;
@@ -41,7 +41,7 @@ internal sealed class TaskGraphPlan : WorkPlan
         bool succeeded = false;
         try
         {
-            moved[item] = copies?.Acquire(task, lane) ?? 0;
+            Interlocked.Add(ref moved[item], copies?.Acquire(task, lane) ?? 0);
             task.Run(lane, cancellation);
             succeeded = true;
         }
@@ -64,7 +64,32 @@ internal sealed class TaskGraphPlan : WorkPlan
 
     public override double Flops(int item) => graph.Tasks[item].Flops;
 
-    public override double? BytesMoved(int item) => moved[item];
+    public override double? BytesMoved(int item) => Interlocked.Read(ref moved[item]);
+
+    /// <summary>Starts bringing task <paramref name="item"/>'s tiles to lane <paramref name="device"/> on the thread
+    /// pool (see <see cref="TaskGraphDispatcher.Prefetch"/>). A transfer that fails drops the device's copies, as a
+    /// failed task does: none is left marked valid without its bytes, and the task's own Acquire fails on the device.</summary>
+    public void Prefetch(int item, int device)
+    {
+        if (graph.Copies is not { } copies)
+        {
+            return;
+        }
+
+        GraphTask task = graph.Tasks[item];
+        ComputeDevice lane = lanes[device];
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                Interlocked.Add(ref moved[item], copies.Prefetch(task, lane));
+            }
+            catch (Exception)
+            {
+                copies.Fail(lane);
+            }
+        });
+    }
 
     public override DeviceFailedException Failure(int item, ComputeDevice device, Exception error)
     {

@@ -25,6 +25,7 @@ internal sealed class TileCopies<T> : ITileCopies
     private readonly DeviceScratch<T> scratch = new();
     private IReadOnlyList<ComputeDevice> devices = [];
     private TileDirectory directory = new([]);
+    private bool flushed; // the graph has ended: a prefetch still on its way does nothing
 
     /// <summary>Copies of the tiles <paramref name="tile"/> returns for each handle (host views), named in errors by
     /// <paramref name="name"/> (e.g. <c>A(3, 2)</c>).</summary>
@@ -42,6 +43,7 @@ internal sealed class TileCopies<T> : ITileCopies
     {
         devices = engineDevices;
         directory = new TileDirectory([.. engineDevices.Select(budget)]);
+        flushed = false;
     }
 
     public int Location(ComputeDevice device) => device.ComputesInHostMemory ? TileDirectory.Host : IndexOf(device);
@@ -57,6 +59,41 @@ internal sealed class TileCopies<T> : ITileCopies
                 HostMatrix<T> host = tile(handle);
                 directory.Register(handle, (long)host.Rows * host.Cols * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
                 moved += Perform(directory.Acquire(handle, where, access));
+            }
+
+            return moved;
+        }
+    }
+
+    public long Prefetch(GraphTask task, ComputeDevice device)
+    {
+        if (!task.DeviceCopies || device.ComputesInHostMemory)
+        {
+            return 0; // it computes on host memory: nothing to bring
+        }
+
+        // What the task reads becomes valid there, unpinned (an Acquire and a Release as of a reader): the task's own
+        // Acquire then finds it, unless the budget evicted it meanwhile.
+        int where = Location(device);
+        lock (transfers)
+        {
+            if (flushed)
+            {
+                return 0;
+            }
+
+            long moved = 0;
+            foreach (var (handle, access) in task.Accesses)
+            {
+                if (access == DataAccess.Write)
+                {
+                    continue; // written whole: nothing to bring
+                }
+
+                HostMatrix<T> host = tile(handle);
+                directory.Register(handle, (long)host.Rows * host.Cols * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+                moved += Perform(directory.Acquire(handle, where, DataAccess.Read));
+                Perform(directory.Release(handle, where, DataAccess.Read, succeeded: true));
             }
 
             return moved;
@@ -84,6 +121,11 @@ internal sealed class TileCopies<T> : ITileCopies
 
         lock (transfers)
         {
+            if (flushed)
+            {
+                return; // the graph's copies are gone already
+            }
+
             Perform(directory.Fail(IndexOf(device)), freeOnly: true);
         }
 
@@ -95,6 +137,7 @@ internal sealed class TileCopies<T> : ITileCopies
         lock (transfers)
         {
             Perform(directory.Flush(writeBack), freeOnly: !writeBack);
+            flushed = true;
         }
 
         scratch.Release();
@@ -470,6 +513,10 @@ internal interface ITileCopies
 
     /// <summary>Makes the task's tiles valid where it runs on <paramref name="device"/>; returns the bytes copied.</summary>
     long Acquire(GraphTask task, ComputeDevice device);
+
+    /// <summary>Brings the tiles <paramref name="task"/> reads to <paramref name="device"/> ahead of it, unpinned;
+    /// returns the bytes copied. A failure here is the device's.</summary>
+    long Prefetch(GraphTask task, ComputeDevice device);
 
     /// <summary>Ends the task's use of its tiles (see <see cref="TileDirectory.Release"/>).</summary>
     void Release(GraphTask task, ComputeDevice device, bool succeeded);

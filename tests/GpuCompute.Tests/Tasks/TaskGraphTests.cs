@@ -158,10 +158,50 @@ public sealed class TaskGraphTests
         Assert.That(dispatcher.TryTake(0, out _), Is.EqualTo(TakeResult.Item), "the fast device takes what the slow one left");
     }
 
+    [Test]
+    public void Dispatcher_ADeviceWhoseCopiesOverlap_IsGivenItsNextTask_AsItTakesOne_AndItGoesBackIfTheDeviceFails()
+    {
+        using var cpu = new StubDevice("cpu", hostMemory: true);
+        using var node = new StubDevice("node", hostMemory: false, overlaps: true);
+        var graph = new TaskGraph();
+        for (int i = 0; i < 4; i++)
+        {
+            graph.Add(new GraphTask($"t{i}", 4 - i, [(i, DataAccess.Write)], _ => true, (_, _) => { }, DeviceCopies: true));
+        }
+
+        var prefetched = new List<(int Task, int Worker)>();
+        var dispatcher = new TaskGraphDispatcher(graph, [cpu, node]) { Prefetch = (task, worker) => prefetched.Add((task, worker)) };
+
+        Assert.That(dispatcher.TryTake(1, out int first), Is.EqualTo(TakeResult.Item));
+        Assert.That(first, Is.EqualTo(0), "the highest priority");
+        Assert.That(prefetched, Is.EqualTo(new[] { (1, 1) }), "its next task is set aside for it, tiles on their way");
+        Assert.That(dispatcher.TryTake(0, out int forCpu), Is.EqualTo(TakeResult.Item));
+        Assert.That(forCpu, Is.EqualTo(2), "the CPU (no overlap) gets the next ready one, not the node's");
+        Assert.That(prefetched, Has.Count.EqualTo(1), "the CPU computes on host memory: nothing to bring");
+        dispatcher.Complete(1, first, 1);
+        Assert.That(dispatcher.TryTake(1, out int second), Is.EqualTo(TakeResult.Item));
+        Assert.That(second, Is.EqualTo(1), "the node takes the task set aside for it");
+        Assert.That(prefetched[^1], Is.EqualTo((3, 1)));
+
+        dispatcher.Fail(1, second);
+        dispatcher.Complete(0, forCpu, 1);
+        var rest = new List<int>();
+        while (dispatcher.TryTake(0, out int t) == TakeResult.Item)
+        {
+            rest.Add(t);
+            dispatcher.Complete(0, t, 1);
+        }
+
+        Assert.That(rest, Is.EquivalentTo(new[] { 1, 3 }), "the failed node's task and the one set aside for it run on the CPU");
+        Assert.That(dispatcher.IsComplete, Is.True);
+    }
+
     /// <summary>A device that is never asked to compute: only its capabilities matter to the dispatcher.</summary>
-    private sealed class StubDevice(string id, bool hostMemory) : ComputeDevice(id, id, hostMemory ? DeviceKind.Cpu : DeviceKind.Cuda, 1 << 30)
+    private sealed class StubDevice(string id, bool hostMemory, bool overlaps = false) : ComputeDevice(id, id, hostMemory ? DeviceKind.Cpu : DeviceKind.Cuda, 1 << 30)
     {
         internal override bool ComputesInHostMemory => hostMemory;
+
+        internal override bool OverlapsTransfers => overlaps;
 
         internal override void RunGemmTile<T>(Gemm.GemmProblem<T> problem, Gemm.GemmTile tile, CancellationToken cancellation) =>
             throw new NotSupportedException("A stub.");
