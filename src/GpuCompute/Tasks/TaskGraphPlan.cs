@@ -67,8 +67,8 @@ internal sealed class TaskGraphPlan : WorkPlan
     public override double? BytesMoved(int item) => Interlocked.Read(ref moved[item]);
 
     /// <summary>Starts bringing task <paramref name="item"/>'s tiles to lane <paramref name="device"/> on the thread
-    /// pool (see <see cref="TaskGraphDispatcher.Prefetch"/>). A transfer that fails drops the device's copies, as a
-    /// failed task does: none is left marked valid without its bytes, and the task's own Acquire fails on the device.</summary>
+    /// pool (see <see cref="TaskGraphDispatcher.Prefetch"/>; a transfer that fails there fails the device's next
+    /// task).</summary>
     public void Prefetch(int item, int device)
     {
         if (graph.Copies is not { } copies)
@@ -78,17 +78,7 @@ internal sealed class TaskGraphPlan : WorkPlan
 
         GraphTask task = graph.Tasks[item];
         ComputeDevice lane = lanes[device];
-        _ = Task.Run(() =>
-        {
-            try
-            {
-                Interlocked.Add(ref moved[item], copies.Prefetch(task, lane));
-            }
-            catch (Exception)
-            {
-                copies.Fail(lane);
-            }
-        });
+        _ = Task.Run(() => Interlocked.Add(ref moved[item], copies.Prefetch(task, lane)));
     }
 
     public override DeviceFailedException Failure(int item, ComputeDevice device, Exception error)

@@ -26,6 +26,7 @@ internal sealed class TileCopies<T> : ITileCopies
     private IReadOnlyList<ComputeDevice> devices = [];
     private TileDirectory directory = new([]);
     private bool flushed; // the graph has ended: a prefetch still on its way does nothing
+    private readonly Dictionary<int, Exception> failedAhead = []; // devices whose transfer ahead of a task failed
 
     /// <summary>Copies of the tiles <paramref name="tile"/> returns for each handle (host views), named in errors by
     /// <paramref name="name"/> (e.g. <c>A(3, 2)</c>).</summary>
@@ -44,6 +45,7 @@ internal sealed class TileCopies<T> : ITileCopies
         devices = engineDevices;
         directory = new TileDirectory([.. engineDevices.Select(budget)]);
         flushed = false;
+        failedAhead.Clear();
     }
 
     public int Location(ComputeDevice device) => device.ComputesInHostMemory ? TileDirectory.Host : IndexOf(device);
@@ -53,6 +55,13 @@ internal sealed class TileCopies<T> : ITileCopies
         int where = task.DeviceCopies ? Location(device) : TileDirectory.Host;
         lock (transfers)
         {
+            if (where != TileDirectory.Host && failedAhead.TryGetValue(where, out Exception? ahead))
+            {
+                // A transfer ahead of an earlier task failed there: the device fails this task, through the usual path
+                // (its copies dropped once nothing of it is running).
+                throw new IOException($"Device {device.Id} failed bringing tiles ahead of a task: {ahead.Message}", ahead);
+            }
+
             long moved = 0;
             foreach (var (handle, access) in task.Accesses)
             {
@@ -83,17 +92,27 @@ internal sealed class TileCopies<T> : ITileCopies
             }
 
             long moved = 0;
-            foreach (var (handle, access) in task.Accesses)
+            try
             {
-                if (access == DataAccess.Write)
+                foreach (var (handle, access) in task.Accesses)
                 {
-                    continue; // written whole: nothing to bring
-                }
+                    if (access == DataAccess.Write)
+                    {
+                        continue; // written whole: nothing to bring
+                    }
 
-                HostMatrix<T> host = tile(handle);
-                directory.Register(handle, (long)host.Rows * host.Cols * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
-                moved += Perform(directory.Acquire(handle, where, DataAccess.Read));
-                Perform(directory.Release(handle, where, DataAccess.Read, succeeded: true));
+                    HostMatrix<T> host = tile(handle);
+                    directory.Register(handle, (long)host.Rows * host.Cols * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+                    moved += Perform(directory.Acquire(handle, where, DataAccess.Read));
+                    Perform(directory.Release(handle, where, DataAccess.Read, succeeded: true));
+                }
+            }
+            catch (Exception e) when (e is InsufficientMemoryException or not OutOfMemoryException)
+            {
+                // The books may now call a copy there valid that never arrived. The device's lane may be running a task
+                // on its other copies, so they are not dropped here: its next Acquire fails instead, and the device
+                // is dropped as for any failed task. Other devices read only copies the books had valid before.
+                failedAhead.TryAdd(where, e);
             }
 
             return moved;
@@ -515,7 +534,7 @@ internal interface ITileCopies
     long Acquire(GraphTask task, ComputeDevice device);
 
     /// <summary>Brings the tiles <paramref name="task"/> reads to <paramref name="device"/> ahead of it, unpinned;
-    /// returns the bytes copied. A failure here is the device's.</summary>
+    /// returns the bytes copied. A transfer that fails makes the device's next Acquire fail (it is the device's).</summary>
     long Prefetch(GraphTask task, ComputeDevice device);
 
     /// <summary>Ends the task's use of its tiles (see <see cref="TileDirectory.Release"/>).</summary>

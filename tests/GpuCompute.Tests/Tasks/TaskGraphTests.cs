@@ -1,4 +1,5 @@
 using GpuCompute.Backends;
+using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
 using GpuCompute.Tasks;
 using NUnit.Framework;
@@ -7,7 +8,8 @@ namespace GpuCompute.Tests.Tasks;
 
 /// <summary>The task-graph runtime on synthetic graphs: dependencies inferred from data accesses in program order
 /// (read after write, write after read, write after write), critical-path priorities, and the dispatcher's rules
-/// (eligibility, re-running a failed device's task, and giving up when no live device may run what is left).</summary>
+/// (eligibility, re-running a failed device's task, giving up when no live device may run what is left, and the next task
+/// set aside, with its tiles brought ahead, for a device whose copies overlap its computing).</summary>
 public sealed class TaskGraphTests
 {
     private static GraphTask Task(string name, double flops, params (int, DataAccess)[] accesses) =>
@@ -196,12 +198,32 @@ public sealed class TaskGraphTests
         Assert.That(dispatcher.IsComplete, Is.True);
     }
 
+    [Test]
+    public void APrefetchThatFails_FailsTheDevicesNextTask_NotTheOneItIsRunning()
+    {
+        using var device = new StubDevice("node", hostMemory: false, overlaps: true, refuseMemory: true);
+        var a = new HostMatrix<double>(4, 4);
+        var copies = new TileCopies<double>(_ => a, h => $"A{h}");
+        copies.Start([device], _ => 1 << 20);
+        var reader = new GraphTask("reader", 1, [(0, DataAccess.Read)], _ => true, (_, _) => { }, DeviceCopies: true);
+
+        Assert.That(copies.Prefetch(reader, device), Is.Zero, "the failure stays in the prefetch's thread");
+        var error = Assert.Throws<IOException>(() => copies.Acquire(reader, device));
+        Assert.That(error!.Message, Does.Contain("node").And.Contain("ahead of a task").And.Contain("no memory here"));
+        copies.Flush(writeBack: false);
+        Assert.That(copies.Prefetch(reader, device), Is.Zero, "after the graph, a prefetch does nothing");
+    }
+
     /// <summary>A device that is never asked to compute: only its capabilities matter to the dispatcher.</summary>
-    private sealed class StubDevice(string id, bool hostMemory, bool overlaps = false) : ComputeDevice(id, id, hostMemory ? DeviceKind.Cpu : DeviceKind.Cuda, 1 << 30)
+    private sealed class StubDevice(string id, bool hostMemory, bool overlaps = false, bool refuseMemory = false)
+        : ComputeDevice(id, id, hostMemory ? DeviceKind.Cpu : DeviceKind.Cuda, 1 << 30)
     {
         internal override bool ComputesInHostMemory => hostMemory;
 
         internal override bool OverlapsTransfers => overlaps;
+
+        internal override DeviceBuffer<T> Allocate<T>(long length) =>
+            refuseMemory ? throw new InsufficientMemoryException("no memory here") : base.Allocate<T>(length);
 
         internal override void RunGemmTile<T>(Gemm.GemmProblem<T> problem, Gemm.GemmTile tile, CancellationToken cancellation) =>
             throw new NotSupportedException("A stub.");
