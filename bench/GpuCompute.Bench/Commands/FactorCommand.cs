@@ -5,6 +5,7 @@ using System.Numerics;
 using System.Text.Json;
 using GpuCompute.Bench.Baselines;
 using GpuCompute.Bench.Inputs;
+using GpuCompute.Cluster.Node;
 using GpuCompute.Matrices;
 using GpuCompute.Scheduling;
 using Spectre.Console;
@@ -30,12 +31,15 @@ internal static class FactorCommand
     private static readonly Option<FileInfo?> PictureOption = new("--picture") { Description = "Write the last timed run's trace (one bar per task, one row per device lane) as an SVG Gantt chart." };
     private static readonly Option<string?> CoreTypeOption = new("--openblas-coretype") { Description = "OPENBLAS_CORETYPE to load OpenBLAS with, e.g. SkylakeX (AVX-512); default: its own choice." };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print exactly one JSON object." };
+    private static readonly Option<int> NodesOption = new("--nodes") { Description = "Start this many local node processes (this CLI's node, Orleans on loopback TCP) and give the graph their devices too (default 0).", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int> NodeThreadsOption = new("--threads-per-node") { Description = "CPU threads of each node started by --nodes (default 1).", DefaultValueFactory = _ => 1 };
 
     public static Command Create()
     {
         var command = new Command("factor", "Factor a random matrix with the engine's tile algorithm, beside OpenBLAS's LAPACK, verified by the backward error.")
         {
             KindArgument, SizeOption, PrecisionOption, DeviceListOption, PolicyOption, RepeatOption, ThreadsOption, TileOption, CoreTypeOption, JsonOption, PictureOption,
+            NodesOption, NodeThreadsOption,
         };
         command.SetAction(parse =>
         {
@@ -69,10 +73,17 @@ internal static class FactorCommand
                 throw new UsageException($"--openblas-coretype takes an OpenBLAS core name such as SkylakeX or Haswell; got '{coreType}'.");
             }
 
+            int nodes = parse.GetValue(NodesOption), nodeThreads = parse.GetValue(NodeThreadsOption);
+            if (nodes is < 0 or > 16 || nodeThreads is < 1 or > 4096)
+            {
+                throw new UsageException($"--nodes takes 0 to 16 and --threads-per-node 1 to 4096; got {nodes} and {nodeThreads}.");
+            }
+
             string precision = Shape.Precision(parse.GetValue(PrecisionOption)!);
             string? policy = parse.GetValue(PolicyOption);
             var settings = new Settings(
-                kind, n, parse.GetValue(DeviceListOption), policy is null ? null : SchedulingPolicyNames.Parse(policy), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption), parse.GetValue(PictureOption));
+                kind, n, parse.GetValue(DeviceListOption), policy is null ? null : SchedulingPolicyNames.Parse(policy), Shape.Repeat(parse.GetValue(RepeatOption)), threads, tile, coreType, parse.GetValue(JsonOption), parse.GetValue(PictureOption),
+                nodes, nodeThreads);
             return precision == "f32" ? Run<float>(settings) : Run<double>(settings);
         });
         return command;
@@ -89,7 +100,8 @@ internal static class FactorCommand
 
     private sealed record TaskKind(string Kind, int Tasks, double BusySeconds);
 
-    private sealed record Settings(string Kind, int N, string? Devices, SchedulingPolicy? Policy, int Repeat, int Threads, int? Tile, string? CoreType, bool Json, FileInfo? Picture);
+    private sealed record Settings(
+        string Kind, int N, string? Devices, SchedulingPolicy? Policy, int Repeat, int Threads, int? Tile, string? CoreType, bool Json, FileInfo? Picture, int Nodes, int NodeThreads);
 
     /// <summary>Writes <paramref name="report"/>'s trace as a Gantt chart when <c>--picture</c> asks for one.</summary>
     private static void Picture(Settings s, OperationReport report, string precision)
@@ -109,7 +121,13 @@ internal static class FactorCommand
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = s.N;
-        using var engine = new ComputeEngine(new ComputeEngineOptions { Devices = s.Devices, Policy = s.Policy, CpuThreads = s.Threads });
+
+        // With --nodes, the graph's devices are the local ones and the nodes' (each node a device of its own).
+        using LocalCluster? cluster = s.Nodes > 0 ? LocalCluster.Start([.. Enumerable.Repeat(s.NodeThreads, s.Nodes)], ClusterCommand.NodeProcess) : null;
+        using var engine = new ComputeEngine(new ComputeEngineOptions
+        {
+            Devices = cluster is null ? s.Devices : $"{s.Devices ?? "cpu"},node", Cluster = cluster?.Spec, Policy = s.Policy, CpuThreads = s.Threads,
+        });
         if (s.Tile is int tile)
         {
             engine.FactorTile = tile;
