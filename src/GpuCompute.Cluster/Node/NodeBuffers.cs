@@ -132,6 +132,8 @@ internal sealed class NodeBuffers(ComputeDevice? cpu, long budgetBytes, Semaphor
     private static NodeKernelAnswer Run<T>(ComputeDevice cpu, NodeKernelCall call, T[][] b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // One kernel at a time on the node (the gate): its GEMMs take all of the CPU device's threads.
+        var target = new HostTiles<T>(cpu, default, wholeDevice: true);
         long[] n = call.Integers;
         HostMatrix<T> View(int buffer, long offset, long rows, long cols, long leading) =>
             new(b[buffer], checked((int)rows), checked((int)cols), checked((int)Math.Max(1, leading)), checked((int)offset));
@@ -145,7 +147,7 @@ internal sealed class NodeBuffers(ComputeDevice? cpu, long budgetBytes, Semaphor
                 long m = n[8], cols = n[9], k = n[10];
                 HostMatrix<T> a = opA == Transpose.None ? View(0, n[0], m, k, n[1]) : View(0, n[0], k, m, n[1]);
                 HostMatrix<T> bm = opB == Transpose.None ? View(1, n[3], k, cols, n[4]) : View(1, n[3], cols, k, n[4]);
-                TileKernels.Gemm(cpu, T.CreateChecked(call.Scalars[0]), a, opA, bm, opB, T.CreateChecked(call.Scalars[1]), View(2, n[6], m, cols, n[7]), default);
+                target.Gemm(T.CreateChecked(call.Scalars[0]), a, opA, bm, opB, T.CreateChecked(call.Scalars[1]), View(2, n[6], m, cols, n[7]));
                 return Done();
             }
 
@@ -163,22 +165,22 @@ internal sealed class NodeBuffers(ComputeDevice? cpu, long budgetBytes, Semaphor
                     : n[8] == 0 ? TriangularBlock.Shape.Lower
                     : transposed ? TriangularBlock.Shape.LowerTransposed : TriangularBlock.Shape.Upper;
                 HostMatrix<T> triangle = View(0, n[2], order, order, transposed ? n[4] : n[3]);
-                TileKernels.TrsmLeft(cpu, triangle, View(1, n[5], order, vectors, n[7]), shape, default);
+                TileRecursion<T, HostMatrix<T>, HostTiles<T>>.TrsmLeft(target, triangle, View(1, n[5], order, vectors, n[7]), shape);
                 return Done();
             }
 
             case NodeKernel.SyrkLower:
                 // order, depth, aOffset, aLeading, cOffset, cLeading
-                TileKernels.SyrkLower(cpu, View(0, n[2], n[0], n[1], n[3]), View(1, n[4], n[0], n[0], n[5]), default);
+                TileRecursion<T, HostMatrix<T>, HostTiles<T>>.SyrkLower(target, View(0, n[2], n[0], n[1], n[3]), View(1, n[4], n[0], n[0], n[5]));
                 return Done();
 
             case NodeKernel.Potrf:
-                return Done(TileKernels.Potrf(cpu, View(0, n[1], n[0], n[0], n[2]), default));
+                return Done(TileRecursion<T, HostMatrix<T>, HostTiles<T>>.Potrf(target, View(0, n[1], n[0], n[0], n[2])));
 
             case NodeKernel.LuPanel:
             {
                 var pivots = new int[n[1]];
-                int info = TileKernels.LuPanel(cpu, View(0, n[2], n[0], n[1], n[3]), pivots, default);
+                int info = PanelLu<T, HostMatrix<T>, HostTiles<T>>.Factor(target, View(0, n[2], n[0], n[1], n[3]), pivots);
                 return Done(info, pivots);
             }
 
@@ -197,7 +199,7 @@ internal sealed class NodeBuffers(ComputeDevice? cpu, long budgetBytes, Semaphor
                 // rows, cols, then offset and leading of a, v, t
                 long rows = n[0], cols = n[1];
                 var tau = new T[cols];
-                TileKernels.QrPanel(cpu, View(0, n[2], rows, cols, n[3]), View(1, n[4], rows, cols, n[5]), View(2, n[6], cols, cols, n[7]), tau, default);
+                PanelQr<T, HostMatrix<T>, HostTiles<T>>.Factor(target, View(0, n[2], rows, cols, n[3]), View(1, n[4], rows, cols, n[5]), View(2, n[6], cols, cols, n[7]), tau);
                 return Done(values: [.. tau.Select(double.CreateChecked)]);
             }
 

@@ -10,10 +10,11 @@ namespace GpuCompute.Factorizations;
 
 /// <summary>
 /// The tile kernels' target for tiles in host memory, computed on by <paramref name="device"/> (the CPU device): GEMMs
-/// through the device's packed SIMD GEMM within the task's lane, <see cref="TriangularBlock"/> for the small solves,
-/// and SIMD transposes into pooled scratch.
+/// through the device's packed SIMD GEMM within the task's lane (or on all its threads when
+/// <paramref name="wholeDevice"/>: a cluster node running one tile kernel at a time), <see cref="TriangularBlock"/> for
+/// the small solves, and SIMD transposes into pooled scratch.
 /// </summary>
-internal readonly struct HostTiles<T>(ComputeDevice device, CancellationToken cancellation) : ITileTarget<T, HostMatrix<T>>
+internal readonly struct HostTiles<T>(ComputeDevice device, CancellationToken cancellation, bool wholeDevice = false) : ITileTarget<T, HostMatrix<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public int BaseOrder => TileRecursion<T, HostMatrix<T>, HostTiles<T>>.Base;
@@ -31,7 +32,15 @@ internal readonly struct HostTiles<T>(ComputeDevice device, CancellationToken ca
             return;
         }
 
-        device.RunGemmTileInLane(GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c), new GemmTile(0, 0, c.Rows, c.Cols), cancellation);
+        var problem = GemmProblem<T>.Create(alpha, a, opA, b, opB, beta, c);
+        if (wholeDevice)
+        {
+            device.RunGemmTile(problem, new GemmTile(0, 0, c.Rows, c.Cols), cancellation);
+        }
+        else
+        {
+            device.RunGemmTileInLane(problem, new GemmTile(0, 0, c.Rows, c.Cols), cancellation);
+        }
     }
 
     public void Solve(HostMatrix<T> triangle, HostMatrix<T> b, TriangularBlock.Shape shape) => TriangularBlock.Solve(triangle, b, shape);
