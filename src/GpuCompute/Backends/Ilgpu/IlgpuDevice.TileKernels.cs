@@ -116,6 +116,9 @@ public sealed partial class IlgpuDevice
             return;
         }
 
+        // The kernel keeps a column's dot products with the earlier ones in a shared array of MaxColumns.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(args.A.Cols, PanelKernels.MaxColumns, "columns");
+
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(IsDisposed, this);
