@@ -58,10 +58,11 @@ public sealed partial class IlgpuDevice
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get((typeof(FactorizationKernels), "potrf", typeof(T)), acc => acc.LoadAutoGroupedStreamKernel(
                 IlgpuEntryPoints.Potrf<T>().CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<int>, PotrfArguments>>()));
-            using MemoryBuffer1D<int, Stride1D.Dense> info = accelerator.Allocate1D<int>(1);
-            launch(1, a.View, info.View, args);
+            ArrayView<int> info = Scratch<int>("tile result", 1);
+            launch(1, a.View, info, args);
             accelerator.Synchronize();
-            int[] result = info.GetAsArray1D();
+            Span<int> result = stackalloc int[1];
+            info.CopyToCPU(result);
             return result[0];
         }
     }
@@ -79,10 +80,11 @@ public sealed partial class IlgpuDevice
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get((typeof(PanelKernels), "lu", typeof(T)), acc => acc.LoadStreamKernel(
                 IlgpuEntryPoints.LuColumns<T>().CreateDelegate<Action<ArrayView<T>, ArrayView<int>, PanelArguments>>()));
-            using MemoryBuffer1D<int, Stride1D.Dense> result = accelerator.Allocate1D<int>(args.Cols + 1);
-            launch(new KernelConfig(1, PanelGroupSize), a.View, result.View, args);
+            ArrayView<int> result = Scratch<int>("tile result", args.Cols + 1);
+            launch(new KernelConfig(1, PanelGroupSize), a.View, result, args);
             accelerator.Synchronize();
-            int[] codes = result.GetAsArray1D();
+            int[] codes = new int[args.Cols + 1];
+            result.CopyToCPU(codes);
             codes.AsSpan(1, args.Cols).CopyTo(pivots);
             return codes[0];
         }
@@ -101,9 +103,9 @@ public sealed partial class IlgpuDevice
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get((typeof(PanelKernels), "swap", typeof(T)), acc => acc.LoadAutoGroupedStreamKernel(
                 IlgpuEntryPoints.SwapRows<T>().CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<int>, RowSwapArguments>>()));
-            using MemoryBuffer1D<int, Stride1D.Dense> rows = accelerator.Allocate1D<int>(args.Count);
-            rows.View.BaseView.CopyFromCPU(pivots[..args.Count]);
-            launch(args.Cols, a.View, rows.View, args);
+            ArrayView<int> rows = Scratch<int>("pivots", args.Count);
+            rows.CopyFromCPU(pivots[..args.Count]);
+            launch(args.Cols, a.View, rows, args);
             accelerator.Synchronize();
         }
     }
@@ -124,10 +126,10 @@ public sealed partial class IlgpuDevice
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             var launch = kernels.Get((typeof(PanelKernels), "qr", typeof(T)), acc => acc.LoadStreamKernel(
                 IlgpuEntryPoints.QrColumns<T>().CreateDelegate<Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, QrPanelArguments>>()));
-            using MemoryBuffer1D<T, Stride1D.Dense> scalars = accelerator.Allocate1D<T>(args.A.Cols);
-            launch(new KernelConfig(1, PanelGroupSize), a.View, v.View, t.View, scalars.View, args);
+            ArrayView<T> scalars = Scratch<T>("tau", args.A.Cols);
+            launch(new KernelConfig(1, PanelGroupSize), a.View, v.View, t.View, scalars, args);
             accelerator.Synchronize();
-            scalars.View.BaseView.CopyToCPU(tau[..args.A.Cols]);
+            scalars.CopyToCPU(tau[..args.A.Cols]);
         }
     }
 
