@@ -178,6 +178,7 @@ internal static unsafe partial class CpuBatchedGemm
 
     /// <summary>One matrix: column strips of two vectors (then one), the last vector of the last strip masked when
     /// n is not a multiple of the width; rows in blocks of four (eight for one-vector strips), then one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatrixSimd<T, TV, TL>(T* a, T* b, T* c, int m, int n, int k, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct

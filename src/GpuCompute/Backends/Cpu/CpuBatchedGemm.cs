@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -76,6 +77,7 @@ internal static unsafe partial class CpuBatchedGemm
         long work = Math.Max(1L, (long)m * n * k);
         int perChunk = (int)Math.Clamp(WorkPerChunk / work, 1, count);
         int chunks = (count + perChunk - 1) / perChunk;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Chunk(int chunk)
         {
             int first = chunk * perChunk, last = Math.Min(count, first + perChunk);
@@ -114,6 +116,7 @@ internal static unsafe partial class CpuBatchedGemm
     }
 
     /// <summary>The scalar fallback: one dot product per element of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatrixScalar<T>(T* a, T* b, T* c, int m, int n, int k, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

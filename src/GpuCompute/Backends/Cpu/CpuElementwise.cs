@@ -51,6 +51,7 @@ internal static class CpuElementwise
             x.AsSpan(start, length).CopyTo(result.AsSpan(start, length));
         });
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MapChunk<T, TOperator>(ReadOnlySpan<T> x, Span<T> result, TOperator op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IUnaryOperator<T>
@@ -78,6 +79,7 @@ internal static class CpuElementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ZipChunk<T, TOperator>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> result, TOperator op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IBinaryOperator<T>
@@ -109,6 +111,7 @@ internal static class CpuElementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Zip3Chunk<T, TOperator>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> result, TOperator op)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, ITernaryOperator<T>

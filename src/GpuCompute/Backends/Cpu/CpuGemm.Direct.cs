@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using GpuCompute.Matrices;
 
@@ -8,6 +9,7 @@ namespace GpuCompute.Backends.Cpu;
 internal static unsafe partial class CpuGemm
 {
     /// <summary>C ← β·C (k = 0 or α = 0: the product is empty); β = 0 writes zeros without reading C, β = 1 leaves C as it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleC<T>(in GemmArgs<T> args)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -41,6 +43,7 @@ internal static unsafe partial class CpuGemm
     /// op(B) column, both made contiguous first (op(A) rows gathered when A is transposed, op(B) columns gathered once
     /// when B is not).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Direct<T>(in GemmArgs<T> args)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -116,6 +119,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>y[0..n) += x·b[0..n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy<T>(CpuKernelPath path, T* y, T x, T* b, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -144,6 +148,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>Σ x[p]·y[p] over p in [0, k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Dot<T>(CpuKernelPath path, T* x, T* y, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

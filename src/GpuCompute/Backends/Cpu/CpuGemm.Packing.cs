@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using GpuCompute.Matrices;
@@ -37,6 +38,7 @@ internal static unsafe partial class CpuGemm
     /// (2026-12-01). The tiles read two rows past the strip (their lanes land only in slots rewritten next), so strips
     /// within 16 rows of A's end, and steps past the last whole tile, take the scalar scatter.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA<T>(T* dst, T* a, nint lda, Transpose opA, int i0, int mc, int p0, int kc, int mr, int rowsOfA, CpuKernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -93,6 +95,7 @@ internal static unsafe partial class CpuGemm
     /// One register tile of a 14-row strip: 16 steps (f32) or 8 (f64) of 16 source rows, written as that many steps
     /// of 14 elements (each store 16 wide, its last two lanes overwritten by the next step's store).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeStrip<T>(T* source, nint lda, T* target)
         where T : unmanaged
     {
@@ -112,6 +115,7 @@ internal static unsafe partial class CpuGemm
     /// Packs depth [p0, p0 + kc) × columns [j0, j0 + nc) of op(B) into NR-column micro-panels: panel c holds, for each
     /// p, the NR elements op(B)(p, c·NR + 0..NR−1) next to each other; columns past the edge are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB<T>(T* dst, T* b, nint ldb, Transpose opB, int p0, int kc, int j0, int nc, int nr, bool prefetch = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -163,6 +167,7 @@ internal static unsafe partial class CpuGemm
     /// C[0..rows, 0..cols] ← α·tile + β·C, or α·tile without reading C when <paramref name="skipC"/> (β = 0 on the
     /// first depth slice). The tile is row-major with leading dimension <paramref name="ldt"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBack<T>(
         CpuKernelPath path, T* tile, nint ldt, T* c, nint ldc, int rows, int cols, T alpha, T beta, bool skipC)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -18,6 +18,10 @@ namespace GpuCompute.Backends.Cpu;
 /// together, meets at a barrier, and then multiplies its own rows against the shared panel (BLIS's parallel ic loop):
 /// one copy of B in the shared cache instead of one per thread. Otherwise (a column split, or the team busy with
 /// another call) each thread runs the loops on its part independently, packing what it reads.
+/// The driver and packing methods are compiled fully optimised on first use ([AggressiveOptimization], as the
+/// micro-kernels are): under tiered compilation a product's first calls ran their loops as tier-0/OSR code and then
+/// shared the two cores with the background recompilation. At 2048³ f32 on two threads, five runs after one warm-up,
+/// against OpenBLAS, three alternating rounds: 0.84 → 0.98 (2026-12-01).
 /// α and β are applied when a tile is written back: the first KC slice writes α·AB + β·C (or α·AB when β = 0, which never
 /// reads C) and later slices add α·AB. Every product is computed, so NaN and infinities in A or B propagate as in BLAS.
 /// </remarks>
@@ -150,6 +154,7 @@ internal static unsafe partial class CpuGemm
     private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
 
     /// <summary>The BLIS loops over C rows [i0, i1) and columns [j0, j1) on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart<T>(in GemmArgs<T> args, int i0, int i1, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -271,6 +276,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>One member of <see cref="RunTeam{T}"/>: rows [i0, i1) of C against the shared packed B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TeamMember<T>(in GemmArgs<T> args, int member, int members, int i0, int i1, T* bPack, Barrier barrier, StrongBox<bool> stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -348,6 +354,7 @@ internal static unsafe partial class CpuGemm
     /// ratio to OpenBLAS): f32 one thread 0.86 → 0.93, two threads 0.82 → 0.88; f64 one thread 0.92 → 1.08, two
     /// threads 0.98 → 1.03; 64 × 20000 × 512 and 1000 × 3000 × 500 unchanged within the noise.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPacked<T>(
         CpuKernelPath path, CpuGemmBlocking blocking, int kc, int mc, int nc, T* aPack, T* bPack, T* c, nint ldc, T alpha, T beta, bool skipC, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -73,6 +73,7 @@ internal static class CpuGemv
     /// <summary>The dot products of <see cref="RowsPerStep"/> consecutive rows of A (the first at
     /// <paramref name="offset"/>, each <paramref name="n"/> long) with x, into <paramref name="dots"/>: vector steps
     /// with 2 accumulators per row, then a scalar tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourRows<T, TV, TL>(T[] a, long offset, T[] x, int n, Span<T> dots)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct
@@ -132,6 +133,7 @@ internal static class CpuGemv
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Tail<T>(ref T row, ref T xs, nuint from, nuint columns)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -61,6 +61,7 @@ internal static class CpuReductionCores
             _ => MaxAbs<T, TV, TL>(x),
         };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Sum<T, TV, TL, TTerm>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct
@@ -171,6 +172,7 @@ internal static class CpuReductionCores
         where TTerm : ITerm =>
         TTerm.Accumulate<T, TV, TL>(sum, TL.Load(ref xs, offset), TTerm.UsesY ? TL.Load(ref ys, offset) : TL.Zero, scale);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double MaxAbs<T, TV, TL>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct
@@ -233,6 +235,7 @@ internal static class CpuReductionCores
         return max;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Extreme<T, TV, TL, TOrder>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TV : struct
@@ -321,6 +324,7 @@ internal static class CpuReductionCores
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstNaN<T>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -336,6 +340,7 @@ internal static class CpuReductionCores
     }
 
     /// <summary>The index of the first −0 (or +0) in <paramref name="x"/>, by its bit pattern; −1 if none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FirstZero<T>(ReadOnlySpan<T> x, bool negative)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -93,6 +94,7 @@ internal static class CpuReductions
         where T : unmanaged, IFloatingPointIeee754<T> =>
         simd ? CpuReductionCores.Reduce(kind, x, y, scale) : ReduceChunkBlocked(kind, x, y, scale);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ReduceChunkBlocked<T>(ReductionKind kind, ReadOnlySpan<T> x, ReadOnlySpan<T> y, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -117,6 +119,7 @@ internal static class CpuReductions
         return Pairwise.Combine(kind, blocks[..count]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ScaledSquares<T>(ReadOnlySpan<T> xs, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

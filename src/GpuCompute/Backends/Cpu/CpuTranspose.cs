@@ -115,6 +115,7 @@ internal static unsafe class CpuTranspose
     }
 
     /// <summary>Rows [top, bottom) × columns [left, right) of 4-byte elements: whole 16 × 16 tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tiles16(float* s, long ls, float* d, long ld, long top, long bottom, long left, long right, bool streaming)
     {
         for (long i = top; i + 16 <= bottom; i += 16)
@@ -127,6 +128,7 @@ internal static unsafe class CpuTranspose
     }
 
     /// <summary>Rows [top, bottom) × columns [left, right) of 8-byte elements: whole 8 × 8 tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tiles8(double* s, long ls, double* d, long ld, long top, long bottom, long left, long right, bool streaming)
     {
         for (long i = top; i + 8 <= bottom; i += 8)
@@ -140,6 +142,7 @@ internal static unsafe class CpuTranspose
 
     /// <summary>What the whole tiles of a macro tile leave (only macro tiles on the bottom or right edge have any): the
     /// columns right of the last whole tile, and the rows below it, element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Edges<T>(T* s, long ls, T* d, long ld, long top, long bottom, long left, long right, int side)
         where T : unmanaged
     {
@@ -149,6 +152,7 @@ internal static unsafe class CpuTranspose
     }
 
     /// <summary>Rows [top, bottom) × columns [left, right), element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scalar<T>(T* s, long ls, T* d, long ld, long top, long bottom, long left, long right)
         where T : unmanaged
     {
@@ -261,6 +265,7 @@ internal static unsafe class CpuTranspose
 
     /// <summary>The portable path: 128 × 128 macro tiles in parallel, each done as 32 × 32 blocks copied row by row into
     /// a small buffer and written out row by row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Portable<T>(T[] source, long sourceOffset, long sourceStride, T[] destination, long destinationOffset, long destinationStride, long rows, long columns, int threads)
         where T : unmanaged
     {
