@@ -248,19 +248,22 @@ internal static unsafe partial class CpuGemm
     {
         CpuGemmBlocking blocking = args.Config.For<T>();
         int m = args.C.Rows, n = args.C.Cols, k = args.K, nr = blocking.Nr;
-        int rowsPerMember = CeilDiv(CeilDiv(m, blocking.Mr), threads) * blocking.Mr;
         int kcMax = Math.Min(blocking.Kc, k), ncMax = Math.Min(blocking.Nc, RoundUp(n, nr));
         CpuPackBuffer shared = CpuPackBuffer.Rent((nuint)RoundUp(kcMax * ncMax, 16) * (nuint)sizeof(T));
         var stop = new StrongBox<bool>();
-        using var barrier = new Barrier(threads, _ => stop.Value = stop.Value || args.Cancellation.IsCancellationRequested);
+        var next = new StrongBox<int>();
+        using var barrier = new Barrier(threads, _ =>
+        {
+            stop.Value = stop.Value || args.Cancellation.IsCancellationRequested;
+            next.Value = 0; // every phase starts the strips of C over
+        });
         try
         {
             return CpuWorkers.Shared.TryRun(threads, member =>
             {
                 try
                 {
-                    int i0 = Math.Min(m, member * rowsPerMember);
-                    TeamMember(args, member, threads, i0, Math.Min(m, i0 + rowsPerMember), (T*)shared.Pointer, barrier, stop);
+                    TeamMember(args, member, threads, (T*)shared.Pointer, barrier, stop, next);
                 }
                 catch
                 {
@@ -277,15 +280,16 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>One member of <see cref="RunTeam{T}"/>: rows [i0, i1) of C against the shared packed B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TeamMember<T>(in GemmArgs<T> args, int member, int members, int i0, int i1, T* bPack, Barrier barrier, StrongBox<bool> stop)
+    private static void TeamMember<T>(
+        in GemmArgs<T> args, int member, int members, T* bPack, Barrier barrier, StrongBox<bool> stop, StrongBox<int> next)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CpuGemmConfig config = args.Config;
         CpuGemmBlocking blocking = config.For<T>();
         int mr = blocking.Mr, nr = blocking.Nr, k = args.K, n = args.C.Cols;
         int kcMax = Math.Min(blocking.Kc, k);
-        int mcMax = Math.Max(mr, Math.Min(blocking.Mc, RoundUp(i1 - i0, mr)));
-        int aElements = RoundUp(mcMax * kcMax, 16) + PackASlack;
+        int m = args.C.Rows, strips = CeilDiv(m, mr);
+        int aElements = RoundUp(mr * kcMax, 16) + PackASlack;
         CpuPackBuffer buffer = CpuPackBuffer.Rent((nuint)(aElements + (mr * nr)) * (nuint)sizeof(T));
         try
         {
@@ -320,10 +324,15 @@ internal static unsafe partial class CpuGemm
 
                         T beta = pc == 0 ? args.Beta : T.One;
                         bool skipC = pc == 0 && T.IsZero(args.Beta);
-                        for (int ic = i0; ic < i1 && !args.Cancellation.IsCancellationRequested; ic += blocking.Mc)
+                        // Strips of MR rows of C are taken one at a time from a shared counter, each A micro-panel packed
+                        // just before its sweep over the panel (rows outside, so it is read from L1): a member that is
+                        // slowed (a busy core, a preempted vCPU) no longer holds the other at the next barrier.
+                        for (int strip = Interlocked.Increment(ref next.Value) - 1;
+                             strip < strips && !args.Cancellation.IsCancellationRequested;
+                             strip = Interlocked.Increment(ref next.Value) - 1)
                         {
-                            int mc = Math.Min(blocking.Mc, i1 - ic);
-                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr, args.C.Rows, config.Path);
+                            int ic = strip * mr, mc = Math.Min(mr, m - ic);
+                            PackA(aPack, aBase, lda, args.OpA, ic, mc, pc, kc, mr, m, config.Path);
                             MultiplyPacked(config.Path, blocking, kc, mc, nc, aPack, bPack, cBase + jc + (ic * ldc), ldc, args.Alpha, beta, skipC, tile);
                         }
 
