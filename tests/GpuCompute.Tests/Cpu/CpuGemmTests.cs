@@ -256,10 +256,11 @@ public sealed class CpuGemmTests
     }
 
     [Test]
-    public void Multiply_ShortWideWithChunkedBPacking_MatchesReference([Values] Precision precision, [Values] Transpose opB)
+    public void Multiply_ShortWideWithBInPlaceOrChunkedPacking_MatchesReference([Values] Precision precision, [Values] Transpose opB)
     {
-        // One MC block of rows makes B pack in chunks of 8 micro-panels: 17 panels + 3 columns cross two chunk edges
-        // inside one NC block (NC = 20 panels) and the NC edge after it.
+        // One MC block of rows: untransposed B is read in place (its last 3 columns, not a whole micro-panel, packed),
+        // transposed B packs in chunks of 8 micro-panels: 21 panels + 3 columns cross two chunk edges inside one NC
+        // block (NC = 20 panels) and the NC edge after it; K over two KC slices adds to C; the padding makes B strided.
         CpuGemmBlocking natural = CpuGemmConfig.Create(_path).Single;
         CpuGemmConfig config = CpuGemmConfig.Create(
             _path, kc: SmallKc, mc: 2 * natural.Mr, nc: 20 * natural.Nr, directMaxVolume: 0, directForVectorShapes: false, minVolumePerThread: 0, sharedPackingMinBytes: 0);

@@ -6,8 +6,9 @@ namespace GpuCompute.Backends.Cpu;
 
 /// <summary>
 /// Register-blocked GEMM micro-kernels: C ← α·Σₚ a[p]·b[p]ᵀ + β·C over <c>kc</c> steps of a packed MR-wide A
-/// micro-panel and a packed NR-wide B micro-panel, for one whole MR × NR tile of C (leading dimension <c>ldc</c>;
-/// <c>skipC</c> stores α·AB without reading C). The accumulators live in vector registers (hand-unrolled locals, so
+/// micro-panel and an NR-wide B micro-panel whose steps are <c>ldb</c> elements apart (NR when packed, B's leading
+/// dimension when read in place), for one whole MR × NR tile of C (leading dimension <c>ldc</c>; <c>skipC</c> stores
+/// α·AB without reading C). A nonzero <c>prefetch</c> (elements) prefetches that far past each step's B vectors. The accumulators live in vector registers (hand-unrolled locals, so
 /// the JIT allocates them to registers). Edge tiles are computed into a scratch tile (α = 1, skipC) and clipped by
 /// the caller.
 /// </summary>
@@ -19,7 +20,7 @@ internal static unsafe class CpuMicroKernels
 {
     /// <summary>14 × 32 single-precision tile: 28 zmm accumulators, 2 B vectors and 1 broadcast of A (31 of 32 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Single512(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, bool skipC)
+    public static void Single512(int kc, float* a, float* b, nint ldb, nint prefetch, float* c, nint ldc, float alpha, float beta, bool skipC)
     {
         // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
         Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 31);
@@ -54,6 +55,12 @@ internal static unsafe class CpuMicroKernels
         {
             Vector512<float> b0 = Vector512.Load(b);
             Vector512<float> b1 = Vector512.Load(b + 16);
+            if (prefetch != 0)
+            {
+                Sse.Prefetch0(b + prefetch);
+                Sse.Prefetch0(b + prefetch + 16);
+            }
+
             Vector512<float> x;
             x = Vector512.Create(a[0]); c0_0 = Avx512F.FusedMultiplyAdd(x, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(x, b1, c0_1);
             x = Vector512.Create(a[1]); c1_0 = Avx512F.FusedMultiplyAdd(x, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(x, b1, c1_1);
@@ -70,7 +77,7 @@ internal static unsafe class CpuMicroKernels
             x = Vector512.Create(a[12]); c12_0 = Avx512F.FusedMultiplyAdd(x, b0, c12_0); c12_1 = Avx512F.FusedMultiplyAdd(x, b1, c12_1);
             x = Vector512.Create(a[13]); c13_0 = Avx512F.FusedMultiplyAdd(x, b0, c13_0); c13_1 = Avx512F.FusedMultiplyAdd(x, b1, c13_1);
             a += 14;
-            b += 32;
+            b += ldb;
         }
 
         Vector512<float> va = Vector512.Create(alpha);
@@ -113,7 +120,7 @@ internal static unsafe class CpuMicroKernels
 
     /// <summary>14 × 16 double-precision tile: 28 zmm accumulators, 2 B vectors and 1 broadcast of A (31 of 32 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Double512(int kc, double* a, double* b, double* c, nint ldc, double alpha, double beta, bool skipC)
+    public static void Double512(int kc, double* a, double* b, nint ldb, nint prefetch, double* c, nint ldc, double alpha, double beta, bool skipC)
     {
         // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
         Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 15);
@@ -148,6 +155,12 @@ internal static unsafe class CpuMicroKernels
         {
             Vector512<double> b0 = Vector512.Load(b);
             Vector512<double> b1 = Vector512.Load(b + 8);
+            if (prefetch != 0)
+            {
+                Sse.Prefetch0(b + prefetch);
+                Sse.Prefetch0(b + prefetch + 8);
+            }
+
             Vector512<double> x;
             x = Vector512.Create(a[0]); c0_0 = Avx512F.FusedMultiplyAdd(x, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(x, b1, c0_1);
             x = Vector512.Create(a[1]); c1_0 = Avx512F.FusedMultiplyAdd(x, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(x, b1, c1_1);
@@ -164,7 +177,7 @@ internal static unsafe class CpuMicroKernels
             x = Vector512.Create(a[12]); c12_0 = Avx512F.FusedMultiplyAdd(x, b0, c12_0); c12_1 = Avx512F.FusedMultiplyAdd(x, b1, c12_1);
             x = Vector512.Create(a[13]); c13_0 = Avx512F.FusedMultiplyAdd(x, b0, c13_0); c13_1 = Avx512F.FusedMultiplyAdd(x, b1, c13_1);
             a += 14;
-            b += 16;
+            b += ldb;
         }
 
         Vector512<double> va = Vector512.Create(alpha);
@@ -207,7 +220,7 @@ internal static unsafe class CpuMicroKernels
 
     /// <summary>6 × 16 single-precision tile: 12 ymm accumulators, 2 B vectors and 1 broadcast (15 of the 16 AVX2 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Single256(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, bool skipC)
+    public static void Single256(int kc, float* a, float* b, nint ldb, nint prefetch, float* c, nint ldc, float alpha, float beta, bool skipC)
     {
         // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
         Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 15);
@@ -226,6 +239,11 @@ internal static unsafe class CpuMicroKernels
         {
             Vector256<float> b0 = Vector256.Load(b);
             Vector256<float> b1 = Vector256.Load(b + 8);
+            if (prefetch != 0)
+            {
+                Sse.Prefetch0(b + prefetch);
+            }
+
             Vector256<float> x;
             x = Vector256.Create(a[0]); c0_0 = Fma.MultiplyAdd(x, b0, c0_0); c0_1 = Fma.MultiplyAdd(x, b1, c0_1);
             x = Vector256.Create(a[1]); c1_0 = Fma.MultiplyAdd(x, b0, c1_0); c1_1 = Fma.MultiplyAdd(x, b1, c1_1);
@@ -234,7 +252,7 @@ internal static unsafe class CpuMicroKernels
             x = Vector256.Create(a[4]); c4_0 = Fma.MultiplyAdd(x, b0, c4_0); c4_1 = Fma.MultiplyAdd(x, b1, c4_1);
             x = Vector256.Create(a[5]); c5_0 = Fma.MultiplyAdd(x, b0, c5_0); c5_1 = Fma.MultiplyAdd(x, b1, c5_1);
             a += 6;
-            b += 16;
+            b += ldb;
         }
 
         Vector256<float> va = Vector256.Create(alpha);
@@ -261,7 +279,7 @@ internal static unsafe class CpuMicroKernels
 
     /// <summary>6 × 8 double-precision tile: 12 ymm accumulators, 2 B vectors and 1 broadcast (15 of the 16 AVX2 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Double256(int kc, double* a, double* b, double* c, nint ldc, double alpha, double beta, bool skipC)
+    public static void Double256(int kc, double* a, double* b, nint ldb, nint prefetch, double* c, nint ldc, double alpha, double beta, bool skipC)
     {
         // Fetch the C tile's lines now, so the write-back after the loop finds them in cache.
         Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 7);
@@ -280,6 +298,11 @@ internal static unsafe class CpuMicroKernels
         {
             Vector256<double> b0 = Vector256.Load(b);
             Vector256<double> b1 = Vector256.Load(b + 4);
+            if (prefetch != 0)
+            {
+                Sse.Prefetch0(b + prefetch);
+            }
+
             Vector256<double> x;
             x = Vector256.Create(a[0]); c0_0 = Fma.MultiplyAdd(x, b0, c0_0); c0_1 = Fma.MultiplyAdd(x, b1, c0_1);
             x = Vector256.Create(a[1]); c1_0 = Fma.MultiplyAdd(x, b0, c1_0); c1_1 = Fma.MultiplyAdd(x, b1, c1_1);
@@ -288,7 +311,7 @@ internal static unsafe class CpuMicroKernels
             x = Vector256.Create(a[4]); c4_0 = Fma.MultiplyAdd(x, b0, c4_0); c4_1 = Fma.MultiplyAdd(x, b1, c4_1);
             x = Vector256.Create(a[5]); c5_0 = Fma.MultiplyAdd(x, b0, c5_0); c5_1 = Fma.MultiplyAdd(x, b1, c5_1);
             a += 6;
-            b += 8;
+            b += ldb;
         }
 
         Vector256<double> va = Vector256.Create(alpha);
@@ -315,7 +338,7 @@ internal static unsafe class CpuMicroKernels
 
     /// <summary>4 × 4 tile in plain scalar code: the portable fallback for either precision.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scalar<T>(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta, bool skipC)
+    public static void Scalar<T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, T alpha, T beta, bool skipC)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
@@ -334,7 +357,7 @@ internal static unsafe class CpuMicroKernels
             x = a[3];
             c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3;
             a += 4;
-            b += 4;
+            b += ldb;
         }
 
         StoreRow(c, c00, c01, c02, c03, alpha, beta, skipC);
