@@ -166,16 +166,19 @@ public sealed class CpuGemmTests
     }
 
     [Test]
-    public void Multiply_PackingWithRegisterTiles_MatchesReference([Values] Precision precision, [Values(1, 2)] int threads)
+    public void Multiply_PackingWithRegisterTiles_MatchesReference(
+        [Values] Precision precision, [Values(1, 2)] int threads, [Values] Transpose opA, [Values] Transpose opB)
     {
-        // KC of 37 (two or four register tiles of steps, then a scalar tail) and rows around the strips that end
-        // within 16 rows of A, where packing falls back to the scalar scatter; A strided (padding 3).
+        // KC of 37 (two or four register tiles of steps, then a scalar tail; the last slice of 6 all tail) and rows
+        // around the strips that end within 16 rows of A, where packing falls back to the scalar scatter (untransposed
+        // A) or to span copies (transposed A); transposed B's 3 whole micro-panels go through tiles, its 5 last columns
+        // through the scatter; operands strided (padding 3).
         CpuGemmBlocking natural = precision == Precision.Single ? CpuGemmConfig.Create(_path).Single : CpuGemmConfig.Create(_path).Double;
         CpuGemmConfig config = CpuGemmConfig.Create(
             _path, kc: 37, mc: 4 * natural.Mr, nc: 3 * natural.Nr, directMaxVolume: 0, directForVectorShapes: false, minVolumePerThread: 0, sharedPackingMinBytes: 0);
         foreach (int m in new[] { 14, 15, 16, 29, 30, 31, 57, 70, 71 })
         {
-            Check(precision, m, (3 * natural.Nr) + 5, 80, Transpose.None, Transpose.None, 0.75, 0.5, padding: 3, threads, config, m);
+            Check(precision, m, (3 * natural.Nr) + 5, 80, opA, opB, 0.75, 0.5, padding: 3, threads, config, m);
         }
     }
 

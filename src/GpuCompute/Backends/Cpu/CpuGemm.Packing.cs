@@ -43,6 +43,7 @@ internal static unsafe partial class CpuGemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool tiles = opA == Transpose.None && path == CpuKernelPath.Vector512 && mr == 14 && CpuTranspose.HasSimd<T>();
+        bool steps16 = opA == Transpose.Transposed && path == CpuKernelPath.Vector512 && mr == 14;
         int side = sizeof(T) == 4 ? 16 : 8;
         for (int r0 = 0; r0 < mc; r0 += mr)
         {
@@ -72,9 +73,19 @@ internal static unsafe partial class CpuGemm
                     }
                 }
             }
+            else if (steps16 && rows == mr && i0 + r0 + 16 <= rowsOfA)
+            {
+                // op(A)(i, p) = A[p, i]: the MR elements of one step are contiguous in A's row p. Each step is copied as
+                // 16 elements whose last two land in the next step's first slots (rewritten next) or in the slack,
+                // instead of a 14-element span copy (a library call) per step.
+                T* source = a + (p0 * lda) + i0 + r0;
+                for (int p = 0; p < kc; p++)
+                {
+                    Copy16(source + (p * lda), panel + ((nint)p * mr));
+                }
+            }
             else
             {
-                // op(A)(i, p) = A[p, i]: the MR elements of one step are contiguous in A's row p.
                 for (int p = 0; p < kc; p++)
                 {
                     new ReadOnlySpan<T>(a + ((p0 + p) * lda) + i0 + r0, rows).CopyTo(new Span<T>(panel + ((nint)p * mr), rows));
@@ -111,14 +122,49 @@ internal static unsafe partial class CpuGemm
         }
     }
 
+    /// <summary>One side × side register tile (16 floats or 8 doubles), rows <paramref name="ls"/> apart, transposed
+    /// into rows <paramref name="ld"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeTile<T>(T* source, nint ls, T* target, nint ld)
+        where T : unmanaged
+    {
+        if (sizeof(T) == 4)
+        {
+            CpuTranspose.Tile16((float*)source, ls, (float*)target, ld, streaming: false);
+        }
+        else
+        {
+            CpuTranspose.Tile8((double*)source, ls, (double*)target, ld, streaming: false);
+        }
+    }
+
+    /// <summary>Copies 16 elements (one 512-bit vector of floats, two of doubles).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy16<T>(T* source, T* target)
+        where T : unmanaged
+    {
+        for (int v = 0; v < 16; v += Vector512<T>.Count)
+        {
+            Vector512.Load(source + v).Store(target + v);
+        }
+    }
+
     /// <summary>
     /// Packs depth [p0, p0 + kc) × columns [j0, j0 + nc) of op(B) into NR-column micro-panels: panel c holds, for each
     /// p, the NR elements op(B)(p, c·NR + 0..NR−1) next to each other; columns past the edge are zero.
     /// </summary>
+    /// <remarks>
+    /// Transposed B is a transpose of each NR-row block of B: on the 512-bit path whole micro-panels go through 16 × 16
+    /// (f32) or 8 × 8 (f64) register tiles (<see cref="CpuTranspose"/>), NR / 16 or NR / 8 across, where the scalar
+    /// scatter wrote one element at a time with stride NR; steps past the last whole tile, and the last partial panel,
+    /// take the scatter.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB<T>(T* dst, T* b, nint ldb, Transpose opB, int p0, int kc, int j0, int nc, int nr, bool prefetch = false)
+    private static void PackB<T>(T* dst, T* b, nint ldb, Transpose opB, int p0, int kc, int j0, int nc, int nr, CpuKernelPath path, bool prefetch = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int side = sizeof(T) == 4 ? 16 : 8;
+        bool tiles = opB == Transpose.Transposed && path == CpuKernelPath.Vector512 && CpuTranspose.HasSimd<T>() && nr % side == 0;
         for (int c0 = 0; c0 < nc; c0 += nr)
         {
             int cols = Math.Min(nr, nc - c0);
@@ -141,14 +187,28 @@ internal static unsafe partial class CpuGemm
             }
             else
             {
-                // op(B)(p, j) = B[j, p]: each source row is contiguous in p; scatter it with stride NR.
+                // op(B)(p, j) = B[j, p]: each source row is contiguous in p.
+                T* block = b + ((j0 + c0) * ldb) + p0;
+                int p = 0;
+                if (tiles && cols == nr)
+                {
+                    for (; p + side <= kc; p += side)
+                    {
+                        for (int h = 0; h < nr; h += side)
+                        {
+                            TransposeTile(block + (h * ldb) + p, ldb, panel + ((nint)p * nr) + h, nr);
+                        }
+                    }
+                }
+
+                // The rest: scatter each source row with stride NR.
                 for (int col = 0; col < cols; col++)
                 {
-                    T* source = b + ((j0 + c0 + col) * ldb) + p0;
+                    T* source = block + (col * ldb);
                     T* target = panel + col;
-                    for (int p = 0; p < kc; p++)
+                    for (int q = p; q < kc; q++)
                     {
-                        target[(nint)p * nr] = source[p];
+                        target[(nint)q * nr] = source[q];
                     }
                 }
             }

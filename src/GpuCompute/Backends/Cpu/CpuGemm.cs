@@ -197,7 +197,7 @@ internal static unsafe partial class CpuGemm
                         int kc = Math.Min(blocking.Kc, k - pc);
                         if (!packBInChunks)
                         {
-                            PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc, nc, nr);
+                            PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc, nc, nr, path);
                         }
 
                         bool first = pc == 0;
@@ -226,7 +226,7 @@ internal static unsafe partial class CpuGemm
                                 MultiplyUnpackedB(path, blocking, kc, mc, whole, aPack, bBase + (pc * ldb) + jc, ldb, cBase + jc + (ic * ldc), ldc, alpha, beta, skipC, tile);
                                 if (whole < nc)
                                 {
-                                    PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + whole, nc - whole, nr);
+                                    PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + whole, nc - whole, nr, path);
                                     MultiplyPacked(path, blocking, kc, mc, nc - whole, aPack, bPack, cBase + jc + whole + (ic * ldc), ldc, alpha, beta, skipC, tile);
                                 }
 
@@ -237,7 +237,7 @@ internal static unsafe partial class CpuGemm
                             for (int jr = 0; jr < nc; jr += chunkColumns)
                             {
                                 int chunk = Math.Min(chunkColumns, nc - jr);
-                                PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, chunk, nr, prefetch: true);
+                                PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, chunk, nr, path, prefetch: true);
                                 MultiplyPacked(path, blocking, kc, mc, chunk, aPack, bPack, cBase + jc + jr + (ic * ldc), ldc, alpha, beta, skipC, tile);
                             }
                         }
@@ -328,7 +328,7 @@ internal static unsafe partial class CpuGemm
                         if (last > first)
                         {
                             int j = first * nr;
-                            PackB(bPack + ((nint)j * kc), bBase, ldb, args.OpB, pc, kc, jc + j, Math.Min(nc, last * nr) - j, nr);
+                            PackB(bPack + ((nint)j * kc), bBase, ldb, args.OpB, pc, kc, jc + j, Math.Min(nc, last * nr) - j, nr, config.Path);
                         }
 
                         barrier.SignalAndWait();
