@@ -16,8 +16,8 @@ namespace GpuCompute.Backends.Cpu;
 /// micro-panels outside the strips of A (<c>MultiplyUnpackedB</c>), and transposed B is packed a few micro-panels at a time.
 /// Threads split C into a grid of row and column ranges shaped so that each part is as square as possible. When the
 /// split is by rows only, the threads form a team (<see cref="CpuWorkers"/>) that packs each KC × NC panel of B once,
-/// together, meets at a barrier, and then multiplies its own rows against the shared panel (BLIS's parallel ic loop):
-/// one copy of B in the shared cache instead of one per thread. Otherwise (a column split, or the team busy with
+/// together, meets at a barrier, and then multiplies strips of C's rows, taken one at a time, against the shared panel
+/// (BLIS's parallel ic loop): one copy of B in the shared cache instead of one per thread. Otherwise (a column split, or the team busy with
 /// another call) each thread runs the loops on its part independently, packing what it reads.
 /// The driver and packing methods are compiled fully optimised on first use ([AggressiveOptimization], as the
 /// micro-kernels are): under tiered compilation a product's first calls ran their loops as tier-0/OSR code and then
@@ -252,8 +252,8 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>
-    /// Runs the BLIS loops on a thread team: members split C's rows (whole micro-tiles), pack each KC × NC panel of B
-    /// together into one shared buffer (each a run of micro-panels), meet at a barrier, multiply their rows against it,
+    /// Runs the BLIS loops on a thread team: members pack each KC × NC panel of B together into one shared buffer (each
+    /// a run of micro-panels), meet at a barrier, multiply MR-row strips of C taken from a shared counter against it,
     /// and meet again before the next panel overwrites it. Cancellation is observed consistently: the barrier's
     /// post-phase action samples the token once for everyone, so no member leaves while another waits for it. Returns
     /// false, having done nothing, when the team is busy.
@@ -293,7 +293,8 @@ internal static unsafe partial class CpuGemm
         }
     }
 
-    /// <summary>One member of <see cref="RunTeam{T}"/>: rows [i0, i1) of C against the shared packed B.</summary>
+    /// <summary>One member of <see cref="RunTeam{T}"/>: packs its run of each shared B panel, then multiplies the MR-row
+    /// strips of C it takes from <paramref name="next"/> against the whole panel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TeamMember<T>(
         in GemmArgs<T> args, int member, int members, T* bPack, Barrier barrier, StrongBox<bool> stop, StrongBox<int> next)
@@ -339,6 +340,7 @@ internal static unsafe partial class CpuGemm
 
                         T beta = pc == 0 ? args.Beta : T.One;
                         bool skipC = pc == 0 && T.IsZero(args.Beta);
+
                         // Strips of MR rows of C are taken one at a time from a shared counter, each A micro-panel packed
                         // just before its sweep over the panel (rows outside, so it is read from L1): a member that is
                         // slowed (a busy core, a preempted vCPU) no longer holds the other at the next barrier.
