@@ -28,7 +28,7 @@ import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 for side in ("before", "after"):
     mine = [r for r in rows if r[0] == side]
-    print(side, "median GFLOP/s", statistics.median(float(r[1]) for r in mine),
-          "median ratio", statistics.median(float(r[2]) for r in mine))
+    print(side, "median GFLOP/s", round(statistics.median(float(r[1]) for r in mine), 1),
+          "median ratio", round(statistics.median(float(r[2]) for r in mine), 3))
 EOF
 rm -f "$out"

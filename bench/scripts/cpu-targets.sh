@@ -49,12 +49,23 @@ gemm() {
   done
 }
 
+# One thread at 2048³, each round between two one-thread FMA peaks (their mean is the round's peak): the host's speed
+# drifts within minutes, so a peak from the start of the script would not describe the run.
 single() {
-  echo "| one thread, 2048³ | GpuCompute GFLOP/s | OpenBLAS GFLOP/s | ratio |"
-  echo "| --- | --- | --- | --- |"
+  gcc -O3 -funroll-loops -mavx512f -mfma -fopenmp "$here/../fma-peak/fma_peak.c" -o /tmp/fma_peak
+  echo "| one thread, 2048³ | GpuCompute GFLOP/s | OpenBLAS GFLOP/s | ratio | FMA peak | GpuCompute of peak | OpenBLAS of peak |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
   for p in f32 f64; do
-    read -r g o r < <(compare --size 2048 --threads 1 --precision $p)
-    echo "| $p | $g | $o | $r |"
+    local ours=() theirs=() ratios=() peaks=() mine=() blas=()
+    for _ in $(seq "$ROUNDS"); do
+      before=$(/tmp/fma_peak 1)
+      read -r g o r < <(ROUNDS=1 compare --size 2048 --threads 1 --precision $p)
+      after=$(/tmp/fma_peak 1)
+      peak=$(python3 -c "import re,sys; f=[float(re.search(sys.argv[3]+r' ([0-9.]+)', x).group(1)) for x in sys.argv[1:3]]; print(sum(f)/2)" "$before" "$after" "$p")
+      ours+=("$g"); theirs+=("$o"); ratios+=("$r"); peaks+=("$peak")
+      mine+=("$(python3 -c "print($g/$peak)")"); blas+=("$(python3 -c "print($o/$peak)")")
+    done
+    echo "| $p | $(median "${ours[@]}") | $(median "${theirs[@]}") | $(median "${ratios[@]}") | $(median "${peaks[@]}") | $(median "${mine[@]}") | $(median "${blas[@]}") |"
   done
 }
 

@@ -57,8 +57,9 @@ public sealed class CpuGemmTests
     {
         CpuGemmBlocking blocking = precision == Precision.Single ? _tiny.Single : _tiny.Double;
         int mr = blocking.Mr, nr = blocking.Nr, mc = blocking.Mc, nc = blocking.Nc;
-        int[] ms = [1, mr - 1, mr, mr + 1, mc - 1, mc + 1];
-        int[] ns = [1, nr - 1, nr + 1, nc, nc + 1];
+        // 7, 8, 9 and mr + 8 reach the 8-row edge kernel (a last strip of up to 8 rows, exactly 8 written straight to C).
+        int[] ms = [1, 7, 8, 9, mr - 1, mr, mr + 1, mr + 8, mc - 1, mc + 1];
+        int[] ns = [1, nr - 1, nr, nr + 1, nc, nc + 1];
         int[] ks = [1, SmallKc - 1, SmallKc, SmallKc + 1, (2 * SmallKc) + 1];
         int seed = 1;
         foreach (int m in ms.Where(x => x > 0).Distinct())

@@ -401,9 +401,7 @@ internal static unsafe partial class CpuGemm
                 }
                 else
                 {
-                    // Edge tile: compute the whole padded tile into scratch, write back the valid part.
-                    MicroKernel(path, kc, aPanel, bPanel, nr, 0, tile, nr, T.One, T.Zero, skipC: true);
-                    WriteBack(path, tile, nr, cTile, ldc, rows, cols, alpha, beta, skipC);
+                    EdgeTile(path, blocking, kc, aPanel, bPanel, nr, 0, cTile, ldc, rows, cols, alpha, beta, skipC, tile);
                 }
             }
         }
@@ -442,10 +440,57 @@ internal static unsafe partial class CpuGemm
                 }
                 else
                 {
-                    MicroKernel(path, kc, aPanel, bPanel, ldb, prefetch, tile, nr, T.One, T.Zero, skipC: true);
-                    WriteBack(path, tile, nr, cTile, ldc, rows, nr, alpha, beta, skipC);
+                    EdgeTile(path, blocking, kc, aPanel, bPanel, ldb, prefetch, cTile, ldc, rows, nr, alpha, beta, skipC, tile);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A tile at C's edge, <paramref name="rows"/> × <paramref name="cols"/> of the MR × NR micro-tile: a strip of at most
+    /// 8 rows on the 512-bit path takes the 8-row kernel (straight into C when it is exactly 8 × NR), anything else the
+    /// whole padded tile computed into scratch (α = 1, no C) and the valid part written back.
+    /// </summary>
+    /// <remarks>
+    /// The 8-row kernel is for short blocks (m = 64 is 4 × 14 + 8: the fifth strip had spent 6 of 14 rows' FMAs on zero
+    /// padding, 9 % of the product).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EdgeTile<T>(
+        CpuKernelPath path, CpuGemmBlocking blocking, int kc, T* aPanel, T* bPanel, nint ldb, nint prefetch, T* c, nint ldc, int rows, int cols, T alpha, T beta, bool skipC, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = blocking.Mr, nr = blocking.Nr;
+        if (path == CpuKernelPath.Vector512 && rows <= 8)
+        {
+            if (rows == 8 && cols == nr)
+            {
+                Rows8Kernel(kc, aPanel, mr, bPanel, ldb, prefetch, c, ldc, alpha, beta, skipC);
+                return;
+            }
+
+            Rows8Kernel(kc, aPanel, mr, bPanel, ldb, prefetch, tile, nr, T.One, T.Zero, skipC: true);
+        }
+        else
+        {
+            MicroKernel(path, kc, aPanel, bPanel, ldb, prefetch, tile, nr, T.One, T.Zero, skipC: true);
+        }
+
+        WriteBack(path, tile, nr, c, ldc, rows, cols, alpha, beta, skipC);
+    }
+
+    /// <summary>The 8-row 512-bit micro-kernel for <typeparamref name="T"/> (A steps <paramref name="mr"/> apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rows8Kernel<T>(int kc, T* a, nint mr, T* b, nint ldb, nint prefetch, T* c, nint ldc, T alpha, T beta, bool skipC)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            CpuMicroKernels.Single512Rows8(kc, (float*)a, mr, (float*)b, ldb, prefetch, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
+        }
+        else
+        {
+            CpuMicroKernels.Double512Rows8(kc, (double*)a, mr, (double*)b, ldb, prefetch, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
         }
     }
 
