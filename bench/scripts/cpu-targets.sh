@@ -16,16 +16,18 @@ peak() {
   echo "FMA peak: $(/tmp/fma_peak 1) | $(/tmp/fma_peak 2)"
 }
 
-# compare ARGS... -> "ours openblas ratio" medians over ROUNDS invocations
-compare() {
-  local ours=() theirs=() ratios=()
-  for _ in $(seq "$ROUNDS"); do
-    read -r g o r < <($B compare "$@" --repeat 5 --openblas-coretype SkylakeX --json |
-      python3 -c "import json,sys; d=json.load(sys.stdin)['results']; print(d[0]['gflops'], d[1]['gflops'], d[0]['ratio_to_blas'])")
-    ours+=("$g"); theirs+=("$o"); ratios+=("$r")
-  done
-  echo "$(median "${ours[@]}") $(median "${theirs[@]}") $(median "${ratios[@]}")"
+# rounds CMD ARGS...: runs CMD ROUNDS times (each printing one line of numbers) and prints each column's median.
+rounds() {
+  for _ in $(seq "$ROUNDS"); do "$@"; done |
+    python3 -c "import statistics,sys; r=[l.split() for l in sys.stdin]; print(*(round(statistics.median(float(x[i]) for x in r),3) for i in range(len(r[0]))))"
 }
+
+# compare ARGS... -> "ours openblas ratio" medians over ROUNDS invocations
+compare_once() {
+  $B compare "$@" --repeat 5 --openblas-coretype SkylakeX --json |
+    python3 -c "import json,sys; d=json.load(sys.stdin)['results']; print(d[0]['gflops'], d[1]['gflops'], d[0]['ratio_to_blas'])"
+}
+compare() { rounds compare_once "$@"; }
 
 gemm() {
   echo "| shape | precision | GpuCompute GFLOP/s | OpenBLAS GFLOP/s | ratio |"
@@ -70,15 +72,11 @@ single() {
 }
 
 # op NAME ARGS... -> "gflops gbps fraction-of-triad" medians
-op() {
-  local gf=() gb=() fr=()
-  for _ in $(seq "$ROUNDS"); do
-    read -r g b f < <($B op "$@" --devices cpu --json |
-      python3 -c "import json,sys; d=json.load(sys.stdin); print(d['gflops'], d.get('gbps') or 0, d.get('fraction_of_triad') or 0)")
-    gf+=("$g"); gb+=("$b"); fr+=("$f")
-  done
-  echo "$(median "${gf[@]}") $(median "${gb[@]}") $(median "${fr[@]}")"
+op_once() {
+  $B op "$@" --devices cpu --json |
+    python3 -c "import json,sys; d=json.load(sys.stdin); print(d['gflops'], d.get('gbps') or 0, d.get('fraction_of_triad') or 0)"
 }
+op() { rounds op_once "$@"; }
 
 batched() {
   echo "| batched 32³ × 10,000 | GFLOP/s | GB/s |"

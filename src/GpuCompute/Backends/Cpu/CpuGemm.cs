@@ -465,11 +465,11 @@ internal static unsafe partial class CpuGemm
         {
             if (rows == 8 && cols == nr)
             {
-                Rows8Kernel(kc, aPanel, mr, bPanel, ldb, prefetch, c, ldc, alpha, beta, skipC);
+                CpuMicroKernels.Rows8x512(kc, aPanel, mr, bPanel, ldb, prefetch, c, ldc, alpha, beta, skipC);
                 return;
             }
 
-            Rows8Kernel(kc, aPanel, mr, bPanel, ldb, prefetch, tile, nr, T.One, T.Zero, skipC: true);
+            CpuMicroKernels.Rows8x512(kc, aPanel, mr, bPanel, ldb, prefetch, tile, nr, T.One, T.Zero, skipC: true);
         }
         else
         {
@@ -477,21 +477,6 @@ internal static unsafe partial class CpuGemm
         }
 
         WriteBack(path, tile, nr, c, ldc, rows, cols, alpha, beta, skipC);
-    }
-
-    /// <summary>The 8-row 512-bit micro-kernel for <typeparamref name="T"/> (A steps <paramref name="mr"/> apart).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Rows8Kernel<T>(int kc, T* a, nint mr, T* b, nint ldb, nint prefetch, T* c, nint ldc, T alpha, T beta, bool skipC)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            CpuMicroKernels.Single512Rows8(kc, (float*)a, mr, (float*)b, ldb, prefetch, (float*)c, ldc, Unsafe.As<T, float>(ref alpha), Unsafe.As<T, float>(ref beta), skipC);
-        }
-        else
-        {
-            CpuMicroKernels.Double512Rows8(kc, (double*)a, mr, (double*)b, ldb, prefetch, (double*)c, ldc, Unsafe.As<T, double>(ref alpha), Unsafe.As<T, double>(ref beta), skipC);
-        }
     }
 
     /// <summary>The micro-kernel for <typeparamref name="T"/> on <paramref name="path"/>.</summary>

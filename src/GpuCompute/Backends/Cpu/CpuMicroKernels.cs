@@ -219,150 +219,86 @@ internal static unsafe class CpuMicroKernels
     }
 
     /// <summary>
-    /// 8 × 32 single-precision tile for the last strip of a block when it has at most 8 rows: the A
-    /// micro-panel is still packed MR = 14 wide (<paramref name="mr"/> apart per step), but only its first 8 rows are
-    /// multiplied (16 accumulators), where the 14-row kernel would spend 6 of every 14 FMAs on zero padding.
+    /// 8 × NR tile (NR two 512-bit vectors: 32 floats, 16 doubles) for the last strip of a block when it has at most 8
+    /// rows: the A micro-panel is still packed MR = 14 wide (<paramref name="mr"/> apart per step), but only its first 8
+    /// rows are multiplied (16 accumulators), where the 14-row kernel would spend 6 of every 14 FMAs on zero padding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Single512Rows8(int kc, float* a, nint mr, float* b, nint ldb, nint prefetch, float* c, nint ldc, float alpha, float beta, bool skipC)
+    public static void Rows8x512<T>(int kc, T* a, nint mr, T* b, nint ldb, nint prefetch, T* c, nint ldc, T alpha, T beta, bool skipC)
+        where T : unmanaged
     {
-        Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 31);
-        Sse.Prefetch0(c + (1 * ldc)); Sse.Prefetch0(c + (1 * ldc) + 31);
-        Sse.Prefetch0(c + (2 * ldc)); Sse.Prefetch0(c + (2 * ldc) + 31);
-        Sse.Prefetch0(c + (3 * ldc)); Sse.Prefetch0(c + (3 * ldc) + 31);
-        Sse.Prefetch0(c + (4 * ldc)); Sse.Prefetch0(c + (4 * ldc) + 31);
-        Sse.Prefetch0(c + (5 * ldc)); Sse.Prefetch0(c + (5 * ldc) + 31);
-        Sse.Prefetch0(c + (6 * ldc)); Sse.Prefetch0(c + (6 * ldc) + 31);
-        Sse.Prefetch0(c + (7 * ldc)); Sse.Prefetch0(c + (7 * ldc) + 31);
-        Vector512<float> c0_0 = default, c0_1 = default;
-        Vector512<float> c1_0 = default, c1_1 = default;
-        Vector512<float> c2_0 = default, c2_1 = default;
-        Vector512<float> c3_0 = default, c3_1 = default;
-        Vector512<float> c4_0 = default, c4_1 = default;
-        Vector512<float> c5_0 = default, c5_1 = default;
-        Vector512<float> c6_0 = default, c6_1 = default;
-        Vector512<float> c7_0 = default, c7_1 = default;
+        int w = Vector512<T>.Count;
+        Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + (2 * w) - 1);
+        Sse.Prefetch0(c + (1 * ldc)); Sse.Prefetch0(c + (1 * ldc) + (2 * w) - 1);
+        Sse.Prefetch0(c + (2 * ldc)); Sse.Prefetch0(c + (2 * ldc) + (2 * w) - 1);
+        Sse.Prefetch0(c + (3 * ldc)); Sse.Prefetch0(c + (3 * ldc) + (2 * w) - 1);
+        Sse.Prefetch0(c + (4 * ldc)); Sse.Prefetch0(c + (4 * ldc) + (2 * w) - 1);
+        Sse.Prefetch0(c + (5 * ldc)); Sse.Prefetch0(c + (5 * ldc) + (2 * w) - 1);
+        Sse.Prefetch0(c + (6 * ldc)); Sse.Prefetch0(c + (6 * ldc) + (2 * w) - 1);
+        Sse.Prefetch0(c + (7 * ldc)); Sse.Prefetch0(c + (7 * ldc) + (2 * w) - 1);
+        Vector512<T> c0_0 = default, c0_1 = default;
+        Vector512<T> c1_0 = default, c1_1 = default;
+        Vector512<T> c2_0 = default, c2_1 = default;
+        Vector512<T> c3_0 = default, c3_1 = default;
+        Vector512<T> c4_0 = default, c4_1 = default;
+        Vector512<T> c5_0 = default, c5_1 = default;
+        Vector512<T> c6_0 = default, c6_1 = default;
+        Vector512<T> c7_0 = default, c7_1 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Vector512.Load(b);
-            Vector512<float> b1 = Vector512.Load(b + 16);
+            Vector512<T> b0 = Vector512.Load(b);
+            Vector512<T> b1 = Vector512.Load(b + w);
             if (prefetch != 0)
             {
                 Sse.Prefetch0(b + prefetch);
-                Sse.Prefetch0(b + prefetch + 16);
+                Sse.Prefetch0(b + prefetch + w);
             }
 
-            Vector512<float> x;
-            x = Vector512.Create(a[0]); c0_0 = Avx512F.FusedMultiplyAdd(x, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(x, b1, c0_1);
-            x = Vector512.Create(a[1]); c1_0 = Avx512F.FusedMultiplyAdd(x, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(x, b1, c1_1);
-            x = Vector512.Create(a[2]); c2_0 = Avx512F.FusedMultiplyAdd(x, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(x, b1, c2_1);
-            x = Vector512.Create(a[3]); c3_0 = Avx512F.FusedMultiplyAdd(x, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(x, b1, c3_1);
-            x = Vector512.Create(a[4]); c4_0 = Avx512F.FusedMultiplyAdd(x, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(x, b1, c4_1);
-            x = Vector512.Create(a[5]); c5_0 = Avx512F.FusedMultiplyAdd(x, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(x, b1, c5_1);
-            x = Vector512.Create(a[6]); c6_0 = Avx512F.FusedMultiplyAdd(x, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(x, b1, c6_1);
-            x = Vector512.Create(a[7]); c7_0 = Avx512F.FusedMultiplyAdd(x, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(x, b1, c7_1);
+            Vector512<T> x;
+            x = Vector512.Create(a[0]); c0_0 = MultiplyAdd512(x, b0, c0_0); c0_1 = MultiplyAdd512(x, b1, c0_1);
+            x = Vector512.Create(a[1]); c1_0 = MultiplyAdd512(x, b0, c1_0); c1_1 = MultiplyAdd512(x, b1, c1_1);
+            x = Vector512.Create(a[2]); c2_0 = MultiplyAdd512(x, b0, c2_0); c2_1 = MultiplyAdd512(x, b1, c2_1);
+            x = Vector512.Create(a[3]); c3_0 = MultiplyAdd512(x, b0, c3_0); c3_1 = MultiplyAdd512(x, b1, c3_1);
+            x = Vector512.Create(a[4]); c4_0 = MultiplyAdd512(x, b0, c4_0); c4_1 = MultiplyAdd512(x, b1, c4_1);
+            x = Vector512.Create(a[5]); c5_0 = MultiplyAdd512(x, b0, c5_0); c5_1 = MultiplyAdd512(x, b1, c5_1);
+            x = Vector512.Create(a[6]); c6_0 = MultiplyAdd512(x, b0, c6_0); c6_1 = MultiplyAdd512(x, b1, c6_1);
+            x = Vector512.Create(a[7]); c7_0 = MultiplyAdd512(x, b0, c7_0); c7_1 = MultiplyAdd512(x, b1, c7_1);
             a += mr;
             b += ldb;
         }
 
-        Vector512<float> va = Vector512.Create(alpha);
+        Vector512<T> va = Vector512.Create(alpha);
         if (skipC)
         {
-            (c0_0 * va).Store(c + (0 * ldc)); (c0_1 * va).Store(c + (0 * ldc) + 16);
-            (c1_0 * va).Store(c + (1 * ldc)); (c1_1 * va).Store(c + (1 * ldc) + 16);
-            (c2_0 * va).Store(c + (2 * ldc)); (c2_1 * va).Store(c + (2 * ldc) + 16);
-            (c3_0 * va).Store(c + (3 * ldc)); (c3_1 * va).Store(c + (3 * ldc) + 16);
-            (c4_0 * va).Store(c + (4 * ldc)); (c4_1 * va).Store(c + (4 * ldc) + 16);
-            (c5_0 * va).Store(c + (5 * ldc)); (c5_1 * va).Store(c + (5 * ldc) + 16);
-            (c6_0 * va).Store(c + (6 * ldc)); (c6_1 * va).Store(c + (6 * ldc) + 16);
-            (c7_0 * va).Store(c + (7 * ldc)); (c7_1 * va).Store(c + (7 * ldc) + 16);
+            (c0_0 * va).Store(c + (0 * ldc)); (c0_1 * va).Store(c + (0 * ldc) + w);
+            (c1_0 * va).Store(c + (1 * ldc)); (c1_1 * va).Store(c + (1 * ldc) + w);
+            (c2_0 * va).Store(c + (2 * ldc)); (c2_1 * va).Store(c + (2 * ldc) + w);
+            (c3_0 * va).Store(c + (3 * ldc)); (c3_1 * va).Store(c + (3 * ldc) + w);
+            (c4_0 * va).Store(c + (4 * ldc)); (c4_1 * va).Store(c + (4 * ldc) + w);
+            (c5_0 * va).Store(c + (5 * ldc)); (c5_1 * va).Store(c + (5 * ldc) + w);
+            (c6_0 * va).Store(c + (6 * ldc)); (c6_1 * va).Store(c + (6 * ldc) + w);
+            (c7_0 * va).Store(c + (7 * ldc)); (c7_1 * va).Store(c + (7 * ldc) + w);
         }
         else
         {
-            Vector512<float> vb = Vector512.Create(beta);
-            Avx512F.FusedMultiplyAdd(c0_0, va, Vector512.Load(c + (0 * ldc)) * vb).Store(c + (0 * ldc)); Avx512F.FusedMultiplyAdd(c0_1, va, Vector512.Load(c + (0 * ldc) + 16) * vb).Store(c + (0 * ldc) + 16);
-            Avx512F.FusedMultiplyAdd(c1_0, va, Vector512.Load(c + (1 * ldc)) * vb).Store(c + (1 * ldc)); Avx512F.FusedMultiplyAdd(c1_1, va, Vector512.Load(c + (1 * ldc) + 16) * vb).Store(c + (1 * ldc) + 16);
-            Avx512F.FusedMultiplyAdd(c2_0, va, Vector512.Load(c + (2 * ldc)) * vb).Store(c + (2 * ldc)); Avx512F.FusedMultiplyAdd(c2_1, va, Vector512.Load(c + (2 * ldc) + 16) * vb).Store(c + (2 * ldc) + 16);
-            Avx512F.FusedMultiplyAdd(c3_0, va, Vector512.Load(c + (3 * ldc)) * vb).Store(c + (3 * ldc)); Avx512F.FusedMultiplyAdd(c3_1, va, Vector512.Load(c + (3 * ldc) + 16) * vb).Store(c + (3 * ldc) + 16);
-            Avx512F.FusedMultiplyAdd(c4_0, va, Vector512.Load(c + (4 * ldc)) * vb).Store(c + (4 * ldc)); Avx512F.FusedMultiplyAdd(c4_1, va, Vector512.Load(c + (4 * ldc) + 16) * vb).Store(c + (4 * ldc) + 16);
-            Avx512F.FusedMultiplyAdd(c5_0, va, Vector512.Load(c + (5 * ldc)) * vb).Store(c + (5 * ldc)); Avx512F.FusedMultiplyAdd(c5_1, va, Vector512.Load(c + (5 * ldc) + 16) * vb).Store(c + (5 * ldc) + 16);
-            Avx512F.FusedMultiplyAdd(c6_0, va, Vector512.Load(c + (6 * ldc)) * vb).Store(c + (6 * ldc)); Avx512F.FusedMultiplyAdd(c6_1, va, Vector512.Load(c + (6 * ldc) + 16) * vb).Store(c + (6 * ldc) + 16);
-            Avx512F.FusedMultiplyAdd(c7_0, va, Vector512.Load(c + (7 * ldc)) * vb).Store(c + (7 * ldc)); Avx512F.FusedMultiplyAdd(c7_1, va, Vector512.Load(c + (7 * ldc) + 16) * vb).Store(c + (7 * ldc) + 16);
+            Vector512<T> vb = Vector512.Create(beta);
+            MultiplyAdd512(c0_0, va, Vector512.Load(c + (0 * ldc)) * vb).Store(c + (0 * ldc)); MultiplyAdd512(c0_1, va, Vector512.Load(c + (0 * ldc) + w) * vb).Store(c + (0 * ldc) + w);
+            MultiplyAdd512(c1_0, va, Vector512.Load(c + (1 * ldc)) * vb).Store(c + (1 * ldc)); MultiplyAdd512(c1_1, va, Vector512.Load(c + (1 * ldc) + w) * vb).Store(c + (1 * ldc) + w);
+            MultiplyAdd512(c2_0, va, Vector512.Load(c + (2 * ldc)) * vb).Store(c + (2 * ldc)); MultiplyAdd512(c2_1, va, Vector512.Load(c + (2 * ldc) + w) * vb).Store(c + (2 * ldc) + w);
+            MultiplyAdd512(c3_0, va, Vector512.Load(c + (3 * ldc)) * vb).Store(c + (3 * ldc)); MultiplyAdd512(c3_1, va, Vector512.Load(c + (3 * ldc) + w) * vb).Store(c + (3 * ldc) + w);
+            MultiplyAdd512(c4_0, va, Vector512.Load(c + (4 * ldc)) * vb).Store(c + (4 * ldc)); MultiplyAdd512(c4_1, va, Vector512.Load(c + (4 * ldc) + w) * vb).Store(c + (4 * ldc) + w);
+            MultiplyAdd512(c5_0, va, Vector512.Load(c + (5 * ldc)) * vb).Store(c + (5 * ldc)); MultiplyAdd512(c5_1, va, Vector512.Load(c + (5 * ldc) + w) * vb).Store(c + (5 * ldc) + w);
+            MultiplyAdd512(c6_0, va, Vector512.Load(c + (6 * ldc)) * vb).Store(c + (6 * ldc)); MultiplyAdd512(c6_1, va, Vector512.Load(c + (6 * ldc) + w) * vb).Store(c + (6 * ldc) + w);
+            MultiplyAdd512(c7_0, va, Vector512.Load(c + (7 * ldc)) * vb).Store(c + (7 * ldc)); MultiplyAdd512(c7_1, va, Vector512.Load(c + (7 * ldc) + w) * vb).Store(c + (7 * ldc) + w);
         }
     }
 
-    /// <summary>
-    /// 8 × 16 double-precision tile for the last strip of a block when it has at most 8 rows: the A
-    /// micro-panel is still packed MR = 14 wide (<paramref name="mr"/> apart per step), but only its first 8 rows are
-    /// multiplied (16 accumulators), where the 14-row kernel would spend 6 of every 14 FMAs on zero padding.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Double512Rows8(int kc, double* a, nint mr, double* b, nint ldb, nint prefetch, double* c, nint ldc, double alpha, double beta, bool skipC)
-    {
-        Sse.Prefetch0(c + (0 * ldc)); Sse.Prefetch0(c + (0 * ldc) + 15);
-        Sse.Prefetch0(c + (1 * ldc)); Sse.Prefetch0(c + (1 * ldc) + 15);
-        Sse.Prefetch0(c + (2 * ldc)); Sse.Prefetch0(c + (2 * ldc) + 15);
-        Sse.Prefetch0(c + (3 * ldc)); Sse.Prefetch0(c + (3 * ldc) + 15);
-        Sse.Prefetch0(c + (4 * ldc)); Sse.Prefetch0(c + (4 * ldc) + 15);
-        Sse.Prefetch0(c + (5 * ldc)); Sse.Prefetch0(c + (5 * ldc) + 15);
-        Sse.Prefetch0(c + (6 * ldc)); Sse.Prefetch0(c + (6 * ldc) + 15);
-        Sse.Prefetch0(c + (7 * ldc)); Sse.Prefetch0(c + (7 * ldc) + 15);
-        Vector512<double> c0_0 = default, c0_1 = default;
-        Vector512<double> c1_0 = default, c1_1 = default;
-        Vector512<double> c2_0 = default, c2_1 = default;
-        Vector512<double> c3_0 = default, c3_1 = default;
-        Vector512<double> c4_0 = default, c4_1 = default;
-        Vector512<double> c5_0 = default, c5_1 = default;
-        Vector512<double> c6_0 = default, c6_1 = default;
-        Vector512<double> c7_0 = default, c7_1 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            Vector512<double> b0 = Vector512.Load(b);
-            Vector512<double> b1 = Vector512.Load(b + 8);
-            if (prefetch != 0)
-            {
-                Sse.Prefetch0(b + prefetch);
-                Sse.Prefetch0(b + prefetch + 8);
-            }
-
-            Vector512<double> x;
-            x = Vector512.Create(a[0]); c0_0 = Avx512F.FusedMultiplyAdd(x, b0, c0_0); c0_1 = Avx512F.FusedMultiplyAdd(x, b1, c0_1);
-            x = Vector512.Create(a[1]); c1_0 = Avx512F.FusedMultiplyAdd(x, b0, c1_0); c1_1 = Avx512F.FusedMultiplyAdd(x, b1, c1_1);
-            x = Vector512.Create(a[2]); c2_0 = Avx512F.FusedMultiplyAdd(x, b0, c2_0); c2_1 = Avx512F.FusedMultiplyAdd(x, b1, c2_1);
-            x = Vector512.Create(a[3]); c3_0 = Avx512F.FusedMultiplyAdd(x, b0, c3_0); c3_1 = Avx512F.FusedMultiplyAdd(x, b1, c3_1);
-            x = Vector512.Create(a[4]); c4_0 = Avx512F.FusedMultiplyAdd(x, b0, c4_0); c4_1 = Avx512F.FusedMultiplyAdd(x, b1, c4_1);
-            x = Vector512.Create(a[5]); c5_0 = Avx512F.FusedMultiplyAdd(x, b0, c5_0); c5_1 = Avx512F.FusedMultiplyAdd(x, b1, c5_1);
-            x = Vector512.Create(a[6]); c6_0 = Avx512F.FusedMultiplyAdd(x, b0, c6_0); c6_1 = Avx512F.FusedMultiplyAdd(x, b1, c6_1);
-            x = Vector512.Create(a[7]); c7_0 = Avx512F.FusedMultiplyAdd(x, b0, c7_0); c7_1 = Avx512F.FusedMultiplyAdd(x, b1, c7_1);
-            a += mr;
-            b += ldb;
-        }
-
-        Vector512<double> va = Vector512.Create(alpha);
-        if (skipC)
-        {
-            (c0_0 * va).Store(c + (0 * ldc)); (c0_1 * va).Store(c + (0 * ldc) + 8);
-            (c1_0 * va).Store(c + (1 * ldc)); (c1_1 * va).Store(c + (1 * ldc) + 8);
-            (c2_0 * va).Store(c + (2 * ldc)); (c2_1 * va).Store(c + (2 * ldc) + 8);
-            (c3_0 * va).Store(c + (3 * ldc)); (c3_1 * va).Store(c + (3 * ldc) + 8);
-            (c4_0 * va).Store(c + (4 * ldc)); (c4_1 * va).Store(c + (4 * ldc) + 8);
-            (c5_0 * va).Store(c + (5 * ldc)); (c5_1 * va).Store(c + (5 * ldc) + 8);
-            (c6_0 * va).Store(c + (6 * ldc)); (c6_1 * va).Store(c + (6 * ldc) + 8);
-            (c7_0 * va).Store(c + (7 * ldc)); (c7_1 * va).Store(c + (7 * ldc) + 8);
-        }
-        else
-        {
-            Vector512<double> vb = Vector512.Create(beta);
-            Avx512F.FusedMultiplyAdd(c0_0, va, Vector512.Load(c + (0 * ldc)) * vb).Store(c + (0 * ldc)); Avx512F.FusedMultiplyAdd(c0_1, va, Vector512.Load(c + (0 * ldc) + 8) * vb).Store(c + (0 * ldc) + 8);
-            Avx512F.FusedMultiplyAdd(c1_0, va, Vector512.Load(c + (1 * ldc)) * vb).Store(c + (1 * ldc)); Avx512F.FusedMultiplyAdd(c1_1, va, Vector512.Load(c + (1 * ldc) + 8) * vb).Store(c + (1 * ldc) + 8);
-            Avx512F.FusedMultiplyAdd(c2_0, va, Vector512.Load(c + (2 * ldc)) * vb).Store(c + (2 * ldc)); Avx512F.FusedMultiplyAdd(c2_1, va, Vector512.Load(c + (2 * ldc) + 8) * vb).Store(c + (2 * ldc) + 8);
-            Avx512F.FusedMultiplyAdd(c3_0, va, Vector512.Load(c + (3 * ldc)) * vb).Store(c + (3 * ldc)); Avx512F.FusedMultiplyAdd(c3_1, va, Vector512.Load(c + (3 * ldc) + 8) * vb).Store(c + (3 * ldc) + 8);
-            Avx512F.FusedMultiplyAdd(c4_0, va, Vector512.Load(c + (4 * ldc)) * vb).Store(c + (4 * ldc)); Avx512F.FusedMultiplyAdd(c4_1, va, Vector512.Load(c + (4 * ldc) + 8) * vb).Store(c + (4 * ldc) + 8);
-            Avx512F.FusedMultiplyAdd(c5_0, va, Vector512.Load(c + (5 * ldc)) * vb).Store(c + (5 * ldc)); Avx512F.FusedMultiplyAdd(c5_1, va, Vector512.Load(c + (5 * ldc) + 8) * vb).Store(c + (5 * ldc) + 8);
-            Avx512F.FusedMultiplyAdd(c6_0, va, Vector512.Load(c + (6 * ldc)) * vb).Store(c + (6 * ldc)); Avx512F.FusedMultiplyAdd(c6_1, va, Vector512.Load(c + (6 * ldc) + 8) * vb).Store(c + (6 * ldc) + 8);
-            Avx512F.FusedMultiplyAdd(c7_0, va, Vector512.Load(c + (7 * ldc)) * vb).Store(c + (7 * ldc)); Avx512F.FusedMultiplyAdd(c7_1, va, Vector512.Load(c + (7 * ldc) + 8) * vb).Store(c + (7 * ldc) + 8);
-        }
-    }
+    /// <summary>x·y + z in one rounding, for float or double vectors (the JIT keeps one branch per type).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> MultiplyAdd512<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
+        where T : unmanaged => typeof(T) == typeof(float)
+            ? Avx512F.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
+            : Avx512F.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
 
     /// <summary>6 × 16 single-precision tile: 12 ymm accumulators, 2 B vectors and 1 broadcast (15 of the 16 AVX2 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
