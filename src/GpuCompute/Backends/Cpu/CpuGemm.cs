@@ -13,12 +13,13 @@ namespace GpuCompute.Backends.Cpu;
 /// <remarks>
 /// Loop order per thread: jc (NC columns) → pc (KC depth, pack B) → ic (MC rows, pack A) → ir (MR) → jr (NR) → kernel;
 /// when a thread's rows fit in one MC block, untransposed B is not packed at all but read where it lies, its
-/// micro-panels outside the strips of A (<c>MultiplyUnpackedB</c>), and transposed B is packed a few micro-panels at a time.
-/// Threads split C into a grid of row and column ranges shaped so that each part is as square as possible. When the
-/// split is by rows only, the threads form a team (<see cref="CpuWorkers"/>) that packs each KC × NC panel of B once,
-/// together, meets at a barrier, and then multiplies strips of C's rows, taken one at a time, against the shared panel
-/// (BLIS's parallel ic loop): one copy of B in the shared cache instead of one per thread. Otherwise (a column split, or the team busy with
-/// another call) each thread runs the loops on its part independently, packing what it reads.
+/// micro-panels outside the strips of A (<c>MultiplyUnpackedB</c>), and transposed B is packed a few micro-panels at a
+/// time. Threads split C into a grid of row and column ranges shaped so that each part is as square as possible. When
+/// the split is by rows only, the threads form a team (<see cref="CpuWorkers"/>) that packs each KC × NC panel of B
+/// once, together, meets at a barrier, and then multiplies strips of C's rows, taken one at a time, against the shared
+/// panel (BLIS's parallel ic loop): one copy of B in the shared cache instead of one per thread. Otherwise (a column
+/// split, or the team busy with another call) each thread runs the loops on its part independently, packing what it
+/// reads.
 /// The driver and packing methods are compiled fully optimised on first use ([AggressiveOptimization], as the
 /// micro-kernels are): under tiered compilation a product's first calls ran their loops as tier-0/OSR code and then
 /// shared the two cores with the background recompilation. At 2048³ f32 on two threads, five runs after one warm-up,
@@ -447,9 +448,9 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>
-    /// A tile at C's edge, <paramref name="rows"/> × <paramref name="cols"/> of the MR × NR micro-tile: a strip of at most
-    /// 8 rows on the 512-bit path takes the 8-row kernel (straight into C when it is exactly 8 × NR), anything else the
-    /// whole padded tile computed into scratch (α = 1, no C) and the valid part written back.
+    /// A tile at C's edge, <paramref name="rows"/> × <paramref name="cols"/> of the MR × NR micro-tile: a strip of at
+    /// most 8 rows on the 512-bit path takes the 8-row kernel (straight into C when it is exactly 8 × NR), anything
+    /// else the whole padded tile computed into scratch (α = 1, no C) and the valid part written back.
     /// </summary>
     /// <remarks>
     /// The 8-row kernel is for short blocks (m = 64 is 4 × 14 + 8: the fifth strip had spent 6 of 14 rows' FMAs on zero

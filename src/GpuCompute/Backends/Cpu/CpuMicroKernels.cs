@@ -8,9 +8,10 @@ namespace GpuCompute.Backends.Cpu;
 /// Register-blocked GEMM micro-kernels: C ← α·Σₚ a[p]·b[p]ᵀ + β·C over <c>kc</c> steps of a packed MR-wide A
 /// micro-panel and an NR-wide B micro-panel whose steps are <c>ldb</c> elements apart (NR when packed, B's leading
 /// dimension when read in place), for one whole MR × NR tile of C (leading dimension <c>ldc</c>; <c>skipC</c> stores
-/// α·AB without reading C). A nonzero <c>prefetch</c> (elements) prefetches that far past each step's B vectors. The accumulators live in vector registers (hand-unrolled locals, so
-/// the JIT allocates them to registers). Edge tiles are computed into a scratch tile (α = 1, skipC) and clipped by
-/// the caller.
+/// α·AB without reading C). A nonzero <c>prefetch</c> (elements) prefetches that far past each step's B vectors. The
+/// accumulators live in vector registers (hand-unrolled locals, so the JIT allocates them to registers). Edge tiles are
+/// computed into a scratch tile (α = 1, skipC) and clipped by the caller; strips of at most 8 rows take the 8-row
+/// kernel.
 /// </summary>
 /// <remarks>
 /// Each step broadcasts one A element per row and issues one FMA per (row, B vector). Every product is computed, so a
