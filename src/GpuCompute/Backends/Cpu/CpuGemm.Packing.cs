@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using GpuCompute.Matrices;
 
 namespace GpuCompute.Backends.Cpu;
@@ -15,16 +14,6 @@ internal static unsafe partial class CpuGemm
     /// (the next micro-panel, rewritten right after, or this slack).
     /// </summary>
     private const int PackASlack = 16;
-
-    /// <summary>
-    /// How many rows ahead B's packing prefetches when it packs a few micro-panels at a time (short, wide products,
-    /// where packing B is most of the work): each step reads NR elements of one row of B, rows a page or more apart,
-    /// which the hardware prefetchers do not follow. (Whole panels, packed once per KC × NC block, measured the same
-    /// with and without.) At 64 × 20000 × 512 f32 on one thread (ratio to OpenBLAS,
-    /// three rounds each): no prefetch 0.70-0.71, 8 rows 0.72-0.73, 24 rows 0.74-0.76, 48 rows 0.71-0.73, 96 rows
-    /// 0.65-0.70 (2026-12-01).
-    /// </summary>
-    private const int PrefetchRows = 24;
 
     /// <summary>
     /// Packs rows [i0, i0 + mc) × depth [p0, p0 + kc) of op(A) into MR-row micro-panels: panel r holds, for each p, the
@@ -157,31 +146,50 @@ internal static unsafe partial class CpuGemm
     /// Transposed B is a transpose of each NR-row block of B: on the 512-bit path whole micro-panels go through 16 × 16
     /// (f32) or 8 × 8 (f64) register tiles (<see cref="CpuTranspose"/>), NR / 16 or NR / 8 across, where the scalar
     /// scatter wrote one element at a time with stride NR; steps past the last whole tile, and the last partial panel,
-    /// take the scatter.
+    /// take the scatter. Untransposed B on the 512-bit path is copied row by row (see the comment inside), against panel
+    /// by panel, alternating, four rounds (2026-12-01): 1024³ f32 0.97 → 0.99, 2048³ f32 0.98 → 1.01, 4096³ f32 0.99 →
+    /// 1.01, 2048³ f64 1.13 → 1.16, 2000 × 2000 × 3000 f32 0.96 → 0.95 (inside the noise). (A row-by-row attempt with span
+    /// copies, while the packing still ran as tier-0 code, had measured worse.)
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB<T>(T* dst, T* b, nint ldb, Transpose opB, int p0, int kc, int j0, int nc, int nr, CpuKernelPath path, bool prefetch = false)
+    private static void PackB<T>(T* dst, T* b, nint ldb, Transpose opB, int p0, int kc, int j0, int nc, int nr, CpuKernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int side = sizeof(T) == 4 ? 16 : 8;
         bool tiles = opB == Transpose.Transposed && path == CpuKernelPath.Vector512 && CpuTranspose.HasSimd<T>() && nr % side == 0;
-        for (int c0 = 0; c0 < nc; c0 += nr)
+        int start = 0;
+        if (opB == Transpose.None && path == CpuKernelPath.Vector512 && nr == 2 * Vector512<T>.Count)
+        {
+            // Untransposed B, whole micro-panels: row by row, each row of the run read once from start to end and its NR
+            // elements stored into every micro-panel with two vector copies. Panel by panel, KC rows a row apart were
+            // read 128 bytes at a time, a new page each (stopwatches: 2.0-2.8 ms of a 60 ms 2000 × 2000 × 3000 f32
+            // product packing B, against 1.3-1.5 ms row by row).
+            int whole = nc / nr * nr;
+            for (int p = 0; p < kc; p++)
+            {
+                T* row = b + ((p0 + p) * ldb) + j0;
+                T* target = dst + ((nint)p * nr);
+                for (int c0 = 0; c0 < whole; c0 += nr)
+                {
+                    T* source = row + c0, to = target + ((nint)c0 * kc);
+                    Vector512.Load(source).Store(to);
+                    Vector512.Load(source + Vector512<T>.Count).Store(to + Vector512<T>.Count);
+                }
+            }
+
+            start = whole;
+        }
+
+        for (int c0 = start; c0 < nc; c0 += nr)
         {
             int cols = Math.Min(nr, nc - c0);
             T* panel = dst + ((nint)c0 * kc);
             if (opB == Transpose.None)
             {
-                // op(B)(p, j) = B[p, j]: one step's NR elements are contiguous in B's row p. (A prefetch past the last
-                // row of B is only a hint: it never faults.)
+                // op(B)(p, j) = B[p, j]: one step's NR elements are contiguous in B's row p.
                 for (int p = 0; p < kc; p++)
                 {
                     T* row = b + ((p0 + p) * ldb) + j0 + c0;
-                    if (prefetch && Sse.IsSupported)
-                    {
-                        Sse.Prefetch0(row + (PrefetchRows * ldb));
-                        Sse.Prefetch0(row + (PrefetchRows * ldb) + (64 / sizeof(T)));
-                    }
-
                     new ReadOnlySpan<T>(row, cols).CopyTo(new Span<T>(panel + ((nint)p * nr), cols));
                 }
             }

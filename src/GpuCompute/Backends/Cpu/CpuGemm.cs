@@ -171,8 +171,8 @@ internal static unsafe partial class CpuGemm
         // Each region starts on a 64-byte boundary (16 floats / 8 doubles; 16 elements covers both).
         // With a single MC block a packed B panel would be read only once (short, wide C), so it is not worth a copy
         // through memory: untransposed B is read where it lies (see MultiplyUnpackedB), and transposed B is packed in
-        // chunks of a few micro-panels just before their use, so it stays in L2. Eight micro-panels (KC × 8·NR, 512 KiB
-        // at KC = 512) still read 1 KiB runs of each B row, kind to prefetchers.
+        // chunks of a few micro-panels just before their use, so it stays in L2 (eight micro-panels: KC × 8·NR, 512 KiB
+        // at KC = 512).
         bool packBInChunks = i1 - i0 <= blocking.Mc;
         int chunkColumns = packBInChunks ? Math.Min(ncMax, 8 * nr) : ncMax;
         int aElements = RoundUp(mcMax * kcMax, 16) + PackASlack, bElements = RoundUp(kcMax * chunkColumns, 16);
@@ -238,7 +238,7 @@ internal static unsafe partial class CpuGemm
                             for (int jr = 0; jr < nc; jr += chunkColumns)
                             {
                                 int chunk = Math.Min(chunkColumns, nc - jr);
-                                PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, chunk, nr, path, prefetch: true);
+                                PackB(bPack, bBase, ldb, args.OpB, pc, kc, jc + jr, chunk, nr, path);
                                 MultiplyPacked(path, blocking, kc, mc, chunk, aPack, bPack, cBase + jc + jr + (ic * ldc), ldc, alpha, beta, skipC, tile);
                             }
                         }
